@@ -1,1 +1,13 @@
-export const hello = 1;
+export * from './config.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './readiness.js';
+export * from './grpc-health.js';
+export * from './servers.js';
+export * from './shutdown.js';
+export * from './nats.js';
+export * from './streams.js';
+export * from './postgres.js';
+export * from './redis.js';
+export * from './rpc-client.js';
+export * from './service.js';

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** Raised by loadConfig; its message is the one line printed before the process stops. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment against a schema. The first problem becomes one line naming the
+ * variable, e.g. `invalid configuration: NATS_URL: expected a nats:// URL`.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = issue?.path.join('.') || 'environment';
+  const message = issue?.message ?? 'invalid';
+  throw new ConfigError(`invalid configuration: ${variable}: ${env[variable] === undefined ? 'missing' : message}`);
+}
+
+/** loadConfig for a service's main: prints the one line and exits 1 instead of throwing. */
+export function loadConfigOrExit<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  try {
+    return loadConfig(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a ${protocols.map((p) => `${p}//`).join(' or ')} URL` },
+  );
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Building blocks for service schemas; each service composes the ones it needs. */
+export const env = {
+  port,
+  url: urlWithProtocols,
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  durationMs: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
+  databaseUrl: urlWithProtocols(['postgres:', 'postgresql:']),
+  redisUrl: urlWithProtocols(['redis:', 'rediss:']),
+  natsUrl: urlWithProtocols(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  /** Prefix of every stream, subject and durable name: lets tests and tenants share one NATS. */
+  natsNamespace: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, { message: 'expected lowercase letters, digits and _ (max 32)' })
+    .default('megatron'),
+};
+
+/** Variables every service reads. */
+export const baseEnvSchema = z.object({
+  LOG_LEVEL: env.logLevel,
+  SHUTDOWN_TIMEOUT_MS: env.durationMs(10_000),
+});

@@ -1,0 +1,209 @@
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type PubAck,
+} from '@nats-io/jetstream';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import type { Logger } from './logger.js';
+
+export type { JetStreamClient, JetStreamManager, JsMsg, NatsConnection, PubAck };
+
+const nanos = (ms: number) => ms * 1_000_000;
+
+/** Connects, retrying the first connection and every later loss until closed. */
+export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsConnection> {
+  const nc = await connect({ servers: url, name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect') logger.warn({ nats: status.type }, 'nats connection changed');
+    }
+  })();
+  return nc;
+}
+
+export async function natsClients(nc: NatsConnection): Promise<{ js: JetStreamClient; jsm: JetStreamManager }> {
+  return { js: jetstream(nc), jsm: await jetstreamManager(nc) };
+}
+
+/** A probe for Readiness: the server answers a JetStream account request. */
+export function natsCheck(jsm: JetStreamManager): () => Promise<boolean> {
+  return async () => {
+    await jsm.getAccountInfo();
+    return true;
+  };
+}
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  /** JetStream de-duplication window for Nats-Msg-Id. */
+  duplicateWindowMs: number;
+  maxAgeMs: number;
+}
+
+/** Creates the stream, or brings an existing one to this spec. Safe to call from every replica. */
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  const config = {
+    name: spec.name,
+    subjects: spec.subjects,
+    duplicate_window: nanos(spec.duplicateWindowMs),
+    max_age: nanos(spec.maxAgeMs),
+  };
+  try {
+    await jsm.streams.info(spec.name);
+    await jsm.streams.update(spec.name, config);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+export interface ConsumerSpec {
+  stream: string;
+  durable: string;
+  filterSubject?: string;
+  /** Redelivered to another replica when not acked within this time (a crashed worker). */
+  ackWaitMs: number;
+  /** 1 keeps strict order: the next message waits until this one is acked or terminated. */
+  maxAckPending: number;
+  maxDeliver: number;
+}
+
+export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
+  const config = {
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(spec.ackWaitMs),
+    max_ack_pending: spec.maxAckPending,
+    max_deliver: spec.maxDeliver,
+    ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
+  };
+  try {
+    await jsm.consumers.info(spec.stream, spec.durable);
+    await jsm.consumers.update(spec.stream, spec.durable, config);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.consumers.add(spec.stream, config);
+  }
+}
+
+export interface PublishOptions {
+  /** Nats-Msg-Id: a second publish with the same id inside the window is dropped by the server. */
+  msgId: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Publishes a protobuf message and resolves only once the stream has stored it. */
+export async function publishProto<D extends DescMessage>(
+  js: JetStreamClient,
+  subject: string,
+  schema: D,
+  message: MessageShape<D>,
+  options: PublishOptions,
+): Promise<PubAck> {
+  const hdrs = natsHeaders();
+  for (const [key, value] of Object.entries(options.headers ?? {})) hdrs.set(key, value);
+  return js.publish(subject, toBinary(schema, message), { msgID: options.msgId, headers: hdrs, timeout: options.timeoutMs ?? 5_000 });
+}
+
+/** What a handler decided: done, try again later, or never again. */
+export type Outcome = { kind: 'ack' } | { kind: 'nak'; delayMs: number; reason: string } | { kind: 'term'; reason: string };
+
+export const ack = (): Outcome => ({ kind: 'ack' });
+export const nak = (delayMs: number, reason: string): Outcome => ({ kind: 'nak', delayMs, reason });
+export const term = (reason: string): Outcome => ({ kind: 'term', reason });
+
+export interface Delivery<T> {
+  message: T;
+  msg: JsMsg;
+  /** 1 on the first delivery. */
+  attempt: number;
+}
+
+export interface ConsumeOptions<D extends DescMessage> {
+  js: JetStreamClient;
+  stream: string;
+  durable: string;
+  schema: D;
+  logger: Logger;
+  handle: (delivery: Delivery<MessageShape<D>>) => Promise<Outcome>;
+  /** Delay before redelivery when the handler throws, by attempt (last value repeats). */
+  retryDelaysMs?: number[];
+  /** How often `working()` extends the ack deadline while a handler runs. */
+  heartbeatMs?: number;
+}
+
+export interface RunningConsumer {
+  /** Stops pulling, waits for the message in hand to be settled. */
+  stop(): Promise<void>;
+  done: Promise<void>;
+}
+
+/**
+ * Pulls from a durable consumer one message at a time, decodes it, and settles it exactly as the
+ * handler says. A message that cannot be decoded is terminated (it can never succeed); a handler
+ * that throws is treated as transient and naked with the retry delay for that attempt.
+ */
+export async function consumeProto<D extends DescMessage>(options: ConsumeOptions<D>): Promise<RunningConsumer> {
+  const { logger } = options;
+  const delays = options.retryDelaysMs ?? [1_000, 5_000, 15_000, 30_000];
+  const consumer = await options.js.consumers.get(options.stream, options.durable);
+  const messages = await consumer.consume({ max_messages: 1 });
+  let stopping = false;
+
+  const done = (async () => {
+    for await (const msg of messages) {
+      const attempt = msg.info.deliveryCount;
+      let decoded: MessageShape<D>;
+      try {
+        decoded = fromBinary(options.schema, msg.data);
+      } catch (error) {
+        logger.error({ err: error, subject: msg.subject, seq: msg.seq }, 'undecodable message terminated');
+        msg.term('undecodable');
+        continue;
+      }
+      const heartbeat = setInterval(() => msg.working(), options.heartbeatMs ?? 10_000);
+      let outcome: Outcome;
+      try {
+        outcome = await options.handle({ message: decoded, msg, attempt });
+      } catch (error) {
+        const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 1_000;
+        logger.warn({ err: error, subject: msg.subject, seq: msg.seq, attempt, delayMs }, 'handler failed; will retry');
+        outcome = nak(delayMs, error instanceof Error ? error.message : String(error));
+      } finally {
+        clearInterval(heartbeat);
+      }
+      settle(msg, outcome);
+      if (stopping) break;
+    }
+  })();
+
+  return {
+    done,
+    async stop() {
+      stopping = true;
+      await messages.close();
+      await done;
+    },
+  };
+}
+
+function settle(msg: JsMsg, outcome: Outcome): void {
+  if (outcome.kind === 'ack') msg.ack();
+  else if (outcome.kind === 'nak') msg.nak(outcome.delayMs);
+  else msg.term(outcome.reason);
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && /not found/i.test(error.message);
+}

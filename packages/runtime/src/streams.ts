@@ -1,0 +1,68 @@
+import type { ConsumerSpec, StreamSpec } from './nats.js';
+
+/**
+ * Every stream, subject and durable name of the suite, derived from one namespace so that tests
+ * (and several deployments on one NATS) never see each other's messages.
+ */
+export function streamNames(namespace: string) {
+  const upper = namespace.toUpperCase();
+  return {
+    commands: {
+      stream: `${upper}_COMMANDS`,
+      subjectPrefix: `${namespace}.commands`,
+      /** Per-partition subject: all Commands of one engagement channel share a partition. */
+      subject: (partition: number) => `${namespace}.commands.p${partition}`,
+      durable: (partition: number) => `${namespace}_command_core_p${partition}`,
+    },
+    appCommands: {
+      stream: `${upper}_APP_COMMANDS`,
+      subject: (organizationId: string) => `${namespace}.app_commands.${organizationId}`,
+      durable: `${namespace}_app_notifier`,
+    },
+    appDeadLetters: {
+      stream: `${upper}_APP_DEAD_LETTERS`,
+      subject: (organizationId: string) => `${namespace}.app_dead_letters.${organizationId}`,
+    },
+  };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function commandStream(namespace: string): StreamSpec {
+  const names = streamNames(namespace).commands;
+  // Two minutes of de-duplication covers Slack's retries (3 within about a minute).
+  return { name: names.stream, subjects: [`${names.subjectPrefix}.>`], duplicateWindowMs: 120_000, maxAgeMs: 7 * DAY_MS };
+}
+
+export function appCommandStream(namespace: string): StreamSpec {
+  const names = streamNames(namespace).appCommands;
+  return { name: names.stream, subjects: [names.subject('*')], duplicateWindowMs: 120_000, maxAgeMs: 7 * DAY_MS };
+}
+
+export function appDeadLetterStream(namespace: string): StreamSpec {
+  const names = streamNames(namespace).appDeadLetters;
+  return { name: names.stream, subjects: [names.subject('*')], duplicateWindowMs: 120_000, maxAgeMs: 30 * DAY_MS };
+}
+
+/** One ordered consumer per command partition (see ARCHITECTURE.md, delivery guarantees). */
+export function commandConsumer(namespace: string, partition: number, ackWaitMs: number): ConsumerSpec {
+  const names = streamNames(namespace).commands;
+  return {
+    stream: names.stream,
+    durable: names.durable(partition),
+    filterSubject: names.subject(partition),
+    ackWaitMs,
+    maxAckPending: 1,
+    maxDeliver: 20,
+  };
+}
+
+/** FNV-1a: stable across processes and releases, so publisher and consumers agree on partitions. */
+export function partitionOf(key: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}
