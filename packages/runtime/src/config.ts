@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+export { z };
+
 /** Raised by loadConfig; its message is the one line printed before the process stops. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,6 +65,8 @@ export const env = {
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, { message: 'expected lowercase letters, digits and _ (max 32)' })
     .default('megatron'),
+  /** Command partitions: interpreters and command-core must agree (see streams.ts). */
+  commandPartitions: z.coerce.number().int().min(1).max(256).default(8),
 };
 
 /** Variables every service reads. */

@@ -11,3 +11,4 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './rpc-client.js';
 export * from './service.js';
+export * from './engagement-directory.js';

@@ -22,7 +22,6 @@ const REDACT = [
 /** One JSON line per event on stdout, with the service name on every line. */
 export function createLogger(service: string, level: string): Logger {
   return pino({
-    name: service,
     level,
     base: { service },
     redact: { paths: REDACT, censor: '[redacted]' },

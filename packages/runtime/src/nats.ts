@@ -29,16 +29,39 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
   return nc;
 }
 
-export async function natsClients(nc: NatsConnection): Promise<{ js: JetStreamClient; jsm: JetStreamManager }> {
-  return { js: jetstream(nc), jsm: await jetstreamManager(nc) };
+export interface NatsClients {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
 }
 
-/** A probe for Readiness: the server answers a JetStream account request. */
-export function natsCheck(jsm: JetStreamManager): () => Promise<boolean> {
-  return async () => {
-    await jsm.getAccountInfo();
+/**
+ * The process's NATS connection, made in the background so a service can serve its health
+ * endpoints (not ready) while NATS is still away at start.
+ */
+export class NatsLink {
+  private clients: NatsClients | undefined;
+  readonly ready: Promise<NatsClients>;
+
+  constructor(url: string, name: string, logger: Logger) {
+    this.ready = connectNats(url, name, logger).then(async (nc) => {
+      this.clients = { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
+      return this.clients;
+    });
+    this.ready.catch((error: unknown) => logger.error({ err: error }, 'nats connection failed'));
+  }
+
+  /** Readiness probe: connected and the server answers a JetStream request. */
+  readonly check = async (): Promise<boolean> => {
+    if (!this.clients || this.clients.nc.isClosed()) return false;
+    await this.clients.jsm.getAccountInfo();
     return true;
   };
+
+  /** Flushes what was published and closes; safe when never connected. */
+  async close(): Promise<void> {
+    if (this.clients && !this.clients.nc.isClosed()) await this.clients.nc.drain();
+  }
 }
 
 export interface StreamSpec {
