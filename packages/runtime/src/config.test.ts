@@ -1,0 +1,47 @@
+import { baseEnvSchema, ConfigError, env, loadConfig } from './config.js';
+
+const schema = baseEnvSchema.extend({
+  DATABASE_URL: env.databaseUrl,
+  NATS_URL: env.natsUrl,
+  HTTP_PORT: env.port(8080),
+  DEBUG_SQL: env.flag(false),
+});
+
+describe('loadConfig', () => {
+  it('applies defaults and coerces values', () => {
+    const config = loadConfig(schema, { DATABASE_URL: 'postgres://db/megatron', HTTP_PORT: '9000', DEBUG_SQL: 'yes' });
+    expect(config).toEqual({
+      DATABASE_URL: 'postgres://db/megatron',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      HTTP_PORT: 9000,
+      DEBUG_SQL: true,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: 10000,
+    });
+  });
+
+  it('names a missing variable in one line', () => {
+    expect(() => loadConfig(schema, {})).toThrow(new ConfigError('invalid configuration: DATABASE_URL: missing'));
+  });
+
+  it('names an invalid variable and says what was expected', () => {
+    expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', NATS_URL: 'http://nats:4222' })).toThrow(
+      'invalid configuration: NATS_URL: expected a nats:// or tls:// URL',
+    );
+    expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', HTTP_PORT: '70000' })).toThrow(/^invalid configuration: HTTP_PORT: /);
+    expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', DEBUG_SQL: 'maybe' })).toThrow(
+      'invalid configuration: DEBUG_SQL: expected true or false',
+    );
+  });
+
+  it('never produces a multi-line message', () => {
+    try {
+      loadConfig(schema, { DATABASE_URL: 'mysql://db', NATS_URL: 'x', HTTP_PORT: 'y' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).not.toContain('\n');
+      expect((error as Error).message).toMatch(/^invalid configuration: DATABASE_URL: /);
+    }
+  });
+});
