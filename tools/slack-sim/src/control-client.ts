@@ -1,0 +1,182 @@
+import type {
+  DeliveryKind, InteractionResult, SimApp, SimConversation, SimDelivery, SimEphemeral, SimFault, SimFile, SimMessage,
+  SimResponseReply, SimUser, SimWorkspace, SlashCommandRoute,
+} from './types.js';
+
+export interface CreateAppInput {
+  teamId: string; name: string; signingSecret?: string; eventsUrl?: string; interactivityUrl?: string;
+  slashCommands?: SlashCommandRoute[];
+}
+
+export interface InteractionInput {
+  teamId: string; userId: string; channel: string; style: 'legacy' | 'block'; callbackId?: string; actionId?: string;
+  value: string; messageTs?: string; appId?: string;
+}
+
+/** Raised when the control API refuses a request; `message` is the simulator's explanation. */
+export class SimControlError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** Typed HTTP client of the simulator's control API (`/_sim/...`); works from any process. */
+export class SimControl {
+  private readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/$/, '');
+  }
+
+  createWorkspace(p: { name: string; domain: string }): Promise<SimWorkspace> {
+    return this.post('workspaces', p);
+  }
+
+  createUser(p: { teamId: string; name: string; realName?: string; displayName?: string; email?: string }):
+  Promise<SimUser> {
+    return this.post('users', p);
+  }
+
+  async createApp(p: CreateAppInput): Promise<SimApp> {
+    return this.post('apps', p);
+  }
+
+  async updateApp(appId: string, p: { eventsUrl?: string; interactivityUrl?: string;
+    slashCommands?: SlashCommandRoute[] }): Promise<void> {
+    await this.post('apps/update', { appId, ...p });
+  }
+
+  sendDirectMessage(p: { teamId: string; userId: string; appId: string; text: string }):
+  Promise<{ channel: string; ts: string; eventId: string }> {
+    return this.post('actions/direct-message', p);
+  }
+
+  postAsUser(p: { teamId: string; userId: string; channel: string; text: string; threadTs?: string }):
+  Promise<{ ts: string; eventId: string }> {
+    return this.post('actions/post', p);
+  }
+
+  editAsUser(p: { teamId: string; userId: string; channel: string; ts: string; text: string }):
+  Promise<{ eventId: string }> {
+    return this.post('actions/edit', p);
+  }
+
+  deleteAsUser(p: { teamId: string; userId: string; channel: string; ts: string }): Promise<{ eventId: string }> {
+    return this.post('actions/delete', p);
+  }
+
+  shareFile(p: { teamId: string; userId: string; channel: string; name: string; mimetype: string;
+    contentBase64: string; text?: string }): Promise<{ ts: string; fileId: string; eventId: string }> {
+    return this.post('actions/share-file', p);
+  }
+
+  runSlashCommand(p: { teamId: string; userId: string; channel: string; command: string; text: string;
+    appId?: string }): Promise<InteractionResult & { triggerId: string }> {
+    return this.post('actions/slash-command', p);
+  }
+
+  clickButton(p: InteractionInput & { name?: string }): Promise<InteractionResult> {
+    return this.post('actions/click-button', p);
+  }
+
+  chooseOption(p: InteractionInput): Promise<InteractionResult> {
+    return this.post('actions/choose-option', p);
+  }
+
+  sendUrlVerification(p: { appId: string }): Promise<{ status: number; body: unknown; challenge: string }> {
+    return this.post('actions/url-verification', p);
+  }
+
+  sendRawEvent(p: { appId: string; event: Record<string, unknown>; eventId?: string }): Promise<{ eventId: string }> {
+    return this.post('actions/raw-event', p);
+  }
+
+  async messages(channel: string): Promise<SimMessage[]> {
+    return (await this.get<{ messages: SimMessage[] }>('messages', { channel })).messages;
+  }
+
+  async conversation(channel: string): Promise<SimConversation> {
+    return (await this.get<{ conversation: SimConversation }>('conversation', { channel })).conversation;
+  }
+
+  async findChannelByName(teamId: string, name: string): Promise<SimConversation | undefined> {
+    const { conversation } = await this.get<{ conversation: SimConversation | null }>('channel-by-name', { teamId, name });
+    return conversation ?? undefined;
+  }
+
+  async dmChannel(teamId: string, userId: string, botUserId: string): Promise<string | undefined> {
+    const { channel } = await this.get<{ channel: string | null }>('dm-channel', { teamId, userId, botUserId });
+    return channel ?? undefined;
+  }
+
+  async ephemerals(channel?: string): Promise<SimEphemeral[]> {
+    return (await this.get<{ ephemerals: SimEphemeral[] }>('ephemerals', channel ? { channel } : {})).ephemerals;
+  }
+
+  async responseUrlReplies(responseUrl?: string): Promise<SimResponseReply[]> {
+    return (await this.get<{ replies: SimResponseReply[] }>('response-url-replies',
+      responseUrl ? { responseUrl } : {})).replies;
+  }
+
+  async files(): Promise<SimFile[]> {
+    return (await this.get<{ files: SimFile[] }>('files', {})).files;
+  }
+
+  async deliveries(filter: { appId?: string; kind?: DeliveryKind } = {}): Promise<SimDelivery[]> {
+    const query: Record<string, string> = {};
+    if (filter.appId) query.appId = filter.appId;
+    if (filter.kind) query.kind = filter.kind;
+    return (await this.get<{ deliveries: SimDelivery[] }>('deliveries', query)).deliveries;
+  }
+
+  /** Polls until the conversation holds at least `count` messages; fails with what it saw after `timeoutMs`. */
+  async waitForMessages(channel: string, count: number, timeoutMs = 5000): Promise<SimMessage[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await this.messages(channel);
+      if (found.length >= count) return found;
+      if (Date.now() >= deadline) {
+        throw new Error(`expected ${count} messages in ${channel} within ${timeoutMs} ms, saw ${found.length}: `
+          + JSON.stringify(found.map((m) => m.text)));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async fault(p: SimFault): Promise<void> {
+    await this.post('faults', p);
+  }
+
+  async revokeToken(token: string): Promise<void> {
+    await this.post('tokens/revoke', { token });
+  }
+
+  issueBotToken(appId: string): Promise<{ botToken: string }> {
+    return this.post('apps/bot-token', { appId });
+  }
+
+  async setRateLimits(on: boolean, config?: { perMinute?: Partial<Record<1 | 2 | 3 | 4, number>>;
+    postMessagePerSecond?: number; postMessageBurst?: number }): Promise<void> {
+    await this.post('rate-limits', { on, ...(config ? { config } : {}) });
+  }
+
+  async reset(): Promise<void> {
+    await this.post('reset', {});
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    return this.parse<T>(await fetch(`${this.baseUrl}/_sim/${path}`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  }
+
+  private async get<T>(path: string, query: Record<string, string>): Promise<T> {
+    return this.parse<T>(await fetch(`${this.baseUrl}/_sim/${path}?${new URLSearchParams(query)}`));
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
+    const body = (await res.json()) as { ok: boolean; error?: string } & Record<string, unknown>;
+    if (!res.ok || !body.ok) throw new SimControlError(res.status, body.error ?? `control API answered ${res.status}`);
+    const { ok: _ok, ...rest } = body;
+    return rest as T;
+  }
+}

@@ -1,0 +1,83 @@
+import type { SimContext } from '../context.js';
+import type { Params } from '../http-util.js';
+import type { SlashCommandRoute } from '../types.js';
+import { ControlError, app, optStr, optUrl, str, workspace } from './input.js';
+
+const DOMAIN = /^[a-z0-9][a-z0-9-]{0,20}$/;
+
+function slashCommands(body: Params): SlashCommandRoute[] | undefined {
+  const value = body.slashCommands;
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new ControlError(400, 'slashCommands must be an array of {command, url}');
+  return value.map((entry: unknown, i) => {
+    const item = (entry ?? {}) as Params;
+    const command = str(item, 'command');
+    if (!/^\/[a-z0-9_-]+$/.test(command)) throw new ControlError(400, `slashCommands[${i}].command must look like /name`);
+    const url = optUrl(item, 'url');
+    if (!url) throw new ControlError(400, `slashCommands[${i}].url is required`);
+    return { command, url };
+  });
+}
+
+export function createWorkspace(ctx: SimContext, body: Params): unknown {
+  const name = str(body, 'name');
+  const domain = str(body, 'domain');
+  if (!DOMAIN.test(domain)) throw new ControlError(400, `domain must be lowercase letters, digits and hyphens (got ${domain})`);
+  if ([...ctx.state.workspaces.values()].some((w) => w.domain === domain)) {
+    throw new ControlError(409, `domain ${domain} is already taken`);
+  }
+  return ctx.state.addWorkspace(name, domain);
+}
+
+export function createUser(ctx: SimContext, body: Params): unknown {
+  const teamId = str(body, 'teamId');
+  const name = str(body, 'name');
+  workspace(ctx, teamId);
+  if ([...ctx.state.users.values()].some((u) => u.teamId === teamId && u.name === name)) {
+    throw new ControlError(409, `user name ${name} is already taken in ${teamId}`);
+  }
+  const email = optStr(body, 'email');
+  const user = ctx.state.addUser({ teamId, name, realName: optStr(body, 'realName') ?? name,
+    displayName: optStr(body, 'displayName') ?? '', isBot: false, ...(email ? { email } : {}) });
+  const token = ctx.state.issueToken('user', teamId, user.id);
+  return { id: user.id, teamId, name, realName: user.realName, displayName: user.displayName, image72: user.image72,
+    token };
+}
+
+export function createApp(ctx: SimContext, body: Params): unknown {
+  const teamId = str(body, 'teamId');
+  const name = str(body, 'name');
+  workspace(ctx, teamId);
+  const signingSecret = optStr(body, 'signingSecret');
+  const eventsUrl = optUrl(body, 'eventsUrl');
+  const interactivityUrl = optUrl(body, 'interactivityUrl');
+  const commands = slashCommands(body);
+  const { app: record, botToken } = ctx.state.addApp({ teamId, name,
+    ...(signingSecret ? { signingSecret } : {}), ...(eventsUrl ? { eventsUrl } : {}),
+    ...(interactivityUrl ? { interactivityUrl } : {}), ...(commands ? { slashCommands: commands } : {}) });
+  return { appId: record.appId, botUserId: record.botUserId, botId: record.botId, botToken,
+    signingSecret: record.signingSecret, teamId, verificationToken: record.verificationToken };
+}
+
+export function updateApp(ctx: SimContext, body: Params): unknown {
+  const record = app(ctx, str(body, 'appId'));
+  const eventsUrl = optUrl(body, 'eventsUrl');
+  const interactivityUrl = optUrl(body, 'interactivityUrl');
+  const commands = slashCommands(body);
+  if (eventsUrl !== undefined) record.eventsUrl = eventsUrl;
+  if (interactivityUrl !== undefined) record.interactivityUrl = interactivityUrl;
+  if (commands !== undefined) record.slashCommands = commands;
+  return {};
+}
+
+export function revokeToken(ctx: SimContext, body: Params): unknown {
+  const token = ctx.state.tokens.get(str(body, 'token'));
+  if (!token) throw new ControlError(404, 'unknown token');
+  token.revoked = true;
+  return {};
+}
+
+export function issueBotToken(ctx: SimContext, body: Params): unknown {
+  const record = app(ctx, str(body, 'appId'));
+  return { botToken: ctx.state.issueToken('bot', record.teamId, record.botUserId, record.appId) };
+}

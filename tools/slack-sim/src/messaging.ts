@@ -1,0 +1,56 @@
+import type { SimContext } from './context.js';
+import { broadcastToChannelApps, messageChangedEvent, messageDeletedEvent, messageEvent } from './events.js';
+import type { AppRecord, ConversationRecord } from './state.js';
+import type { SimMessage } from './types.js';
+
+/** Appends a message to a conversation and tells the apps in it; resolves with the event id. */
+export async function appendMessage(ctx: SimContext, conv: ConversationRecord, message: SimMessage): Promise<string> {
+  conv.messages.push(message);
+  return broadcastToChannelApps(ctx, conv, messageEvent(conv, message));
+}
+
+export async function changeMessage(ctx: SimContext, conv: ConversationRecord, ts: string, editor: string,
+  change: Pick<SimMessage, 'text'> & Partial<Pick<SimMessage, 'blocks' | 'attachments'>>): Promise<{ message: SimMessage;
+  eventId: string }> {
+  const index = conv.messages.findIndex((m) => m.ts === ts);
+  const previous = conv.messages[index];
+  if (!previous) throw new Error(`no message ${ts} in ${conv.id}`);
+  const message: SimMessage = { ...previous, ...change, edited: { user: editor, ts: ctx.state.looseTs() } };
+  conv.messages[index] = message;
+  const eventId = await broadcastToChannelApps(ctx, conv, messageChangedEvent(ctx, conv, message, previous));
+  return { message, eventId };
+}
+
+export async function removeMessage(ctx: SimContext, conv: ConversationRecord, ts: string): Promise<string> {
+  const index = conv.messages.findIndex((m) => m.ts === ts);
+  const previous = conv.messages[index];
+  if (!previous) throw new Error(`no message ${ts} in ${conv.id}`);
+  conv.messages.splice(index, 1);
+  return broadcastToChannelApps(ctx, conv, messageDeletedEvent(ctx, conv, previous));
+}
+
+/** The fields Slack puts on a bot's message; overriding name or icon makes it a `bot_message`. */
+export function botMessageFields(ctx: SimContext, app: AppRecord, override: { username?: string; iconUrl?: string;
+  iconEmoji?: string }): Partial<SimMessage> {
+  const botUser = ctx.state.users.get(app.botUserId);
+  const avatar = botUser?.image72 ?? '';
+  const botProfile = { id: app.botId, app_id: app.appId, name: app.name, deleted: false, team_id: app.teamId,
+    updated: botUser?.created ?? 0, icons: { image_36: avatar.replace('_72', '_36'), image_48: avatar.replace('_72', '_48'),
+      image_72: avatar } };
+  if (override.username || override.iconUrl || override.iconEmoji) {
+    return {
+      subtype: 'bot_message', bot_id: app.botId, app_id: app.appId, username: override.username ?? app.name,
+      ...(override.iconUrl ? { icons: { image_64: override.iconUrl } } : {}),
+      ...(override.iconEmoji && !override.iconUrl ? { icons: { emoji: override.iconEmoji } } : {}),
+    };
+  }
+  return { user: app.botUserId, bot_id: app.botId, app_id: app.appId, bot_profile: botProfile };
+}
+
+/** Slack posts a `channel_join` message when someone joins or is invited. */
+export async function announceJoin(ctx: SimContext, conv: ConversationRecord, userId: string, inviter?: string):
+Promise<void> {
+  const user = ctx.state.users.get(userId);
+  await appendMessage(ctx, conv, { type: 'message', subtype: 'channel_join', ts: ctx.state.nextTs(conv), user: userId,
+    text: `<@${userId}> has joined the channel`, team: user?.teamId ?? conv.team, ...(inviter ? { inviter } : {}) });
+}

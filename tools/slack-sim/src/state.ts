@@ -1,0 +1,177 @@
+import { formatTs, parseTs, secretHex, slackId, tokenOf } from './ids.js';
+import type {
+  SimConversation, SimEphemeral, SimFault, SimFile, SimMessage, SimResponseReply, SimDelivery, SlashCommandRoute,
+} from './types.js';
+
+export interface WorkspaceRecord { id: string; name: string; domain: string }
+
+export interface UserRecord {
+  id: string; teamId: string; name: string; realName: string; displayName: string; email?: string;
+  image72: string; isBot: boolean; botId?: string; appId?: string; created: number;
+}
+
+export interface AppRecord {
+  appId: string; teamId: string; name: string; signingSecret: string; verificationToken: string;
+  botUserId: string; botId: string; eventsUrl?: string; interactivityUrl?: string; slashCommands: SlashCommandRoute[];
+}
+
+export interface TokenRecord {
+  token: string; kind: 'bot' | 'user'; teamId: string; userId: string; appId?: string; revoked: boolean;
+}
+
+export interface ConversationRecord extends Omit<SimConversation, 'members'> {
+  members: Set<string>;
+  messages: SimMessage[];
+  lastTs: bigint;
+}
+
+export interface ResponseUrlRecord {
+  id: string; url: string; teamId: string; channel: string; userId: string; appId: string;
+  messageTs?: string; createdAt: number; uses: number;
+}
+
+export interface PendingUpload { fileId: string; teamId: string; userId: string; name: string; length: number;
+  content?: Buffer }
+
+/** Slack allows a response_url to be used five times within thirty minutes. */
+export const RESPONSE_URL_MAX_USES = 5;
+export const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
+
+/** Everything the simulator knows; plain maps so the control API can show it as it is. */
+export class SimState {
+  workspaces = new Map<string, WorkspaceRecord>();
+  users = new Map<string, UserRecord>();
+  apps = new Map<string, AppRecord>();
+  tokens = new Map<string, TokenRecord>();
+  conversations = new Map<string, ConversationRecord>();
+  ephemerals: SimEphemeral[] = [];
+  responseUrls = new Map<string, ResponseUrlRecord>();
+  responseReplies: SimResponseReply[] = [];
+  files = new Map<string, SimFile & { created: number }>();
+  uploads = new Map<string, PendingUpload>();
+  deliveries: SimDelivery[] = [];
+  faults: (SimFault & { remaining: number })[] = [];
+  private deliverySeq = 0;
+
+  constructor(readonly now: () => number) {}
+
+  clear(): void {
+    for (const map of [this.workspaces, this.users, this.apps, this.tokens, this.conversations, this.responseUrls,
+      this.files, this.uploads]) {
+      map.clear();
+    }
+    this.ephemerals = [];
+    this.responseReplies = [];
+    this.deliveries = [];
+    this.faults = [];
+  }
+
+  nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  /** Unique, increasing per conversation; two conversations may share a ts, as on Slack. */
+  nextTs(conversation: ConversationRecord): string {
+    const candidate = BigInt(this.now()) * 1000n;
+    const next = candidate > conversation.lastTs ? candidate : conversation.lastTs + 1n;
+    conversation.lastTs = next;
+    return formatTs(next);
+  }
+
+  /** A ts for things that live outside a conversation's history (ephemerals, action_ts). */
+  looseTs(): string {
+    return formatTs(BigInt(this.now()) * 1000n);
+  }
+
+  addWorkspace(name: string, domain: string): WorkspaceRecord {
+    const ws = { id: slackId('T'), name, domain };
+    this.workspaces.set(ws.id, ws);
+    return ws;
+  }
+
+  addUser(p: Omit<UserRecord, 'id' | 'created' | 'image72'> & { id?: string }): UserRecord {
+    const id = p.id ?? slackId('U');
+    const user: UserRecord = { ...p, id, created: this.nowSeconds(),
+      image72: `https://avatars.slack-sim.invalid/${id}_72.png` };
+    this.users.set(id, user);
+    return user;
+  }
+
+  issueToken(kind: 'bot' | 'user', teamId: string, userId: string, appId?: string): string {
+    const token = tokenOf(kind === 'bot' ? 'xoxb' : 'xoxp', teamId.slice(1));
+    this.tokens.set(token, { token, kind, teamId, userId, revoked: false, ...(appId ? { appId } : {}) });
+    return token;
+  }
+
+  addApp(p: { teamId: string; name: string; signingSecret?: string; eventsUrl?: string; interactivityUrl?: string;
+    slashCommands?: SlashCommandRoute[] }): { app: AppRecord; botToken: string } {
+    const appId = slackId('A');
+    const botId = slackId('B');
+    const username = p.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
+    const bot = this.addUser({ teamId: p.teamId, name: username, realName: p.name, displayName: '', isBot: true,
+      botId, appId });
+    const app: AppRecord = {
+      appId, teamId: p.teamId, name: p.name, signingSecret: p.signingSecret ?? secretHex(),
+      verificationToken: secretHex(12), botUserId: bot.id, botId, slashCommands: p.slashCommands ?? [],
+      ...(p.eventsUrl ? { eventsUrl: p.eventsUrl } : {}),
+      ...(p.interactivityUrl ? { interactivityUrl: p.interactivityUrl } : {}),
+    };
+    this.apps.set(appId, app);
+    return { app, botToken: this.issueToken('bot', p.teamId, bot.id, appId) };
+  }
+
+  appByBotUser(userId: string): AppRecord | undefined {
+    for (const app of this.apps.values()) if (app.botUserId === userId) return app;
+    return undefined;
+  }
+
+  addConversation(p: Omit<ConversationRecord, 'id' | 'messages' | 'lastTs' | 'created'>): ConversationRecord {
+    const prefix = p.is_im ? 'D' : 'C';
+    const conv: ConversationRecord = { ...p, id: slackId(prefix), created: this.nowSeconds(), messages: [],
+      lastTs: 0n };
+    this.conversations.set(conv.id, conv);
+    return conv;
+  }
+
+  findDm(teamId: string, a: string, b: string): ConversationRecord | undefined {
+    for (const conv of this.conversations.values()) {
+      if (conv.is_im && conv.team === teamId && conv.members.has(a) && conv.members.has(b)) return conv;
+    }
+    return undefined;
+  }
+
+  openDm(teamId: string, botUserId: string, userId: string): { conv: ConversationRecord; existed: boolean } {
+    const existing = this.findDm(teamId, botUserId, userId);
+    if (existing) return { conv: existing, existed: true };
+    const conv = this.addConversation({ team: teamId, is_channel: false, is_group: false, is_im: true,
+      is_private: true, is_archived: false, creator: botUserId, members: new Set([botUserId, userId]), user: userId });
+    return { conv, existed: false };
+  }
+
+  findMessage(conv: ConversationRecord, ts: string): SimMessage | undefined {
+    return conv.messages.find((m) => m.ts === ts);
+  }
+
+  addResponseUrl(baseUrl: string, p: Omit<ResponseUrlRecord, 'id' | 'url' | 'createdAt' | 'uses'>): ResponseUrlRecord {
+    const id = `${p.teamId}/${slackId('', 13)}/${secretHex(12)}`;
+    const record: ResponseUrlRecord = { ...p, id, url: `${baseUrl}/hooks/commands/${id}`, createdAt: this.now(),
+      uses: 0 };
+    this.responseUrls.set(id, record);
+    return record;
+  }
+
+  nextDeliveryId(): string {
+    this.deliverySeq += 1;
+    return `dlv-${this.deliverySeq}`;
+  }
+
+  /** Ordered by ts, as `conversations.history` would list them oldest first. */
+  sortedMessages(conv: ConversationRecord): SimMessage[] {
+    return [...conv.messages].sort((x, y) => Number((parseTs(x.ts) ?? 0n) - (parseTs(y.ts) ?? 0n)));
+  }
+
+  publicConversation(conv: ConversationRecord): SimConversation {
+    const { messages: _messages, lastTs: _lastTs, members, ...rest } = conv;
+    return { ...rest, members: [...members] };
+  }
+}
