@@ -192,7 +192,7 @@ export async function consumeProto<D extends DescMessage>(options: ConsumeOption
         decoded = fromBinary(options.schema, msg.data);
       } catch (error) {
         logger.error({ err: error, subject: msg.subject, seq: msg.seq }, 'undecodable message terminated');
-        msg.term('undecodable');
+        msg.term();
         continue;
       }
       const heartbeat = setInterval(() => msg.working(), options.heartbeatMs ?? 10_000);
@@ -206,6 +206,7 @@ export async function consumeProto<D extends DescMessage>(options: ConsumeOption
       } finally {
         clearInterval(heartbeat);
       }
+      if (outcome.kind === 'term') logger.warn({ subject: msg.subject, seq: msg.seq, attempt, reason: outcome.reason }, 'message terminated');
       settle(msg, outcome);
       if (stopping) break;
     }
@@ -224,7 +225,8 @@ export async function consumeProto<D extends DescMessage>(options: ConsumeOption
 function settle(msg: JsMsg, outcome: Outcome): void {
   if (outcome.kind === 'ack') msg.ack();
   else if (outcome.kind === 'nak') msg.nak(outcome.delayMs);
-  else msg.term(outcome.reason);
+  // No reason on the wire: NATS 2.9 ignores "+TERM <reason>" and redelivers (reasons came in 2.10).
+  else msg.term();
 }
 
 function isNotFound(error: unknown): boolean {
