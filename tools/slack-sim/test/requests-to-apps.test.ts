@@ -159,7 +159,7 @@ describe('requests the simulator sends to apps', () => {
     const channel = (await web.conversations.create({ name: 'buttons-test' })).channel?.id ?? '';
     await web.conversations.invite({ channel, users: alice.id });
     const card = await web.chat.postMessage({ channel, text: 'Bot is not paused',
-      attachments: [{ callback_id: 'pause', actions: [{ name: 'pause', type: 'button', value: 'T1:U1' }] }] });
+      attachments: [{ callback_id: 'pause', actions: [{ name: 'pause', text: 'Pause', type: 'button', value: 'T1:U1' }] }] });
     const legacy = await sim.control.clickButton({ teamId: acme.id, userId: alice.id, channel, style: 'legacy',
       callbackId: 'pause', name: 'pause', value: 'T1:U1', messageTs: card.ts ?? '' });
     const block = await sim.control.chooseOption({ teamId: acme.id, userId: alice.id, channel, style: 'block',
