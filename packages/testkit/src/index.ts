@@ -1,1 +1,15 @@
-export {};
+export { freePort } from './free-port.js';
+export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for.js';
+export { uniqueName, natsNamespace, redisPrefix } from './names.js';
+export { repoRoot } from './repo-root.js';
+export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
+export { startThrowawayNats, type ThrowawayNats } from './throwaway-nats.js';
+export {
+  startService,
+  SERVICE_NAMES,
+  type ServiceName,
+  type ServiceProcess,
+  type ServiceExit,
+  type StartServiceOptions,
+} from './service-process.js';
