@@ -1,0 +1,41 @@
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import {
+  CommandSchema,
+  PlatformType,
+  RequestContextSchema,
+  TargetSchema,
+  type Command,
+  type CommandOrigin,
+  type Target,
+} from '@megatron/contracts';
+
+export type CommandKind = MessageInitShape<typeof CommandSchema>['kind'];
+export type ContextInit = MessageInitShape<typeof RequestContextSchema>;
+
+/** Every Command the interpreter builds: Slack as platform, the moment the request arrived, and where it came from. */
+export function newCommand(init: { id: string; receivedAtMs: number; context: ContextInit; origin: CommandOrigin; kind: CommandKind }): Command {
+  return create(CommandSchema, {
+    id: init.id,
+    receivedAt: timestampFromMs(init.receivedAtMs),
+    platform: PlatformType.SLACK,
+    context: create(RequestContextSchema, init.context),
+    origin: init.origin,
+    kind: init.kind,
+  });
+}
+
+/** A name to resolve through search_user, or nothing: the customer of the channel the verb runs in. */
+export function targetByName(name: string | undefined): Target {
+  return create(TargetSchema, name === undefined ? {} : { kind: { case: 'name', value: name } });
+}
+
+export function targetByUser(teamId: string, userId: string): Target {
+  return create(TargetSchema, { kind: { case: 'user', value: { teamId, userId } } });
+}
+
+/** `<team_id>:<user_id>`: how buttons and selects name a customer (command-core builds them the same way). */
+export function parseUserRef(value: string): { teamId: string; userId: string } | undefined {
+  const match = /^([A-Z0-9]+):([A-Z0-9]+)$/.exec(value);
+  return match?.[1] && match[2] ? { teamId: match[1], userId: match[2] } : undefined;
+}

@@ -1,0 +1,98 @@
+import { CommandOrigin, type Command } from '@megatron/contracts';
+import { newCommand, type CommandKind } from '../command.js';
+import { arrayAt, isObject, objectAt, stringAt, type JsonObject } from '../json-fields.js';
+import { RequestError } from '../request-error.js';
+
+export type EventDecision =
+  | { kind: 'challenge'; challenge: string }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'command'; eventId: string; command: Command };
+
+type AgentEvent = { kind: CommandKind; userId: string } | { ignored: string };
+
+function files(message: unknown) {
+  return arrayAt(message, 'files')
+    .filter(isObject)
+    .map((file) => ({
+      id: stringAt(file, 'id') ?? '',
+      name: stringAt(file, 'name') ?? '',
+      title: stringAt(file, 'title') ?? '',
+      mimetype: stringAt(file, 'mimetype') ?? '',
+      size: BigInt(typeof file.size === 'number' && Number.isSafeInteger(file.size) ? file.size : 0),
+      urlPrivate: stringAt(file, 'url_private') ?? '',
+    }));
+}
+
+// Every message with a bot_id is a bot's, Megatron's own mirrors and warnings included: Slack sets
+// bot_id on all app posts and adds `subtype: bot_message` when username or icon were overridden.
+const isBotMessage = (message: unknown) => stringAt(message, 'bot_id') !== undefined || stringAt(message, 'subtype') === 'bot_message';
+
+function agentEvent(event: JsonObject, channelId: string): AgentEvent {
+  if (isBotMessage(event)) return { ignored: 'bot message' };
+  const subtype = stringAt(event, 'subtype');
+  const userId = stringAt(event, 'user') ?? '';
+  const text = stringAt(event, 'text') ?? '';
+  const ts = stringAt(event, 'ts') ?? '';
+  switch (subtype) {
+    case undefined:
+    case 'thread_broadcast':
+      return { kind: { case: 'message', value: { channelId, userId, text, ts, threadTs: stringAt(event, 'thread_ts') ?? '', files: files(event) } }, userId };
+    case 'file_share':
+      return { kind: { case: 'fileShare', value: { channelId, userId, text, ts, files: files(event) } }, userId };
+    case 'message_changed': {
+      const message = objectAt(event, 'message');
+      if (isBotMessage(message)) return { ignored: 'bot message edited' };
+      // Unfurls also arrive as message_changed; only a real edit carries `edited`.
+      if (!objectAt(message, 'edited')) return { ignored: 'change without an edit' };
+      const editor = stringAt(message, 'user') ?? '';
+      return {
+        kind: { case: 'messageChanged', value: { channelId, userId: editor, ts: stringAt(message, 'ts') ?? '', text: stringAt(message, 'text') ?? '', files: files(message) } },
+        userId: editor,
+      };
+    }
+    case 'message_deleted': {
+      const previous = objectAt(event, 'previous_message');
+      if (isBotMessage(previous)) return { ignored: 'bot message deleted' };
+      return { kind: { case: 'messageDeleted', value: { channelId, deletedTs: stringAt(event, 'deleted_ts') ?? '' } }, userId: stringAt(previous, 'user') ?? '' };
+    }
+    default:
+      return { ignored: `message subtype ${subtype}` };
+  }
+}
+
+/**
+ * What an Events API body asks of Megatron. `isEngagementChannel` answers from memory, so chatter
+ * in any other channel is dropped before anything else is looked at.
+ */
+export function eventToDecision(body: JsonObject, receivedAtMs: number, isEngagementChannel: (channelId: string) => boolean): EventDecision {
+  const type = stringAt(body, 'type');
+  if (type === 'url_verification') {
+    const challenge = stringAt(body, 'challenge');
+    if (!challenge) throw new RequestError(400, 'url_verification without a challenge');
+    return { kind: 'challenge', challenge };
+  }
+  if (type !== 'event_callback') return { kind: 'ignored', reason: `envelope type ${type ?? 'missing'}` };
+  const eventId = stringAt(body, 'event_id');
+  const event = objectAt(body, 'event');
+  if (!eventId || !event) throw new RequestError(400, 'event_callback without event_id or event');
+  if (stringAt(event, 'type') !== 'message') return { kind: 'ignored', reason: `event type ${stringAt(event, 'type') ?? 'missing'}` };
+  const channelId = stringAt(event, 'channel') ?? '';
+  if (!isEngagementChannel(channelId)) return { kind: 'ignored', reason: 'not an engagement channel' };
+  const decoded = agentEvent(event, channelId);
+  if ('ignored' in decoded) return { kind: 'ignored', reason: decoded.ignored };
+  const command = newCommand({
+    id: `event:${eventId}`,
+    receivedAtMs,
+    origin: CommandOrigin.EVENT,
+    context: {
+      teamId: stringAt(body, 'team_id') ?? '',
+      enterpriseId: stringAt(body, 'enterprise_id') ?? '',
+      apiAppId: stringAt(body, 'api_app_id') ?? '',
+      channelId,
+      userId: decoded.userId,
+      eventId,
+    },
+    kind: decoded.kind,
+  });
+  return { kind: 'command', eventId, command };
+}

@@ -1,0 +1,107 @@
+import { CommandOrigin, type Command } from '@megatron/contracts';
+import { newCommand, parseUserRef, targetByUser, type CommandKind } from '../command.js';
+import { RequestError } from '../request-error.js';
+import type { ChosenAction, Interaction } from './payload.js';
+
+export type InteractionDecision = { kind: 'command'; command: Command } | { kind: 'refused'; text: string };
+
+const SELECT_VERBS = ['open', 'close', 'pause', 'unpause', 'clear-context', 'do'] as const;
+type SelectVerb = (typeof SELECT_VERBS)[number];
+const isSelectVerb = (word: string): word is SelectVerb => (SELECT_VERBS as readonly string[]).includes(word);
+
+type Decoded = { kind: CommandKind; origin: CommandOrigin } | { refused: string };
+
+const NO_CUSTOMER = "That button doesn't say which customer it is for, so nothing was done.";
+
+function verbKind(verb: SelectVerb, teamId: string, userId: string, text: string): CommandKind {
+  const value = { target: targetByUser(teamId, userId) };
+  switch (verb) {
+    case 'open':
+      return { case: 'open', value };
+    case 'close':
+      return { case: 'close', value };
+    case 'pause':
+      return { case: 'pause', value };
+    case 'unpause':
+      return { case: 'unpause', value };
+    case 'clear-context':
+      return { case: 'clearContext', value };
+    case 'do':
+      return { case: 'do', value: { ...value, text } };
+  }
+}
+
+/** Buttons carry `<team_id>:<user_id>`; the verb is the callback_id / action_id. */
+function button(verb: 'open' | 'pause' | 'unpause', value: string | undefined): Decoded {
+  const customer = parseUserRef(value ?? '');
+  if (!customer) return { refused: NO_CUSTOMER };
+  return { kind: verbKind(verb, customer.teamId, customer.userId, ''), origin: CommandOrigin.BUTTON };
+}
+
+/** The disambiguation select: `<verb>|<team_id>:<user_id>`, and for do `|<text>` after that. */
+function userSelect(value: string | undefined): Decoded {
+  const [verb = '', ref = '', ...text] = (value ?? '').split('|');
+  const customer = parseUserRef(ref);
+  if (!isSelectVerb(verb) || !customer) return { refused: "That choice doesn't name a verb and a customer, so nothing was done." };
+  const doText = text.join('|');
+  if (verb === 'do' && doText === '') return { refused: 'That choice carries nothing for the bot to do, so nothing was done.' };
+  return { kind: verbKind(verb, customer.teamId, customer.userId, doText), origin: CommandOrigin.USER_SELECT };
+}
+
+/** 👍/👎 under a broadcast, clicked by a customer: `<broadcast_id>|up` or `<broadcast_id>|down`. */
+function feedback(value: string | undefined, interaction: Interaction): Decoded {
+  const match = /^(.+)\|(up|down)$/.exec(value ?? '');
+  if (!match?.[1]) return { refused: "That feedback button doesn't name a broadcast, so nothing was recorded." };
+  return {
+    kind: {
+      case: 'feedback',
+      value: { broadcastId: match[1], positive: match[2] === 'up', customer: { teamId: interaction.teamId, userId: interaction.userId } },
+    },
+    origin: CommandOrigin.BUTTON,
+  };
+}
+
+function decode(action: ChosenAction, interaction: Interaction): Decoded {
+  switch (action.verb) {
+    case 'open':
+    case 'pause':
+    case 'unpause':
+      return button(action.verb, action.value);
+    case 'user_select':
+      return userSelect(action.value);
+    case 'feedback':
+      return feedback(action.value, interaction);
+    default:
+      return { refused: `Megatron doesn't know the action \`${action.verb}\`, so nothing was done.` };
+  }
+}
+
+export function interactionToCommand(interaction: Interaction, receivedAtMs: number): InteractionDecision {
+  if (interaction.type !== 'interactive_message' && interaction.type !== 'block_actions') {
+    return { kind: 'refused', text: `Megatron doesn't handle \`${interaction.type}\` interactions, so nothing was done.` };
+  }
+  if (!interaction.action) return { kind: 'refused', text: 'That interaction carried no action, so nothing was done.' };
+  const missing = (['teamId', 'userId', 'triggerId'] as const).filter((field) => interaction[field] === '');
+  if (missing.length > 0) throw new RequestError(400, `interaction payload is missing ${missing.join(', ')}`);
+  const decoded = decode(interaction.action, interaction);
+  if ('refused' in decoded) return { kind: 'refused', text: decoded.refused };
+  const command = newCommand({
+    id: `action:${interaction.triggerId}`,
+    receivedAtMs,
+    origin: decoded.origin,
+    context: {
+      teamId: interaction.teamId,
+      teamDomain: interaction.teamDomain,
+      enterpriseId: interaction.enterpriseId,
+      apiAppId: interaction.apiAppId,
+      channelId: interaction.channelId,
+      channelName: interaction.channelName,
+      userId: interaction.userId,
+      userName: interaction.userName,
+      responseUrl: interaction.responseUrl,
+      triggerId: interaction.triggerId,
+    },
+    kind: decoded.kind,
+  });
+  return { kind: 'command', command };
+}

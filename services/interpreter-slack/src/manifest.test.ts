@@ -1,0 +1,29 @@
+import { parse } from 'yaml';
+import { BOT_SCOPES, slackAppManifest, slackAppManifestYaml } from './manifest.js';
+
+describe('Slack app manifest', () => {
+  const options = { baseUrl: 'https://megatron.example.com', slashCommand: '/megatron' };
+
+  it('points the slash command, interactivity and events at this deployment', () => {
+    const manifest = slackAppManifest(options);
+    expect(manifest.features.slash_commands).toEqual([
+      expect.objectContaining({ command: '/megatron', url: 'https://megatron.example.com/megatron/slack/slash-command/' }),
+    ]);
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://megatron.example.com/megatron/slack/interactive-message/' });
+    expect(manifest.settings.event_subscriptions).toEqual({ request_url: 'https://megatron.example.com/megatron/slack/event/', bot_events: ['message.channels'] });
+  });
+
+  it('asks for the scopes the integration bot uses, replacing the deprecated chat:write:bot and channels:write', () => {
+    const scopes = slackAppManifest(options).oauth_config.scopes.bot;
+    expect(scopes).toEqual([...BOT_SCOPES]);
+    expect(scopes).toEqual(expect.arrayContaining(['commands', 'chat:write', 'chat:write.customize', 'channels:manage', 'channels:history']));
+    expect(scopes).not.toContain('chat:write:bot');
+    expect(scopes).not.toContain('channels:write');
+  });
+
+  it('renders YAML that reads back as the same manifest', () => {
+    const yaml = slackAppManifestYaml({ ...options, slashCommand: '/support' });
+    expect(parse(yaml)).toEqual(slackAppManifest({ ...options, slashCommand: '/support' }));
+    expect(yaml).toContain('/support open <name>');
+  });
+});

@@ -1,0 +1,14 @@
+/** The verbs an agent can type, as `help` and every refusal list them. */
+export function helpText(slashCommand: string): string {
+  return [
+    `*${slashCommand}* verbs:`,
+    `• \`${slashCommand} open <name>\`: open (or reopen) the engagement channel for a customer`,
+    `• \`${slashCommand} close [name]\`: unpause the bot and archive the channel`,
+    `• \`${slashCommand} pause [name]\`: pause the bot so you can talk to the customer`,
+    `• \`${slashCommand} unpause [name]\`: let the bot answer again`,
+    `• \`${slashCommand} clear-context [name]\`: make the bot forget the conversation so far`,
+    `• \`${slashCommand} do <text>\`: have the bot say or do <text> for this channel's customer`,
+    `• \`${slashCommand} help\`: this list`,
+    'Without a name, a verb acts on the customer of the engagement channel you run it in.',
+  ].join('\n');
+}

@@ -1,0 +1,44 @@
+import { helpText } from './help.js';
+
+export const TARGET_VERBS = ['open', 'close', 'pause', 'unpause', 'clear-context'] as const;
+export type TargetVerb = (typeof TARGET_VERBS)[number];
+
+/** What the agent typed after the slash command, decided without any data. */
+export type SlashParse =
+  | { kind: 'help' }
+  | { kind: 'refused'; text: string }
+  | { kind: 'verb'; verb: TargetVerb; name: string | undefined }
+  | { kind: 'do'; text: string };
+
+const isTargetVerb = (word: string): word is TargetVerb => (TARGET_VERBS as readonly string[]).includes(word);
+
+/**
+ * Slack turns a typed mention into `<@U123|phil>` when escaping is on; agents also type `@phil`.
+ * Both mean the name "phil" for search_user.
+ */
+function nameOf(argument: string): string {
+  const escaped = /^<@[A-Z0-9]+\|([^>]+)>$/.exec(argument);
+  return (escaped?.[1] ?? argument).replace(/^@/, '');
+}
+
+export function parseSlashText(text: string, slashCommand: string): SlashParse {
+  const trimmed = text.trim();
+  if (trimmed === '') return { kind: 'help' };
+  const [first = '', ...args] = trimmed.split(/\s+/);
+  const verb = first.toLowerCase();
+  if (verb === 'help') return { kind: 'help' };
+  if (verb === 'do') {
+    const rest = trimmed.slice(first.length).trim();
+    if (rest === '') return { kind: 'refused', text: `Please say what the bot should do: \`${slashCommand} do <text>\`.` };
+    return { kind: 'do', text: rest };
+  }
+  if (!isTargetVerb(verb)) return { kind: 'refused', text: `I don't recognize that command.\n${helpText(slashCommand)}` };
+  if (args.length > 1) {
+    return {
+      kind: 'refused',
+      text: `Too many arguments: \`${slashCommand} ${verb}\` takes one name at most (got ${args.length}: ${args.join(' ')}).`,
+    };
+  }
+  const [argument] = args;
+  return { kind: 'verb', verb, name: argument === undefined ? undefined : nameOf(argument) };
+}
