@@ -1,14 +1,14 @@
-import { createServiceKit, installShutdown, loadConfigOrExit, startServers } from '@megatron/runtime';
+import { createServiceKit, installShutdown, loadConfigOrExit } from '@megatron/runtime';
 import { configSchema } from './config.js';
+import { startConnectionSlack } from './service.js';
 
 const config = loadConfigOrExit(configSchema);
 const kit = createServiceKit('connection-slack', config);
 
-const servers = await startServers({ ...kit, httpPort: config.HTTP_PORT, grpcPort: config.GRPC_PORT });
-await kit.readiness.start();
+const service = await startConnectionSlack(config, kit);
 
 installShutdown({
   ...kit,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  steps: [{ name: 'servers', run: () => servers.close() }],
+  steps: [{ name: 'servers', run: () => service.close() }],
 });

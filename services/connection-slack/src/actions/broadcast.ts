@@ -1,0 +1,86 @@
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
+import {
+  BroadcastMessageResultSchema,
+  BroadcastMessagesResponseSchema,
+  type BroadcastMessageResult,
+  type SlackConnectionService,
+} from '@megatron/contracts';
+import type { ChatPostMessageResponse, ConversationsOpenResponse } from '@slack/web-api';
+import { SLACK_ERROR_HEADER } from '../slack/errors.js';
+import { slackFor, type ActionDeps, type CallSlack } from './action-deps.js';
+import { invalid, messageArgs, type SlackMessageArgs } from './input.js';
+
+type BroadcastActions = Pick<ServiceImpl<typeof SlackConnectionService>, 'broadcastMessages'>;
+
+export const FEEDBACK_ACTION_ID = 'feedback';
+
+/**
+ * 👍/👎 buttons whose values carry the broadcast id. Block Kit wants action_ids unique within a block, and
+ * interpreters match on action_id `feedback`, so each button sits in its own actions block.
+ */
+export function feedbackBlocks(broadcastId: string): unknown[] {
+  return (['up', 'down'] as const).map((vote) => ({
+    type: 'actions',
+    block_id: `feedback_${vote}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: FEEDBACK_ACTION_ID,
+        text: { type: 'plain_text', text: vote === 'up' ? '👍' : '👎', emoji: true },
+        value: `${broadcastId}|${vote}`,
+      },
+    ],
+  }));
+}
+
+function withFeedback(args: SlackMessageArgs, broadcastId: string): SlackMessageArgs {
+  const body = args.blocks ?? (args.text ? [{ type: 'section', text: { type: 'mrkdwn', text: args.text } }] : []);
+  return { ...args, blocks: [...body, ...feedbackBlocks(broadcastId)] };
+}
+
+function errorOf(error: unknown): string {
+  const connectError = ConnectError.from(error);
+  return connectError.metadata.get(SLACK_ERROR_HEADER) ?? `${Code[connectError.code]}: ${connectError.rawMessage}`;
+}
+
+async function sendOne(slack: CallSlack, user: string, args: SlackMessageArgs): Promise<BroadcastMessageResult> {
+  try {
+    const opened = await slack<ConversationsOpenResponse>('conversations.open', { users: user });
+    const channel = opened.channel?.id;
+    if (!channel) return create(BroadcastMessageResultSchema, { user, ok: false, error: 'conversations.open returned no channel' });
+    const posted = await slack<ChatPostMessageResponse>('chat.postMessage', { channel, ...args }, { orderedChannel: channel });
+    return create(BroadcastMessageResultSchema, { user, ok: true, channel, ts: posted.ts ?? '' });
+  } catch (error) {
+    return create(BroadcastMessageResultSchema, { user, ok: false, error: errorOf(error) });
+  }
+}
+
+/**
+ * DMs every user with at most `concurrency` users in flight; a 429 pauses every worker on that method
+ * (slack-caller's shared gate). One user's failure is that user's result, never the whole broadcast's.
+ */
+export function broadcastActions(deps: ActionDeps, concurrency: number): BroadcastActions {
+  return {
+    async broadcastMessages(req, context) {
+      const users = [...new Set(req.users.map((user) => user.trim()).filter(Boolean))];
+      if (users.length === 0) throw invalid('users needs at least one user id');
+      if (req.captureFeedback && !req.broadcastId.trim()) throw invalid('broadcast_id is required with capture_feedback');
+      const base = messageArgs(req.content);
+      const args = req.captureFeedback ? withFeedback(base, req.broadcastId.trim()) : base;
+      const slack = slackFor(deps, context);
+      const results: BroadcastMessageResult[] = new Array(users.length);
+      let next = 0;
+      const worker = async () => {
+        for (let index = next++; index < users.length; index = next++) {
+          const user = users[index] as string;
+          results[index] = await sendOne(slack, user, args);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, users.length) }, worker));
+      const failed = results.filter((result) => !result.ok).length;
+      deps.logger.info({ users: users.length, failed, broadcastId: req.broadcastId }, 'broadcast done');
+      return create(BroadcastMessagesResponseSchema, { results });
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { create } from '@bufbuild/protobuf';
+import type { ServiceImpl } from '@connectrpc/connect';
+import {
+  DeleteMessageResponseSchema,
+  GetHistoryResponseSchema,
+  HistoryMessageSchema,
+  OpenDirectMessageResponseSchema,
+  PostEphemeralResponseSchema,
+  PostMessageResponseSchema,
+  SlackFileSchema,
+  UpdateMessageResponseSchema,
+  type SlackConnectionService,
+} from '@megatron/contracts';
+import type {
+  ChatPostEphemeralResponse,
+  ChatPostMessageResponse,
+  ChatUpdateResponse,
+  ConversationsHistoryResponse,
+  ConversationsOpenResponse,
+} from '@slack/web-api';
+import { slackFor, type ActionDeps } from './action-deps.js';
+import { invalid, messageArgs, required } from './input.js';
+
+type MessageActions = Pick<
+  ServiceImpl<typeof SlackConnectionService>,
+  'postMessage' | 'postEphemeral' | 'updateMessage' | 'deleteMessage' | 'openDirectMessage' | 'getHistory'
+>;
+
+const HISTORY_MAX = 1000;
+
+export function messageActions(deps: ActionDeps): MessageActions {
+  return {
+    async postMessage(req, context) {
+      const channel = required(req.channel, 'channel');
+      const args = {
+        channel,
+        ...messageArgs(req.content),
+        ...(req.username ? { username: req.username } : {}),
+        ...(req.iconUrl ? { icon_url: req.iconUrl } : {}),
+        ...(req.iconEmoji ? { icon_emoji: req.iconEmoji } : {}),
+        ...(req.threadTs ? { thread_ts: req.threadTs } : {}),
+      };
+      const result = await slackFor(deps, context)<ChatPostMessageResponse>('chat.postMessage', args, { orderedChannel: channel });
+      return create(PostMessageResponseSchema, { channel: result.channel ?? channel, ts: result.ts ?? '' });
+    },
+
+    async postEphemeral(req, context) {
+      const channel = required(req.channel, 'channel');
+      const args = { channel, user: required(req.user, 'user'), ...messageArgs(req.content) };
+      const result = await slackFor(deps, context)<ChatPostEphemeralResponse>('chat.postEphemeral', args, {
+        orderedChannel: channel,
+      });
+      return create(PostEphemeralResponseSchema, { messageTs: result.message_ts ?? '' });
+    },
+
+    async updateMessage(req, context) {
+      const channel = required(req.channel, 'channel');
+      const args = { channel, ts: required(req.ts, 'ts'), ...messageArgs(req.content) };
+      const result = await slackFor(deps, context)<ChatUpdateResponse>('chat.update', args, { orderedChannel: channel });
+      return create(UpdateMessageResponseSchema, { channel: result.channel ?? channel, ts: result.ts ?? args.ts });
+    },
+
+    async deleteMessage(req, context) {
+      const channel = required(req.channel, 'channel');
+      await slackFor(deps, context)('chat.delete', { channel, ts: required(req.ts, 'ts') }, { orderedChannel: channel });
+      return create(DeleteMessageResponseSchema, {});
+    },
+
+    async openDirectMessage(req, context) {
+      const user = required(req.user, 'user');
+      const result = await slackFor(deps, context)<ConversationsOpenResponse>('conversations.open', { users: user });
+      return create(OpenDirectMessageResponseSchema, { channel: result.channel?.id ?? '' });
+    },
+
+    async getHistory(req, context) {
+      const channel = required(req.channel, 'channel');
+      if (req.limit < 0 || req.limit > HISTORY_MAX) throw invalid(`limit must be between 1 and ${HISTORY_MAX} (0 for Slack's default)`);
+      const args = { channel, ...(req.limit ? { limit: req.limit } : {}) };
+      const result = await slackFor(deps, context)<ConversationsHistoryResponse>('conversations.history', args);
+      const messages = (result.messages ?? []).map((message) =>
+        create(HistoryMessageSchema, {
+          ts: message.ts ?? '',
+          user: message.user ?? '',
+          botId: message.bot_id ?? '',
+          subtype: message.subtype ?? '',
+          text: message.text ?? '',
+          files: (message.files ?? []).map((file) =>
+            create(SlackFileSchema, {
+              id: file.id ?? '',
+              name: file.name ?? '',
+              title: file.title ?? '',
+              mimetype: file.mimetype ?? '',
+              size: BigInt(file.size ?? 0),
+              urlPrivate: file.url_private ?? '',
+            }),
+          ),
+          attachmentsJson: message.attachments?.length ? JSON.stringify(message.attachments) : '',
+        }),
+      );
+      return create(GetHistoryResponseSchema, { messages });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { SlackConnectionService } from '@megatron/contracts';
+import { startServers, type ServiceKit } from '@megatron/runtime';
+import type { Config } from './config.js';
+import { slackConnectionService } from './connection-service.js';
+import { deadlineInterceptor, metricsInterceptor, tokenInterceptor } from './rpc/interceptors.js';
+import { S3Store } from './s3/s3-store.js';
+import { SlackClientCache } from './slack/client-cache.js';
+import { SlackCaller } from './slack/slack-caller.js';
+import { createSlackMetrics } from './slack/slack-metrics.js';
+
+export interface RunningConnectionSlack {
+  httpPort: number;
+  grpcPort: number;
+  /** Stops taking calls, lets in-flight ones finish, then releases the S3 client. */
+  close(): Promise<void>;
+}
+
+function s3From(config: Config, kit: ServiceKit): S3Store | undefined {
+  if (!config.AWS_S3_BUCKET) return undefined;
+  return new S3Store(
+    {
+      bucket: config.AWS_S3_BUCKET,
+      region: config.S3_REGION,
+      ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
+      ...(config.S3_AWS_ACCESS_KEY_ID ? { accessKeyId: config.S3_AWS_ACCESS_KEY_ID } : {}),
+      ...(config.S3_AWS_SECRET_ACCESS_KEY ? { secretAccessKey: config.S3_AWS_SECRET_ACCESS_KEY } : {}),
+    },
+    kit.metrics,
+  );
+}
+
+/** Wires clients, the service and its servers; main.ts and the tests both start the service through here. */
+export async function startConnectionSlack(config: Config, kit: ServiceKit): Promise<RunningConnectionSlack> {
+  const clients = new SlackClientCache({
+    slackApiUrl: config.SLACK_API_URL,
+    requestTimeoutMs: config.SLACK_REQUEST_TIMEOUT_MS,
+    maxClients: config.SLACK_CLIENT_CACHE_SIZE,
+    logger: kit.logger,
+  });
+  const slack = new SlackCaller(
+    clients,
+    { maxRetries: config.SLACK_MAX_RETRIES, baseDelayMs: config.SLACK_RETRY_BASE_MS },
+    createSlackMetrics(kit.metrics),
+    kit.logger,
+  );
+  const s3 = s3From(config, kit);
+  if (s3) kit.readiness.add({ name: 's3', probe: () => s3.check() });
+  else kit.logger.warn('AWS_S3_BUCKET is not set: file relays in presigned-url mode will be refused');
+
+  const service = slackConnectionService(
+    { slack, logger: kit.logger, defaultDeadlineMs: config.SLACK_CALL_DEADLINE_MS },
+    {
+      maxBytes: config.FILE_MAX_BYTES,
+      defaultMode: config.FILE_RELAY_MODE,
+      presignExpirySeconds: config.S3_PRESIGN_EXPIRY_SECONDS,
+      ...(s3 ? { s3 } : {}),
+    },
+    config.BROADCAST_CONCURRENCY,
+  );
+  const servers = await startServers({
+    ...kit,
+    httpPort: config.HTTP_PORT,
+    grpcPort: config.GRPC_PORT,
+    serviceNames: [SlackConnectionService.typeName],
+    routes: (router) => router.service(SlackConnectionService, service),
+    interceptors: [
+      metricsInterceptor(kit.metrics),
+      deadlineInterceptor(config.SLACK_CALL_DEADLINE_MS, { BroadcastMessages: config.BROADCAST_DEADLINE_MS }),
+      tokenInterceptor,
+    ],
+  });
+  await kit.readiness.start();
+  return {
+    httpPort: servers.httpPort,
+    grpcPort: servers.grpcPort,
+    async close() {
+      kit.readiness.stop();
+      await servers.close();
+      s3?.close();
+    },
+  };
+}

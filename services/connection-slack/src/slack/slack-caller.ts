@@ -1,0 +1,122 @@
+import { ConnectError } from '@connectrpc/connect';
+import type { WebAPICallResult } from '@slack/web-api';
+import type { Logger } from '@megatron/runtime';
+import type { CallDeadline } from '../rpc/call-deadline.js';
+import { tokenFingerprint, type SlackClientCache } from './client-cache.js';
+import { classifySlackFailure, exhaustedRetries, permanentSlackError, type SlackFailure } from './errors.js';
+import { OrderedQueue } from './ordered-queue.js';
+import { RateLimitGate } from './rate-limit-gate.js';
+import type { SlackMetrics } from './slack-metrics.js';
+
+export interface RetryPolicy {
+  /** Retries after 5xx / network errors; 429s are retried for as long as the deadline allows. */
+  maxRetries: number;
+  baseDelayMs: number;
+}
+
+export interface SlackCall {
+  token: string;
+  method: string;
+  args: Record<string, unknown>;
+  deadline: CallDeadline;
+  /** Set for calls that write into a channel: they are kept in arrival order per channel. */
+  orderedChannel?: string;
+}
+
+/** Slack limits chat.postMessage per channel and every other method per app and workspace. */
+function gateKey(fingerprint: string, method: string, args: Record<string, unknown>): string {
+  const channel = method === 'chat.postMessage' && typeof args.channel === 'string' ? args.channel : '';
+  return `${fingerprint}|${method}|${channel}`;
+}
+
+/** Every Slack Web API call goes through here: ordering, shared 429 pauses, retries, deadlines, metrics. */
+export class SlackCaller {
+  private readonly gate = new RateLimitGate();
+  private readonly queue = new OrderedQueue();
+
+  constructor(
+    private readonly clients: SlackClientCache,
+    private readonly policy: RetryPolicy,
+    private readonly metrics: SlackMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  call<T extends WebAPICallResult = WebAPICallResult>(call: SlackCall): Promise<T> {
+    if (call.orderedChannel === undefined) return this.attempts<T>(call);
+    const key = `${tokenFingerprint(call.token)}|${call.orderedChannel}`;
+    return this.queue.run(key, () => this.attempts<T>(call));
+  }
+
+  private attempts<T extends WebAPICallResult>(call: SlackCall): Promise<T> {
+    const client = this.clients.client(call.token);
+    const key = gateKey(tokenFingerprint(call.token), call.method, call.args);
+    return this.retrying(call.method, call.deadline, key, async () => (await client.apiCall(call.method, call.args)) as T);
+  }
+
+  /**
+   * Runs `attempt` until it succeeds, a permanent error comes back, or the budget is gone: a 429 waits
+   * Retry-After (and pauses every call sharing `gate`), 5xx and network errors back off up to maxRetries.
+   * Also used for Slack URLs outside the Web API (response_url, url_private, upload URLs).
+   */
+  async retrying<T>(method: string, deadline: CallDeadline, gate: string, attempt: () => Promise<T>): Promise<T> {
+    let failures = 0;
+    for (let attemptNo = 1; ; attemptNo += 1) {
+      await this.waitForGate(gate, method, deadline);
+      const stop = this.metrics.latency.startTimer({ method });
+      let failure: SlackFailure;
+      try {
+        const result = await deadline.race(attempt(), method);
+        stop();
+        this.metrics.calls.inc({ method, outcome: 'ok', error: '' });
+        return result;
+      } catch (error) {
+        stop();
+        if (deadline.expired) {
+          this.metrics.calls.inc({ method, outcome: 'deadline', error: '' });
+          throw deadline.error(method);
+        }
+        if (error instanceof ConnectError) throw error;
+        failure = classifySlackFailure(error);
+      }
+      this.record(method, failure);
+      if (failure.kind === 'permanent') throw permanentSlackError(method, failure.slackError, failure.detail);
+      if (failure.kind === 'rate_limited') {
+        this.gate.pause(gate, failure.retryAfterMs);
+        if (failure.retryAfterMs >= deadline.remainingMs()) throw exhaustedRetries(method, failure, attemptNo);
+      } else {
+        failures += 1;
+        const backoffMs = this.backoffMs(failures);
+        if (failures > this.policy.maxRetries || backoffMs >= deadline.remainingMs()) {
+          throw exhaustedRetries(method, failure, attemptNo);
+        }
+        await deadline.sleep(backoffMs, method);
+      }
+      this.metrics.retries.inc({ method, reason: failure.kind === 'rate_limited' ? 'rate_limited' : failure.reason });
+      this.logger.debug({ method, attempt: attemptNo, failure: failure.kind }, 'retrying Slack call');
+    }
+  }
+
+  private async waitForGate(key: string, method: string, deadline: CallDeadline): Promise<void> {
+    for (let waitMs = this.gate.waitMs(key); waitMs > 0; waitMs = this.gate.waitMs(key)) {
+      if (waitMs >= deadline.remainingMs()) throw exhaustedRetries(method, { kind: 'rate_limited', retryAfterMs: waitMs }, 0);
+      await deadline.sleep(waitMs, method);
+    }
+  }
+
+  private record(method: string, failure: SlackFailure): void {
+    if (failure.kind === 'rate_limited') {
+      this.metrics.rateLimited.inc({ method });
+      this.metrics.calls.inc({ method, outcome: 'rate_limited', error: '' });
+    } else if (failure.kind === 'transient') {
+      this.metrics.calls.inc({ method, outcome: failure.reason, error: '' });
+    } else {
+      this.metrics.calls.inc({ method, outcome: 'slack_error', error: failure.slackError });
+    }
+  }
+
+  /** Exponential with full jitter, so retrying callers spread out instead of returning together. */
+  private backoffMs(failures: number): number {
+    const ceiling = this.policy.baseDelayMs * 2 ** (failures - 1);
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}
