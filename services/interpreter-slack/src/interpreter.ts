@@ -26,6 +26,8 @@ export interface Interpreter {
   check: () => Promise<boolean>;
   /** Resolves once the command stream exists and the engagement directory is loaded. */
   ready: Promise<void>;
+  /** From memory: whether events in this channel matter; undefined while the directory is not loaded. */
+  isEngagementChannel: (channelId: string) => boolean | undefined;
   /** Waits for replies still going out through response_url, stops watching the directory. */
   close(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     void work.finally(() => pending.delete(work));
   };
   const baseUrl = publicBaseUrl(config);
+  const isEngagementChannel = (channelId: string) => (directory ? directory.lookup(channelId) !== undefined : undefined);
 
   const app = createHttpApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
@@ -84,7 +87,7 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     event: eventHandler({
       ...handlerDeps,
       dedup: new EventDeduplicator(deps.redis, config.EVENT_DEDUP_TTL_SECONDS, logger),
-      isEngagementChannel: (channelId) => (directory ? directory.lookup(channelId) !== undefined : undefined),
+      isEngagementChannel,
     }),
     manifest: () => (baseUrl ? slackAppManifestYaml({ baseUrl, slashCommand: config.SLASH_COMMAND }) : undefined),
   });
@@ -92,6 +95,7 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
   return {
     handler: app.callback(),
     ready,
+    isEngagementChannel,
     check: async () => directory !== undefined,
     async close() {
       closed = true;
