@@ -57,15 +57,18 @@ export function classifySlackFailure(error: unknown): SlackFailure {
   return { kind: 'transient', reason: 'network_error', detail: error instanceof Error ? error.message : String(error) };
 }
 
+/** The `error` field of a body that may still be raw JSON text or already parsed (WebAPIHTTPError parses it). */
 function slackErrorInBody(body: unknown): string | undefined {
-  if (typeof body !== 'string') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    const value = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
   }
+  const value = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 const CODE_BY_SLACK_ERROR: Record<string, Code> = {

@@ -1,0 +1,39 @@
+import { Code } from '@connectrpc/connect';
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
+import { classifySlackFailure, codeForSlackError } from './errors.js';
+
+test.each([
+  ['invalid_auth', Code.Unauthenticated],
+  ['token_revoked', Code.Unauthenticated],
+  ['channel_not_found', Code.NotFound],
+  ['user_not_found', Code.NotFound],
+  ['message_not_found', Code.NotFound],
+  ['is_archived', Code.FailedPrecondition],
+  ['not_in_channel', Code.FailedPrecondition],
+  ['cant_update_message', Code.FailedPrecondition],
+  ['name_taken', Code.AlreadyExists],
+  ['missing_scope', Code.PermissionDenied],
+  ['invalid_blocks', Code.InvalidArgument],
+])('Slack error %s maps to gRPC code %s', (slackError, code) => {
+  expect(codeForSlackError(slackError)).toBe(code);
+});
+
+test('a 429 is classified with its Retry-After in milliseconds', () => {
+  expect(classifySlackFailure(new WebAPIRateLimitedError(7))).toEqual({ kind: 'rate_limited', retryAfterMs: 7000 });
+});
+
+test("Slack's internal_error answer is retried like a 5xx, other ok:false answers are permanent", () => {
+  expect(classifySlackFailure(new WebAPIPlatformError({ ok: false, error: 'internal_error' }))).toMatchObject({ kind: 'transient' });
+  expect(classifySlackFailure(new WebAPIPlatformError({ ok: false, error: 'is_archived' }))).toMatchObject({
+    kind: 'permanent',
+    slackError: 'is_archived',
+  });
+});
+
+test('an HTTP 503 is transient and an HTTP 404 unknown_method is permanent', () => {
+  expect(classifySlackFailure(new WebAPIHTTPError(503, 'Service Unavailable', {}, ''))).toMatchObject({ kind: 'transient', reason: 'server_error' });
+  expect(classifySlackFailure(new WebAPIHTTPError(404, 'Not Found', {}, '{"ok":false,"error":"unknown_method"}'))).toMatchObject({
+    kind: 'permanent',
+    slackError: 'unknown_method',
+  });
+});
