@@ -13,6 +13,7 @@ export default {
   moduleNameMapper: {
     '^@megatron/slack-sim$': '<rootDir>/tools/slack-sim/src/index.ts',
     '^@megatron/support-bot$': '<rootDir>/examples/support-bot/src/index.ts',
+    '^@megatron/sandbox$': '<rootDir>/tools/sandbox/src/index.ts',
     '^@megatron/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

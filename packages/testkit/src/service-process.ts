@@ -31,6 +31,8 @@ export interface StartServiceOptions {
   entry?: string;
   /** How long stop() waits after its signal before it sends SIGKILL. */
   stopTimeoutMs?: number;
+  /** Also hands every chunk of output here (the sandbox shows service logs live). */
+  onOutput?: (chunk: string) => void;
 }
 
 // Keeps a chatty service from growing the test's memory without bound; the tail is what explains a failure.
@@ -89,6 +91,7 @@ export async function startService(
 
   let output = '';
   const append = (chunk: Buffer) => {
+    opts.onOutput?.(chunk.toString('utf8'));
     output += chunk.toString('utf8');
     if (output.length > MAX_OUTPUT_CHARS) output = output.slice(-MAX_OUTPUT_CHARS);
   };

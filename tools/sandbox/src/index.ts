@@ -1,0 +1,2 @@
+export * from './sandbox.js';
+export { DEFAULT_PORTS, type SandboxPorts } from './ports.js';
