@@ -5,7 +5,11 @@ const optionalText = z.string().min(1, { message: 'must not be empty when set' }
 export const configSchema = baseEnvSchema.extend({
   HTTP_PORT: env.port(8081),
   GRPC_PORT: env.port(9091),
-  SLACK_API_URL: env.url(['http:', 'https:']).default('https://slack.com/api/'),
+  // The WebClient appends method names to this URL, so it must end with a slash.
+  SLACK_API_URL: env
+    .url(['http:', 'https:'])
+    .default('https://slack.com/api/')
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   /** Whole-call budget (retries and Retry-After waits included) when the caller sets no shorter deadline. */
   SLACK_CALL_DEADLINE_MS: env.durationMs(30_000),
   /** One HTTP attempt against Slack. */

@@ -25,7 +25,7 @@ test('a 1,000-user broadcast under enforced rate limits completes with one resul
   const names = Array.from({ length: USERS }, (_, i) => `customer${i}`);
   const users = await inBatches(names, 50, (name) => harness.sim.control.createUser({ teamId: seed.workspace.id, name }));
   // A minute's allowance below the number of DMs to open, so the run has to wait out 429s.
-  await harness.sim.control.setRateLimits(true, { perMinute: { 3: 960 } });
+  await harness.sim.control.setRateLimits(true, { perMinute: { 3: 900 } });
   const rateLimitedBefore = await metricValue(harness.httpUrl, 'megatron_slack_rate_limited_total', (l) => l.includes('conversations.open'));
 
   const targets = [...users.slice(0, 500).map((u) => u.id), 'U0NOSUCHUSER', ...users.slice(500).map((u) => u.id)];

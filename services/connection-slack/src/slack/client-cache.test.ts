@@ -1,8 +1,8 @@
-import { pino } from 'pino';
+import { createLogger } from '@megatron/runtime';
 import { SlackClientCache, tokenFingerprint } from './client-cache.js';
 
 test('the cache keeps one client per token and evicts the least recently used beyond its bound', () => {
-  const cache = new SlackClientCache({ slackApiUrl: 'http://127.0.0.1:1/api/', requestTimeoutMs: 1000, maxClients: 2, logger: pino({ level: 'silent' }) });
+  const cache = new SlackClientCache({ slackApiUrl: 'http://127.0.0.1:1/api/', requestTimeoutMs: 1000, maxClients: 2, logger: createLogger('test', 'silent') });
   const a = cache.client('xoxb-a');
   cache.client('xoxb-b');
   expect(cache.client('xoxb-a')).toBe(a);
