@@ -21,6 +21,7 @@ import { natsNamespace, redisPrefix, waitFor } from '@megatron/testkit';
 import { configSchema, type Config } from '../src/config.js';
 import { createInterpreter, type Interpreter } from '../src/interpreter.js';
 
+/** The interpreter's signing secret unless a test configures another; the simulator's Megatron app signs with the configured one. */
 export const SIGNING_SECRET = 'harness-signing-secret-0123456789';
 
 export interface ReceivedCommand {
@@ -88,7 +89,7 @@ export class Harness {
     const app = await sim.control.createApp({
       teamId: workspace.id,
       name: 'Megatron',
-      signingSecret: SIGNING_SECRET,
+      signingSecret: config.SLACK_SIGNING_SECRET,
       eventsUrl: `${base}/megatron/slack/event/`,
       interactivityUrl: `${base}/megatron/slack/interactive-message/`,
       slashCommands: [{ command: '/megatron', url: `${base}/megatron/slack/slash-command/` }],
