@@ -1,2 +1,3 @@
 export * from './sandbox.js';
 export { DEFAULT_PORTS, type SandboxPorts } from './ports.js';
+export { Story, visibleText, type Customer } from './story.js';
