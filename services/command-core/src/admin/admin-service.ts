@@ -1,0 +1,81 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { ServiceImpl } from '@connectrpc/connect';
+import { PlatformType, type MegatronAdminService } from '@megatron/contracts';
+import { invalid } from '../tenants/errors.js';
+import type { OrganizationDetails, TenantAdmin } from '../tenants/tenant-admin.js';
+import type { Tenants } from '../tenants/types.js';
+
+/** Organizations, integrations, workspaces and tokens for the operator (authenticated by the admin token interceptor). */
+export function adminService(admin: TenantAdmin, tenants: Tenants): ServiceImpl<typeof MegatronAdminService> {
+  return {
+    async createOrganization(req) {
+      const created = await admin.createOrganization({ name: req.name, commandUrl: req.commandUrl });
+      return { organization: organizationMessage(created.organization), webhookSecret: created.webhookSecret, verificationToken: created.verificationToken };
+    },
+    async listOrganizations() {
+      return { organizations: (await admin.listOrganizations()).map(organizationMessage) };
+    },
+    async updateOrganization(req) {
+      // proto3 cannot tell "unset" from "": an empty field leaves the value as it is.
+      const organization = await admin.updateOrganization(req.organizationId, {
+        name: req.name === '' ? undefined : req.name,
+        commandUrl: req.commandUrl === '' ? undefined : req.commandUrl,
+      });
+      return { organization: organizationMessage(organization) };
+    },
+    async rotateWebhookSecret(req) {
+      return { webhookSecret: await admin.rotateWebhookSecret(req.organizationId, Number(req.keepPreviousSeconds)) };
+    },
+    async enableAppEndpoint(req) {
+      return { organization: organizationMessage(await admin.setEndpointDisabled(req.organizationId, null)) };
+    },
+    async issueApiToken(req) {
+      return admin.issueApiToken(req.organizationId, req.label);
+    },
+    async revokeApiToken(req) {
+      await admin.revokeApiToken(req.tokenId);
+      return {};
+    },
+    async upsertIntegration(req) {
+      const integration = await admin.upsertIntegration({
+        organizationId: req.organizationId,
+        teamId: req.teamId,
+        domain: req.domain,
+        botToken: req.botToken,
+        notificationChannelId: req.notificationChannelId,
+      });
+      return { integrationId: integration.id };
+    },
+    async registerCustomerWorkspace(req) {
+      const workspace = req.workspace;
+      if (!workspace) throw invalid('workspace is required');
+      if (workspace.platform !== PlatformType.SLACK) throw invalid(`unknown platform ${workspace.platform}: only PLATFORM_TYPE_SLACK is supported`);
+      const result = await tenants.registerWorkspace(req.organizationId, {
+        platformId: workspace.platformId,
+        name: workspace.name,
+        domain: workspace.domain,
+        connectionToken: workspace.connectionToken,
+      });
+      return {
+        created: result.created,
+        workspace: {
+          id: result.workspace.id,
+          platform: PlatformType.SLACK,
+          platformId: result.workspace.platformId,
+          name: result.workspace.name,
+          domain: result.workspace.domain,
+        },
+      };
+    },
+  };
+}
+
+function organizationMessage(organization: OrganizationDetails) {
+  return {
+    id: organization.id,
+    name: organization.name,
+    commandUrl: organization.commandUrl,
+    endpointDisabledReason: organization.endpointDisabledReason ?? '',
+    createdAt: timestampFromDate(organization.createdAt),
+  };
+}
