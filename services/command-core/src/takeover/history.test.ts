@@ -1,0 +1,36 @@
+import { create } from '@bufbuild/protobuf';
+import { HistoryMessageSchema } from '@megatron/contracts';
+import { planHistoryImport, timeHeader } from './history.js';
+
+const at = (iso: string) => String(Date.parse(iso) / 1000);
+
+describe('history headers', () => {
+  it('formats [Mon DD HH:MM AM] in UTC with a 12-hour clock', () => {
+    expect(timeHeader(new Date('2026-11-04T15:07:00Z'))).toBe('[Nov 04 03:07 PM]');
+    expect(timeHeader(new Date('2026-01-20T00:30:00Z'))).toBe('[Jan 20 12:30 AM]');
+    expect(timeHeader(new Date('2026-03-01T12:00:00Z'))).toBe('[Mar 01 12:00 PM]');
+  });
+
+  it('imports oldest first with a header at the start and after each gap of 3 minutes or more', () => {
+    const newestFirst = [
+      create(HistoryMessageSchema, { ts: at('2026-11-04T15:12:00Z'), user: 'U1', text: 'thanks' }),
+      create(HistoryMessageSchema, { ts: at('2026-11-04T15:02:00Z'), botId: 'B1', text: 'hello, how can I help' }),
+      create(HistoryMessageSchema, { ts: at('2026-11-04T15:01:00Z'), user: 'U1', text: 'hi' }),
+      create(HistoryMessageSchema, { ts: at('2026-11-04T15:00:00Z'), user: 'U1', subtype: 'channel_join', text: 'joined' }),
+    ];
+    const plan = planHistoryImport(newestFirst, 'U1');
+    expect(plan.map((item) => [item.message.text, item.fromBot, item.header])).toEqual([
+      ['hi', false, '*[Nov 04 03:01 PM]*'],
+      ['hello, how can I help', true, undefined],
+      ['thanks', false, '*[Nov 04 03:12 PM]*'],
+    ]);
+  });
+
+  it('keeps only the last 10 messages', () => {
+    const newestFirst = Array.from({ length: 15 }, (_, i) => create(HistoryMessageSchema, { ts: String(1_800_000_000 - i), user: 'U1', text: `m${i}` }));
+    const plan = planHistoryImport(newestFirst, 'U1');
+    expect(plan).toHaveLength(10);
+    expect(plan[0]?.message.text).toBe('m9');
+    expect(plan[9]?.message.text).toBe('m0');
+  });
+});

@@ -1,0 +1,43 @@
+import { carriesKey, customerNotice, disambiguation, forwarded, helpRequest, pauseStateCard } from './messages.js';
+
+const key = { teamId: 'T1', userId: 'U1' };
+
+describe('message builders', () => {
+  it('tells the customer about a pause with who did it', () => {
+    const content = customerNotice(true, 'Alice', 'Acme');
+    expect(content.text).toBe("I've been paused so a support agent can talk with you");
+    expect(content.blocksJson).toContain('executed by Alice from Acme');
+  });
+
+  it('offers Unpause after a pause and Pause after an unpause, valued team:user', () => {
+    const paused = JSON.parse(pauseStateCard(true, 'phil', key).blocksJson) as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
+    expect(paused[1]?.elements?.[0]).toMatchObject({ action_id: 'unpause', value: 'T1:U1' });
+    const unpaused = JSON.parse(pauseStateCard(false, 'phil', key).blocksJson) as Array<{ elements?: Array<{ action_id: string }> }>;
+    expect(unpaused[1]?.elements?.[0]?.action_id).toBe('pause');
+  });
+
+  it('builds a user_select whose options carry verb, team and user, and the text for do', () => {
+    const content = disambiguation('do', 'sam', [
+      { teamId: 'T1', userId: 'U1', username: 'sam' },
+      { teamId: 'T2', userId: 'U1', username: 'sam' },
+    ], 'say hi');
+    const [block] = JSON.parse(content.blocksJson) as Array<{ accessory: { action_id: string; options: Array<{ value: string }> } }>;
+    expect(block?.accessory.action_id).toBe('user_select');
+    expect(block?.accessory.options.map((o) => o.value)).toEqual(['do|T1:U1|say hi', 'do|T2:U1|say hi']);
+  });
+
+  it('builds a help request with an Open engagement channel button', () => {
+    const content = helpRequest('phil', 'globex', key);
+    expect(content.text).toBe('🆘 *phil* requested some help!');
+    expect(content.blocksJson).toContain('"action_id":"open"');
+    expect(content.blocksJson).toContain('Open engagement channel');
+  });
+
+  it('puts the footer and the idempotency key on a forwarded message', () => {
+    const content = forwarded('hello', 'Alice Smith', 'Acme', 'https://img/a.png', 'fwd:event:Ev1');
+    expect(content.text).toBe('hello');
+    expect(content.attachmentsJson).toContain('sent by Alice Smith from Acme');
+    expect(carriesKey(content.attachmentsJson, 'fwd:event:Ev1')).toBe(true);
+    expect(carriesKey(content.attachmentsJson, 'fwd:event:Ev2')).toBe(false);
+  });
+});

@@ -1,0 +1,143 @@
+import { create } from '@bufbuild/protobuf';
+import { MessageContentSchema, type MessageContent } from '@megatron/contracts';
+
+export type ButtonVerb = 'open' | 'pause' | 'unpause';
+export type SelectVerb = 'open' | 'close' | 'pause' | 'unpause' | 'clear-context' | 'do';
+
+export interface CustomerKey {
+  teamId: string;
+  userId: string;
+}
+
+export interface Candidate extends CustomerKey {
+  username: string;
+}
+
+export const messages = {
+  unknownUser: "I really don't know who that is. Try again?",
+  specifyUser: 'Please specify a user for this command.',
+  channelClosed: 'Got it! The channel was closed.',
+  pausedNotice: "I've been paused so a support agent can talk with you",
+  unpausedNotice: "I'm back online",
+  notAnEngagement: 'This channel is not an engagement channel, so there is nobody to forward your message to.',
+  unknownWorkspace: 'This Slack workspace is not connected to a Megatron organization. Ask your administrator to set up the integration.',
+  paused: (name: string) => `Bot *paused* for user: ${name}`,
+  unpaused: (name: string) => `Bot *unpaused* for user: ${name}`,
+  contextCleared: (name: string) => `Context cleared for *${name}*.`,
+  executedBy: (agent: string, org: string) => `executed by ${agent} from ${org}`,
+  sentBy: (agent: string, org: string) => `sent by ${agent} from ${org}`,
+  helpRequest: (name: string) => `🆘 *${name}* requested some help!`,
+  doSent: (name: string) => `Sent to the bot for *${name}*.`,
+} as const;
+
+export const HELP_TEXT = [
+  '*Megatron commands*',
+  '`/megatron open <name>`: open (or reopen) the engagement channel for a customer',
+  '`/megatron close [name]`: unpause the bot if needed and archive the channel',
+  '`/megatron pause [name]` / `/megatron unpause [name]`: stop or restart the bot for a customer',
+  '`/megatron clear-context [name]`: make the bot forget its conversation with a customer',
+  '`/megatron do <text>`: have the bot say or do <text> for this channel\'s customer',
+  '`/megatron help`: this list',
+  'Inside an engagement channel, [name] defaults to its customer.',
+].join('\n');
+
+export const customerValue = (key: CustomerKey) => `${key.teamId}:${key.userId}`;
+
+export function text(value: string): MessageContent {
+  return create(MessageContentSchema, { text: value });
+}
+
+function withBlocks(fallback: string, blocks: unknown[]): MessageContent {
+  return create(MessageContentSchema, { text: fallback, blocksJson: JSON.stringify(blocks) });
+}
+
+const section = (mrkdwn: string) => ({ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } });
+const context = (mrkdwn: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn }] });
+
+function button(verb: ButtonVerb, label: string, key: CustomerKey, style?: 'primary' | 'danger') {
+  return {
+    type: 'button',
+    action_id: verb,
+    text: { type: 'plain_text', text: label },
+    value: customerValue(key),
+    ...(style ? { style } : {}),
+  };
+}
+
+/** The customer's notice after pause/unpause, with who did it. */
+export function customerNotice(paused: boolean, agent: string, org: string): MessageContent {
+  const notice = paused ? messages.pausedNotice : messages.unpausedNotice;
+  return withBlocks(notice, [section(notice), context(messages.executedBy(agent, org))]);
+}
+
+/** The card in the engagement channel after a pause or unpause, offering the opposite. */
+export function pauseStateCard(paused: boolean, name: string, key: CustomerKey): MessageContent {
+  const line = paused ? `:double_vertical_bar: The bot is *paused* for *${name}*.` : `:arrow_forward: The bot is *not paused* for *${name}*.`;
+  const action = paused ? button('unpause', 'Unpause', key, 'primary') : button('pause', 'Pause', key, 'danger');
+  return withBlocks(line, [section(line), { type: 'actions', elements: [action] }]);
+}
+
+export function notPausedWarning(name: string, key: CustomerKey): MessageContent {
+  const line = `:warning: Bot is not paused: *${name}* may get answers from the bot as well as from you.`;
+  return withBlocks(line, [section(line), { type: 'actions', elements: [button('pause', 'Pause', key, 'danger')] }]);
+}
+
+export function unpauseReminder(name: string, key: CustomerKey): MessageContent {
+  const line = `:double_vertical_bar: Paused: the bot is still paused for *${name}*. Unpause it when you are done.`;
+  return withBlocks(line, [section(line), { type: 'actions', elements: [button('unpause', 'Unpause', key, 'primary')] }]);
+}
+
+export function helpRequest(name: string, teamDomain: string, key: CustomerKey): MessageContent {
+  const line = messages.helpRequest(name);
+  const where = teamDomain ? `${line}\nWorkspace: ${teamDomain}` : line;
+  return withBlocks(line, [section(where), { type: 'actions', elements: [button('open', 'Open engagement channel', key, 'primary')] }]);
+}
+
+/** Option value the interpreter parses: `<verb>|<team_id>:<user_id>`, plus `|<text>` for do. */
+export function selectValue(verb: SelectVerb, key: CustomerKey, doText?: string): string {
+  const base = `${verb}|${customerValue(key)}`;
+  return verb === 'do' ? `${base}|${doText ?? ''}` : base;
+}
+
+export function disambiguation(verb: SelectVerb, name: string, candidates: Candidate[], doText?: string): MessageContent {
+  const line = `Several customers match *${name}*. Which one did you mean?`;
+  const options = candidates.slice(0, 100).map((candidate) => ({
+    text: { type: 'plain_text', text: `${candidate.username} (${candidate.teamId})`.slice(0, 75) },
+    value: selectValue(verb, candidate, doText),
+  }));
+  return withBlocks(line, [
+    {
+      ...section(line),
+      accessory: { type: 'static_select', action_id: 'user_select', placeholder: { type: 'plain_text', text: 'Pick a customer' }, options },
+    },
+  ]);
+}
+
+export function channelLink(name: string, channelName: string, url: string): MessageContent {
+  return text(`Engagement channel for *${name}*: <${url}|#${channelName}>`);
+}
+
+export function channelUrl(domain: string, channelId: string): string {
+  return domain ? `https://${domain}.slack.com/archives/${channelId}` : `https://slack.com/app_redirect?channel=${channelId}`;
+}
+
+/**
+ * An agent's message as the customer sees it: the text, then a footer naming the agent. The
+ * footer is a legacy attachment because its `callback_id` carries the idempotency key, which
+ * conversations.history returns, so a redelivered forward can find the copy it already posted.
+ */
+export function forwarded(body: string, agent: string, org: string, avatarUrl: string, idempotencyKey: string, extraAttachments: unknown[] = []): MessageContent {
+  const footer = {
+    callback_id: idempotencyKey,
+    fallback: messages.sentBy(agent, org),
+    footer: messages.sentBy(agent, org),
+    ...(avatarUrl ? { footer_icon: avatarUrl } : {}),
+  };
+  return create(MessageContentSchema, { text: body, attachmentsJson: JSON.stringify([...extraAttachments, footer]) });
+}
+
+export function carriesKey(attachmentsJson: string, idempotencyKey: string): boolean {
+  if (!attachmentsJson) return false;
+  const attachments = JSON.parse(attachmentsJson) as unknown;
+  return Array.isArray(attachments) && attachments.some((a: unknown) => typeof a === 'object' && a !== null && (a as { callback_id?: unknown }).callback_id === idempotencyKey);
+}
