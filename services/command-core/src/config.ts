@@ -1,4 +1,5 @@
 import { baseEnvSchema, env, z } from '@megatron/runtime';
+import { webhookSecretProblem } from './crypto/secrets.js';
 
 const base64Key = z
   .string({ message: 'missing' })
@@ -13,8 +14,11 @@ export const configSchema = baseEnvSchema.extend({
   NATS_NAMESPACE: env.natsNamespace,
   COMMAND_PARTITIONS: env.commandPartitions,
   MEGATRON_APP_MODE: z.enum(['megatron-dev', 'megatron-production']).default('megatron-production'),
-  /** Applies migrations at start; on by default in megatron-dev (production uses the Helm hook Job). */
-  MIGRATE_ON_START: env.flag(false).optional(),
+  /** Applies migrations at start; unset means on in megatron-dev only (production uses the Helm hook Job). */
+  MIGRATE_ON_START: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
+    .optional()
+    .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(value))),
   /** AES-256-GCM key for bot tokens and webhook secrets at rest; see the README for rotation. */
   TOKEN_ENCRYPTION_KEY: base64Key,
   /** Previous key, still accepted for decryption while a rotation re-encrypts. */
@@ -31,6 +35,36 @@ export const configSchema = baseEnvSchema.extend({
   COMMAND_ACK_WAIT_MS: env.durationMs(30_000),
   /** Idle engagement channels are archived after this long (SPEC §8: 36 hours). */
   IDLE_ARCHIVE_AFTER_MS: env.durationMs(36 * 60 * 60 * 1000),
+  /** The legacy megatron_verification_token of the bootstrap organization (SPEC §9 name); generated when unset. */
+  MEGATRON_VERIFICATION_TOKEN: z.string().regex(/^\S{8,200}$/, { message: 'expected 8 to 200 characters without spaces' }).optional(),
+  /** Single-tenant bootstrap (README "Configuration"): the organization is created or updated at every start. */
+  BOOTSTRAP_ORGANIZATION_NAME: z.string().trim().min(1, { message: 'must not be empty' }).max(200).optional(),
+  BOOTSTRAP_COMMAND_URL: env.url(['http:', 'https:']).optional(),
+  BOOTSTRAP_API_TOKEN: z.string().regex(/^\S{16,200}$/, { message: 'expected 16 to 200 characters without spaces' }).optional(),
+  BOOTSTRAP_WEBHOOK_SECRET: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = webhookSecretProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  BOOTSTRAP_INTEGRATION_TEAM_ID: z.string().regex(/^[A-Z][A-Z0-9]{2,31}$/, { message: 'expected a Slack team id like T0123ABCD' }).optional(),
+  BOOTSTRAP_INTEGRATION_DOMAIN: z.string().max(100).optional(),
+  BOOTSTRAP_INTEGRATION_BOT_TOKEN: z.string().regex(/^\S{1,500}$/, { message: 'expected a bot token without spaces' }).optional(),
+  BOOTSTRAP_INTEGRATION_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,31}$/, { message: 'expected a Slack user id like U0123ABCD' }).optional(),
+  BOOTSTRAP_NOTIFICATION_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,31}$/, { message: 'expected a Slack channel id like C0123ABCD' }).optional(),
+}).superRefine((config, ctx) => {
+  const missing = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  const bootstrapVariables = Object.entries(config).filter(([key, value]) => key.startsWith('BOOTSTRAP_') && value !== undefined);
+  if (config.BOOTSTRAP_ORGANIZATION_NAME === undefined && bootstrapVariables.length > 0) {
+    missing('BOOTSTRAP_ORGANIZATION_NAME', `required when ${bootstrapVariables[0]?.[0]} is set`);
+  }
+  const integration = ['BOOTSTRAP_INTEGRATION_DOMAIN', 'BOOTSTRAP_INTEGRATION_BOT_USER_ID', 'BOOTSTRAP_NOTIFICATION_CHANNEL'] as const;
+  const integrationWanted = config.BOOTSTRAP_INTEGRATION_BOT_TOKEN !== undefined || integration.some((key) => config[key] !== undefined);
+  if (integrationWanted && config.BOOTSTRAP_INTEGRATION_TEAM_ID === undefined) missing('BOOTSTRAP_INTEGRATION_TEAM_ID', 'required for the bootstrap integration');
+  if (config.BOOTSTRAP_INTEGRATION_TEAM_ID !== undefined && config.BOOTSTRAP_INTEGRATION_BOT_TOKEN === undefined) {
+    missing('BOOTSTRAP_INTEGRATION_BOT_TOKEN', 'required with BOOTSTRAP_INTEGRATION_TEAM_ID');
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

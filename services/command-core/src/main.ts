@@ -1,3 +1,5 @@
+import type { ServiceImpl } from '@connectrpc/connect';
+import { MegatronAdminService, MegatronService, TenantSettingsService } from '@megatron/contracts';
 import {
   createPool,
   createRedis,
@@ -9,19 +11,60 @@ import {
   redisCheck,
   startServers,
 } from '@megatron/runtime';
+import { adminService } from './admin/admin-service.js';
+import { authInterceptor } from './api/auth.js';
+import { restCompatHandler } from './api/rest-compat/index.js';
+import { bootstrapTenant } from './bootstrap.js';
 import { configSchema } from './config.js';
+import { TokenCipher } from './crypto/token-cipher.js';
+import { applyMigrations } from './migrations.js';
+import { tenantSettingsService } from './tenant-settings/tenant-settings-service.js';
+import { tenantErrorInterceptor } from './tenants/connect-errors.js';
+import { TenantAdmin } from './tenants/tenant-admin.js';
+import { TenantDirectory } from './tenants/tenant-directory.js';
 
 const config = loadConfigOrExit(configSchema);
 const kit = createServiceKit('command-core', config);
-const pool = createPool(config.DATABASE_URL, kit.logger);
-const redis = createRedis(config.REDIS_URL, kit.logger, `${config.NATS_NAMESPACE}:`);
-const nats = new NatsLink(config.NATS_URL, 'command-core', kit.logger);
+const { logger } = kit;
+const pool = createPool(config.DATABASE_URL, logger);
+const redis = createRedis(config.REDIS_URL, logger, `${config.NATS_NAMESPACE}:`);
+const nats = new NatsLink(config.NATS_URL, 'command-core', logger);
 kit.readiness
   .add({ name: 'postgres', probe: postgresCheck(pool) })
   .add({ name: 'redis', probe: redisCheck(redis) })
   .add({ name: 'nats', probe: nats.check });
 
-const servers = await startServers({ ...kit, httpPort: config.HTTP_PORT, grpcPort: config.GRPC_PORT });
+const cipher = TokenCipher.fromConfig(config);
+const tenants = new TenantDirectory(pool, cipher);
+const admin = new TenantAdmin(pool, cipher);
+try {
+  if (config.MIGRATE_ON_START ?? config.MEGATRON_APP_MODE === 'megatron-dev') await applyMigrations(pool, logger);
+  await bootstrapTenant(pool, admin, config, logger);
+} catch (error) {
+  logger.fatal({ err: error }, 'start-up failed');
+  process.exit(1);
+}
+
+// Filled by the takeover engine once it lands; until then every MegatronService method answers Unimplemented.
+const megatronService: Partial<ServiceImpl<typeof MegatronService>> = {};
+const interceptors = [
+  authInterceptor({ authenticate: (token) => admin.authenticate(token), adminToken: config.MEGATRON_ADMIN_TOKEN, logger }),
+  tenantErrorInterceptor,
+];
+
+const servers = await startServers({
+  ...kit,
+  httpPort: config.HTTP_PORT,
+  grpcPort: config.GRPC_PORT,
+  serviceNames: [MegatronService.typeName, MegatronAdminService.typeName, TenantSettingsService.typeName],
+  interceptors,
+  routes: (router) =>
+    router
+      .service(MegatronService, megatronService)
+      .service(MegatronAdminService, adminService(admin, tenants))
+      .service(TenantSettingsService, tenantSettingsService(admin)),
+  httpHandler: restCompatHandler({ megatronService, interceptors, logger }),
+});
 await kit.readiness.start();
 
 installShutdown({

@@ -1,0 +1,91 @@
+import type http from 'node:http';
+import { ConnectError, createClient, createRouterTransport, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { MegatronService } from '@megatron/contracts';
+import { sendJson, type HttpHandler, type Logger } from '@megatron/runtime';
+import { tokenFrom } from '../auth.js';
+import { parseBody } from './body.js';
+import { RestError, restErrorFrom } from './rest-error.js';
+import { REST_ROUTES } from './routes.js';
+
+export interface RestCompatOptions {
+  megatronService: Partial<ServiceImpl<typeof MegatronService>>;
+  /** The same interceptors as the gRPC and Connect routes, so auth and errors behave identically. */
+  interceptors: Interceptor[];
+  logger: Logger;
+  /** Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** For requests outside /megatron/; default 404. */
+  fallback?: HttpHandler;
+}
+
+const PATH = /^\/megatron(?:\/([a-z-]+)(?:\/([A-Za-z0-9]+))?)?\/?$/;
+
+/**
+ * The original REST API (SPEC §5) under /megatron/, with or without the trailing slash: each body is
+ * translated to its MegatronService request and served through an in-memory Connect transport, and the
+ * answer is translated back to the original's shapes (`{ok, track}`, `{ok: false, error}`).
+ */
+export function restCompatHandler(options: RestCompatOptions): HttpHandler {
+  const transport = createRouterTransport((router) => router.service(MegatronService, options.megatronService), {
+    router: { interceptors: options.interceptors },
+  });
+  const client = createClient(MegatronService, transport);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const fallback: HttpHandler = options.fallback ?? ((_req, res) => sendJson(res, 404, { ok: false, error: 'Not found' }));
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = PATH.exec(url.pathname);
+    if (!match) return fallback(req, res);
+    const [, name, parameter] = match;
+    if (name === undefined) return sendJson(res, 200, { ok: true });
+    const route = REST_ROUTES[name];
+    if (!route || (parameter !== undefined && name !== 'message')) return sendJson(res, 404, { ok: false, error: `Unknown API path ${url.pathname}` });
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { ok: false, error: `Method ${req.method ?? ''} not allowed; use POST` });
+    }
+
+    void (async () => {
+      try {
+        const headers = new Headers();
+        const authorization = req.headers.authorization;
+        if (authorization !== undefined) headers.set('authorization', authorization);
+        // Answer a missing token before judging the body, as the original API did.
+        if (tokenFrom(headers) === undefined) throw new RestError(401, 'Missing API token: send "Authorization: MegatronToken <token>"');
+        const body = parseBody(await readBody(req, maxBodyBytes));
+        const answer = await route({ body, parameter, query: url.searchParams, client, headers });
+        sendJson(res, 200, answer);
+      } catch (error) {
+        const restError = error instanceof RestError ? error : error instanceof ConnectError ? restErrorFrom(error) : undefined;
+        if (restError === undefined || restError.status >= 500) options.logger.error({ err: error, route: name }, 'REST compatibility call failed');
+        if (restError === undefined) return sendJson(res, 500, { ok: false, error: 'Internal error' });
+        sendJson(res, restError.status, { ok: false, error: restError.message });
+      }
+    })();
+  };
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      return reject(new RestError(413, `Body larger than ${limit} bytes`));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new RestError(413, `Body larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,1 @@
+export { restCompatHandler, type RestCompatOptions } from './handler.js';
