@@ -1,0 +1,13 @@
+import { baseEnvSchema, env, z } from '@megatron/runtime';
+import { configSchema } from '../config.js';
+
+/** megatron-admin reads only what it uses, so an operator's shell needs no NATS or Redis settings. */
+export const adminCliConfigSchema = baseEnvSchema.extend({
+  LOG_LEVEL: env.logLevel.default('warn'),
+  DATABASE_URL: configSchema.shape.DATABASE_URL,
+  TOKEN_ENCRYPTION_KEY: configSchema.shape.TOKEN_ENCRYPTION_KEY,
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: configSchema.shape.TOKEN_ENCRYPTION_KEY_PREVIOUS,
+  APP_NOTIFIER_URL: configSchema.shape.APP_NOTIFIER_URL,
+});
+
+export type AdminCliConfig = z.infer<typeof adminCliConfigSchema>;
