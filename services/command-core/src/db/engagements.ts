@@ -1,0 +1,118 @@
+import type { Db } from './tenants.js';
+
+/** An engagement channel with its customer and the customer's workspace. */
+export interface EngagementRow {
+  id: string;
+  organization_id: string;
+  integration_id: string;
+  channel_id: string;
+  channel_name: string;
+  is_paused: boolean;
+  is_archived: boolean;
+  last_message_at: Date;
+  created_at: Date;
+  user_row_id: string;
+  user_id: string;
+  username: string;
+  display_name: string;
+  real_name: string;
+  image_url: string;
+  dm_channel_id: string;
+  workspace_id: string;
+  team_id: string;
+}
+
+const SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, e.channel_name, e.is_paused, e.is_archived,
+         e.last_message_at, e.created_at, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
+         u.image_url, u.dm_channel_id, w.id as workspace_id, w.platform_id as team_id
+    from engagement_channels e
+    join platform_users u on u.id = e.platform_user_id
+    join customer_workspaces w on w.id = u.workspace_id`;
+
+export async function selectByChannel(db: Db, integrationId: string, channelId: string): Promise<EngagementRow | undefined> {
+  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.integration_id = $1 and e.channel_id = $2`, [integrationId, channelId]);
+  return rows[0];
+}
+
+export async function selectByChannelInOrganization(db: Db, organizationId: string, channelId: string): Promise<EngagementRow | undefined> {
+  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.organization_id = $1 and e.channel_id = $2`, [organizationId, channelId]);
+  return rows[0];
+}
+
+export async function selectByCustomer(db: Db, organizationId: string, teamId: string, userId: string): Promise<EngagementRow | undefined> {
+  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.organization_id = $1 and w.platform_id = $2 and u.platform_id = $3`, [
+    organizationId,
+    teamId,
+    userId,
+  ]);
+  return rows[0];
+}
+
+export async function selectById(db: Db, id: string): Promise<EngagementRow | undefined> {
+  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.id = $1`, [id]);
+  return rows[0];
+}
+
+/** Creates the customer's channel record or points it at a (re)opened channel; never two per customer. */
+export async function upsertOpenEngagement(
+  db: Db,
+  values: { organizationId: string; integrationId: string; platformUserRowId: string; channelId: string; channelName: string; now: Date },
+): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `insert into engagement_channels (organization_id, integration_id, platform_user_id, channel_id, channel_name, last_message_at)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (integration_id, platform_user_id) do update
+       set channel_id = excluded.channel_id, channel_name = excluded.channel_name, is_archived = false,
+           last_message_at = excluded.last_message_at, updated_at = now()
+     returning id`,
+    [values.organizationId, values.integrationId, values.platformUserRowId, values.channelId, values.channelName, values.now],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+export async function setPaused(db: Db, id: string, paused: boolean): Promise<void> {
+  await db.query('update engagement_channels set is_paused = $2, updated_at = now() where id = $1', [id, paused]);
+}
+
+export async function setArchived(db: Db, id: string): Promise<void> {
+  await db.query('update engagement_channels set is_archived = true, is_paused = false, updated_at = now() where id = $1', [id]);
+}
+
+export async function touchLastMessage(db: Db, id: string, at: Date): Promise<void> {
+  await db.query('update engagement_channels set last_message_at = greatest(last_message_at, $2) where id = $1', [id, at]);
+}
+
+export async function selectEngagements(
+  db: Db,
+  organizationId: string,
+  options: { includeArchived: boolean; limit: number; afterCreatedAt?: Date; afterId?: string },
+): Promise<EngagementRow[]> {
+  const params: unknown[] = [organizationId, options.includeArchived, options.limit];
+  let cursor = '';
+  if (options.afterCreatedAt && options.afterId) {
+    params.push(options.afterCreatedAt, options.afterId);
+    cursor = 'and (e.created_at, e.id) > ($4, $5)';
+  }
+  const { rows } = await db.query<EngagementRow>(
+    `${SELECT} where e.organization_id = $1 and ($2 or not e.is_archived) ${cursor} order by e.created_at, e.id limit $3`,
+    params,
+  );
+  return rows;
+}
+
+/** Paused, open channels whose last message falls in [from, to). */
+export async function selectPausedIdleBetween(db: Db, from: Date, to: Date): Promise<EngagementRow[]> {
+  const { rows } = await db.query<EngagementRow>(
+    `${SELECT} where e.is_paused and not e.is_archived and e.last_message_at >= $1 and e.last_message_at < $2`,
+    [from, to],
+  );
+  return rows;
+}
+
+export async function selectIdleSince(db: Db, before: Date, limit: number): Promise<EngagementRow[]> {
+  const { rows } = await db.query<EngagementRow>(`${SELECT} where not e.is_archived and e.last_message_at < $1 order by e.last_message_at limit $2`, [
+    before,
+    limit,
+  ]);
+  return rows;
+}

@@ -1,0 +1,51 @@
+import type { Db } from './tenants.js';
+
+export type LinkDirection = 'to_customer' | 'to_channel';
+
+export interface MessageLinkRow {
+  id: string;
+  engagement_channel_id: string;
+  direction: LinkDirection;
+  integration_ts: string;
+  customer_channel_id: string;
+  customer_ts: string;
+  idempotency_key: string;
+}
+
+const LINK = 'id, engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key';
+
+export async function insertLink(
+  db: Db,
+  link: Omit<MessageLinkRow, 'id'>,
+): Promise<void> {
+  await db.query(
+    `insert into message_links (engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key)
+     values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+    [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key],
+  );
+}
+
+export async function selectLinkByKey(db: Db, key: string): Promise<MessageLinkRow | undefined> {
+  const { rows } = await db.query<MessageLinkRow>(`select ${LINK} from message_links where idempotency_key = $1`, [key]);
+  return rows[0];
+}
+
+export async function selectLinkByIntegrationTs(db: Db, engagementId: string, ts: string): Promise<MessageLinkRow | undefined> {
+  const { rows } = await db.query<MessageLinkRow>(`select ${LINK} from message_links where engagement_channel_id = $1 and integration_ts = $2`, [
+    engagementId,
+    ts,
+  ]);
+  return rows[0];
+}
+
+export async function selectLinkByCustomerTs(db: Db, engagementId: string, ts: string): Promise<MessageLinkRow | undefined> {
+  const { rows } = await db.query<MessageLinkRow>(`select ${LINK} from message_links where engagement_channel_id = $1 and customer_ts = $2`, [
+    engagementId,
+    ts,
+  ]);
+  return rows[0];
+}
+
+export async function deleteLink(db: Db, id: string): Promise<void> {
+  await db.query('delete from message_links where id = $1', [id]);
+}
