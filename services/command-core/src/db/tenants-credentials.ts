@@ -63,10 +63,11 @@ export async function insertWebhookSecret(db: Db, organizationId: string, secret
   await db.query('insert into webhook_secrets (organization_id, secret_enc) values ($1, $2)', [organizationId, secretEnc]);
 }
 
-/** Ends the current secret's sole reign: it keeps signing beside the new one for `keepSeconds`. */
-export async function expireCurrentWebhookSecrets(db: Db, organizationId: string, keepSeconds: number): Promise<void> {
+/** Previous secrets keep signing beside the new one for at most `keepSeconds` (never longer than they already would). */
+export async function expireWebhookSecrets(db: Db, organizationId: string, keepSeconds: number): Promise<void> {
   await db.query(
-    `update webhook_secrets set expires_at = now() + make_interval(secs => $2) where organization_id = $1 and expires_at is null`,
+    `update webhook_secrets set expires_at = now() + make_interval(secs => $2)
+      where organization_id = $1 and (expires_at is null or expires_at > now() + make_interval(secs => $2))`,
     [organizationId, keepSeconds],
   );
 }

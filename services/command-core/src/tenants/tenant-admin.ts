@@ -2,7 +2,7 @@ import { transaction, type Pool } from '@megatron/runtime';
 import { generateApiToken, generateVerificationToken, generateWebhookSecret, hashApiToken } from '../crypto/secrets.js';
 import type { TokenCipher } from '../crypto/token-cipher.js';
 import {
-  expireCurrentWebhookSecrets,
+  expireWebhookSecrets,
   insertApiToken,
   insertWebhookSecret,
   revokeApiToken,
@@ -111,14 +111,14 @@ export class TenantAdmin {
     return details(row);
   }
 
-  /** The new secret signs at once; the previous one keeps signing beside it for `keepPreviousSeconds`. */
+  /** The new secret signs at once; previous ones keep signing beside it for at most `keepPreviousSeconds`. */
   async rotateWebhookSecret(organizationId: string, keepPreviousSeconds: number, secret: string = generateWebhookSecret()): Promise<string> {
     if (!Number.isInteger(keepPreviousSeconds) || keepPreviousSeconds < 0 || keepPreviousSeconds > MAX_KEEP_PREVIOUS_SECONDS) {
       throw invalid(`keep_previous_seconds must be a whole number from 0 to ${MAX_KEEP_PREVIOUS_SECONDS}, got ${keepPreviousSeconds}`);
     }
     const orgId = (await this.existing(organizationId)).id;
     await transaction(this.pool, async (client) => {
-      await expireCurrentWebhookSecrets(client, orgId, keepPreviousSeconds);
+      await expireWebhookSecrets(client, orgId, keepPreviousSeconds);
       await insertWebhookSecret(client, orgId, this.cipher.encrypt(secret));
     });
     return secret;
