@@ -1,5 +1,3 @@
-import { parseArgs } from 'node:util';
-
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -9,19 +7,36 @@ export interface ParsedArgs {
   options: Record<string, string | boolean | undefined>;
 }
 
-/** Strict parsing: an unknown option or a missing value is a usage error naming it, never ignored. */
-export function parseCommandArgs(args: string[], options: Record<string, 'string' | 'boolean'>): ParsedArgs {
-  try {
-    const parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(Object.entries(options).map(([name, type]) => [name, { type }])),
-    });
-    return { positionals: parsed.positionals, options: parsed.values as Record<string, string | boolean | undefined> };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+/**
+ * `--name value`, `--name=value` and boolean `--flag`; `--` ends the options. Strict: an unknown option
+ * or a missing value is a usage error naming it, never ignored.
+ */
+export function parseCommandArgs(args: string[], spec: Record<string, 'string' | 'boolean'>): ParsedArgs {
+  const parsed: ParsedArgs = { positionals: [], options: {} };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      parsed.positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      parsed.positionals.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf('=');
+    const name = arg.slice(2, equals === -1 ? undefined : equals);
+    const type = spec[name];
+    if (type === undefined) throw new UsageError(`unknown option --${name}`);
+    if (type === 'boolean') {
+      if (equals !== -1) throw new UsageError(`--${name} takes no value`);
+      parsed.options[name] = true;
+      continue;
+    }
+    const value = equals === -1 ? args[++i] : arg.slice(equals + 1);
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    parsed.options[name] = value;
   }
+  return parsed;
 }
 
 export function positional(parsed: ParsedArgs, index: number, name: string): string {
