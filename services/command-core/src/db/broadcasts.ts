@@ -9,12 +9,12 @@ export async function insertBroadcast(db: Db, organizationId: string, captureFee
 }
 
 /** A later click replaces an earlier one: the customer's last answer counts. */
-export async function upsertFeedback(db: Db, organizationId: string, broadcastId: string, teamId: string, userId: string, positive: boolean): Promise<boolean> {
+export async function upsertFeedback(db: Db, broadcastId: string, teamId: string, userId: string, positive: boolean): Promise<boolean> {
   const { rowCount } = await db.query(
     `insert into broadcast_feedback (broadcast_id, team_id, user_id, positive)
-     select id, $3, $4, $5 from broadcasts where id = $2 and organization_id = $1 and capture_feedback
+     select id, $2, $3, $4 from broadcasts where id = $1 and capture_feedback
      on conflict (broadcast_id, team_id, user_id) do update set positive = excluded.positive, created_at = now()`,
-    [organizationId, broadcastId, teamId, userId, positive],
+    [broadcastId, teamId, userId, positive],
   );
   return (rowCount ?? 0) > 0;
 }

@@ -1,0 +1,93 @@
+import type { SlackFile } from '@megatron/contracts';
+import { touchLastMessage, type EngagementRow } from '../db/engagements.js';
+import { deleteLink, insertLink, selectLinkByIntegrationTs, selectLinkByKey } from '../db/message-links.js';
+import type { Actor, TakeoverContext } from './context.js';
+import { ensureCustomer, ensureDm, type Customer } from './customers.js';
+import { tsToDate } from './history.js';
+import { carriesKey, forwarded, notPausedWarning, text } from './messages.js';
+import { relayFiles } from './mirror-post.js';
+import { withToken } from './slack-gateway.js';
+
+const NOT_PAUSED_WARNING_SECONDS = 60 * 60;
+
+export interface AgentMessage {
+  ts: string;
+  text: string;
+  files: SlackFile[];
+  avatarUrl: string;
+}
+
+async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow): Promise<Customer> {
+  return ensureCustomer(ctx, actor.organization.id, engagement.team_id, engagement.user_id);
+}
+
+/**
+ * Forwards an agent's message to the customer's DM, exactly once per Command: the message link is
+ * the record, and after a crash between posting and recording, the key inside the posted copy
+ * (found in the DM's recent history) stands in for it.
+ */
+export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
+  const key = `fwd:${actor.key}`;
+  if (await selectLinkByKey(ctx.pool, key)) return;
+  const customer = await customerOf(ctx, actor, engagement);
+  const dm = await ensureDm(ctx, customer);
+  let customerTs = attempt > 1 ? await findPosted(ctx, customer, dm, key) : undefined;
+  if (!customerTs) {
+    const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : { attachments: [], failed: [] };
+    const content = forwarded(message.text, actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
+    customerTs = (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage({ channel: dm, content }, withToken(token)))).ts;
+    if (files.failed.length) await tellAgent(ctx, actor, engagement.channel_id, `Could not send ${files.failed.join(', ')} to the customer. Try sharing the file again.`);
+  }
+  await insertLink(ctx.pool, {
+    engagement_channel_id: engagement.id,
+    direction: 'to_customer',
+    integration_ts: message.ts,
+    customer_channel_id: dm,
+    customer_ts: customerTs,
+    idempotency_key: key,
+  });
+  await touchLastMessage(ctx.pool, engagement.id, message.ts ? tsToDate(message.ts) : ctx.clock());
+  if (!engagement.is_paused) await warnNotPaused(ctx, actor, engagement, customer);
+}
+
+async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string): Promise<string | undefined> {
+  const { messages } = await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.getHistory({ channel: dm, limit: 20 }, withToken(token)));
+  return messages.find((message) => carriesKey(message.attachmentsJson, key))?.ts;
+}
+
+/** At most one warning per channel per hour, across replicas (Redis SET NX EX). */
+async function warnNotPaused(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer): Promise<void> {
+  const first = await ctx.redis.set(`not-paused-warning:${engagement.channel_id}`, '1', 'EX', NOT_PAUSED_WARNING_SECONDS, 'NX');
+  if (first !== 'OK') return;
+  const key = { teamId: customer.workspace.platformId, userId: customer.user.platform_id };
+  await ctx.slack.postMessage({ channel: engagement.channel_id, content: notPausedWarning(customer.name, key) }, withToken(actor.integration.botToken));
+}
+
+/** An agent's edit follows to the customer's copy. */
+export async function followAgentEdit(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage): Promise<void> {
+  const link = await selectLinkByIntegrationTs(ctx.pool, engagement.id, message.ts);
+  if (!link || link.direction !== 'to_customer') return;
+  const customer = await customerOf(ctx, actor, engagement);
+  const content = forwarded(message.text, actor.agentName, actor.organization.name, message.avatarUrl, link.idempotency_key);
+  await ctx.customerTokens.call(customer.workspace, (token) =>
+    ctx.slack.updateMessage({ channel: link.customer_channel_id, ts: link.customer_ts, content }, withToken(token)),
+  );
+}
+
+/** An agent's delete follows to the customer's copy; a copy already gone counts as done. */
+export async function followAgentDelete(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, deletedTs: string): Promise<void> {
+  const link = await selectLinkByIntegrationTs(ctx.pool, engagement.id, deletedTs);
+  if (!link || link.direction !== 'to_customer') return;
+  const customer = await customerOf(ctx, actor, engagement);
+  try {
+    await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.deleteMessage({ channel: link.customer_channel_id, ts: link.customer_ts }, withToken(token)));
+  } catch (error) {
+    if (!(error instanceof Error && /message_not_found/.test(error.message))) throw error;
+  }
+  await deleteLink(ctx.pool, link.id);
+}
+
+export async function tellAgent(ctx: TakeoverContext, actor: Actor, channelId: string, message: string): Promise<void> {
+  if (!actor.agentUserId) return;
+  await ctx.slack.postEphemeral({ channel: channelId, user: actor.agentUserId, content: text(message) }, withToken(actor.integration.botToken));
+}

@@ -1,0 +1,18 @@
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { AppCommandSchema } from '@megatron/contracts';
+import { publishProto, streamNames, type JetStreamClient } from '@megatron/runtime';
+
+type Kind = NonNullable<MessageInitShape<typeof AppCommandSchema>['kind']>;
+
+/**
+ * Hands an app command to app-notifier through JetStream. The id doubles as the Nats-Msg-Id and the
+ * webhook-id, so a redelivered Command publishes the same id and the app sees it once.
+ */
+export async function publishAppCommand(js: JetStreamClient, namespace: string, organizationId: string, id: string, kind: Kind, now: Date): Promise<void> {
+  const command = create(AppCommandSchema, { id, organizationId, createdAt: timestampFromDate(now), kind });
+  await publishProto(js, streamNames(namespace).appCommands.subject(organizationId), AppCommandSchema, command, {
+    msgId: id,
+    headers: { 'megatron-app-command-kind': kind.case ?? '' },
+  });
+}

@@ -1,0 +1,42 @@
+import { CommandSchema } from '@megatron/contracts';
+import { commandConsumer, commandStream, consumeProto, ensureConsumer, ensureStream, streamNames, type JetStreamManager, type RunningConsumer } from '@megatron/runtime';
+import { handleCommand } from './command-handler.js';
+import type { TakeoverContext } from './context.js';
+
+/**
+ * One durable consumer per command partition, every replica pulling from all of them: with
+ * max_ack_pending 1 a partition (and so an engagement channel) has one Command in flight, which
+ * keeps agent messages in order however many replicas run (see README, ordering and idempotency).
+ */
+export async function startCommandConsumers(ctx: TakeoverContext, jsm: JetStreamManager, handled: (kind: string, outcome: string) => void): Promise<RunningConsumer[]> {
+  const { NATS_NAMESPACE: namespace, COMMAND_PARTITIONS: partitions, COMMAND_ACK_WAIT_MS: ackWaitMs } = ctx.config;
+  await ensureStream(jsm, commandStream(namespace));
+  const names = streamNames(namespace).commands;
+  const running: RunningConsumer[] = [];
+  for (let partition = 0; partition < partitions; partition++) {
+    await ensureConsumer(jsm, commandConsumer(namespace, partition, ackWaitMs));
+    running.push(
+      await consumeProto({
+        js: ctx.js,
+        stream: names.stream,
+        durable: names.durable(partition),
+        schema: CommandSchema,
+        logger: ctx.logger,
+        heartbeatMs: Math.max(1_000, Math.floor(ackWaitMs / 3)),
+        handle: async ({ message, attempt }) => {
+          const log = ctx.logger.child({ commandId: message.id, kind: message.kind.case, channel: message.context?.channelId, partition, attempt });
+          try {
+            const outcome = await handleCommand({ ...ctx, logger: log }, message, attempt);
+            handled(message.kind.case ?? 'unknown', outcome.kind);
+            log.debug({ outcome: outcome.kind }, 'command settled');
+            return outcome;
+          } catch (error) {
+            handled(message.kind.case ?? 'unknown', 'retry');
+            throw error;
+          }
+        },
+      }),
+    );
+  }
+  return running;
+}

@@ -1,0 +1,169 @@
+import { Code } from '@connectrpc/connect';
+import { ResponseType, type Command, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
+import { ack, term, type Outcome } from '@megatron/runtime';
+import { upsertFeedback } from '../db/broadcasts.js';
+import { isProcessed, markProcessed } from '../db/command-steps.js';
+import { selectByChannel } from '../db/engagements.js';
+import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
+import { clearContext, pushMessage } from './app-verbs.js';
+import { closeEngagement } from './close-engagement.js';
+import { once, type Actor, type TakeoverContext } from './context.js';
+import { agentActor, ensureAgent, ensureCustomer } from './customers.js';
+import { requireEngagement } from './engagement-lookup.js';
+import { AgentError, describeFailure, isPermanent } from './errors.js';
+import { channelLink, channelUrl, disambiguation, HELP_TEXT, messages, text, type SelectVerb } from './messages.js';
+import { openEngagement } from './open-engagement.js';
+import { setPause } from './pause-customer.js';
+import { withToken } from './slack-gateway.js';
+import { resolveTarget } from './target.js';
+
+/** After this many deliveries a transient failure is treated as permanent and the agent told. */
+export const MAX_ATTEMPTS = 20;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Carries out one Command and says how to settle it: ack once every effect is done, term (after
+ * telling the agent) when it can never succeed, a throw (nak with backoff) when it may later.
+ */
+export async function handleCommand(ctx: TakeoverContext, command: Command, attempt: number): Promise<Outcome> {
+  if (await isProcessed(ctx.pool, command.id)) return ack();
+  const context = command.context;
+  if (!context) return finish(ctx, command, term('command without context'));
+  if (command.kind.case === 'feedback') {
+    const { broadcastId, positive, customer } = command.kind.value;
+    if (UUID.test(broadcastId) && customer) await upsertFeedback(ctx.pool, broadcastId, customer.teamId, customer.userId, positive);
+    return finish(ctx, command, ack());
+  }
+  let actor: Actor | undefined;
+  try {
+    const integration = await ctx.tenants.integrationByTeam(context.teamId);
+    if (!integration) throw new AgentError(messages.unknownWorkspace, Code.NotFound);
+    const organization = await ctx.tenants.organization(integration.organizationId);
+    if (!organization) throw new AgentError(messages.unknownWorkspace, Code.NotFound);
+    actor = await agentActor(ctx, { organization, integration, agentUserId: context.userId, key: command.id });
+    await dispatch(ctx, actor, command, context, attempt);
+    return finish(ctx, command, ack());
+  } catch (error) {
+    if (!isPermanent(error) && attempt < MAX_ATTEMPTS) throw error;
+    ctx.logger.warn({ err: error, commandId: command.id, kind: command.kind.case, attempt }, 'command failed for good');
+    await reply(ctx, actor, context, text(describeFailure(error))).catch((replyError: unknown) =>
+      ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
+    );
+    return finish(ctx, command, term(describeFailure(error)));
+  }
+}
+
+async function finish(ctx: TakeoverContext, command: Command, outcome: Outcome): Promise<Outcome> {
+  await markProcessed(ctx.pool, command.id);
+  return outcome;
+}
+
+async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, context: RequestContext, attempt: number): Promise<void> {
+  const kind = command.kind;
+  switch (kind.case) {
+    case 'open':
+      return onVerb(ctx, actor, context, 'open', kind.value.target);
+    case 'close':
+      return onVerb(ctx, actor, context, 'close', kind.value.target);
+    case 'pause':
+      return onVerb(ctx, actor, context, 'pause', kind.value.target);
+    case 'unpause':
+      return onVerb(ctx, actor, context, 'unpause', kind.value.target);
+    case 'clearContext':
+      return onVerb(ctx, actor, context, 'clear-context', kind.value.target);
+    case 'do':
+      if (!kind.value.text.trim()) throw new AgentError('Tell me what the bot should do: `/megatron do <text>`.', Code.InvalidArgument);
+      return onVerb(ctx, actor, context, 'do', kind.value.target, kind.value.text);
+    case 'help':
+      return reply(ctx, actor, context, text(HELP_TEXT));
+    case 'message':
+    case 'fileShare':
+      return onAgentMessage(ctx, actor, kind.value.channelId, kind.value.userId, { ts: kind.value.ts, text: kind.value.text, files: kind.value.files }, attempt);
+    case 'messageChanged': {
+      const engagement = await openEngagementOf(ctx, actor, kind.value.channelId);
+      if (!engagement || kind.value.userId === actor.integration.botUserId) return;
+      const agent = await ensureAgent(ctx, actor.integration, kind.value.userId);
+      return followAgentEdit(ctx, actor, engagement, { ts: kind.value.ts, text: kind.value.text, files: kind.value.files, avatarUrl: agent.image_url });
+    }
+    case 'messageDeleted': {
+      const engagement = await openEngagementOf(ctx, actor, kind.value.channelId);
+      if (engagement) await followAgentDelete(ctx, actor, engagement, kind.value.deletedTs);
+      return;
+    }
+    case 'feedback':
+    case undefined:
+      return;
+  }
+}
+
+async function openEngagementOf(ctx: TakeoverContext, actor: Actor, channelId: string) {
+  const engagement = await selectByChannel(ctx.pool, actor.integration.id, channelId);
+  return engagement && !engagement.is_archived ? engagement : undefined;
+}
+
+async function onAgentMessage(
+  ctx: TakeoverContext,
+  actor: Actor,
+  channelId: string,
+  userId: string,
+  message: { ts: string; text: string; files: SlackFile[] },
+  attempt: number,
+): Promise<void> {
+  // Megatron's own posts (cards, mirrors) come back as events; they are never forwarded.
+  if (!userId || userId === actor.integration.botUserId) return;
+  const engagement = await openEngagementOf(ctx, actor, channelId);
+  if (!engagement) return;
+  const agent = await ensureAgent(ctx, actor.integration, userId);
+  await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt);
+}
+
+async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContext, verb: SelectVerb, target: Target | undefined, doText = ''): Promise<void> {
+  if (verb === 'open' && target?.kind.case === undefined) throw new AgentError(messages.specifyUser, Code.InvalidArgument);
+  const resolution = await resolveTarget(ctx, actor, target, context.channelId);
+  if (resolution.kind === 'choose') {
+    return reply(ctx, actor, context, disambiguation(verb, resolution.name, resolution.candidates, doText));
+  }
+  const { teamId, userId } = resolution;
+  switch (verb) {
+    case 'open': {
+      const { engagement, customer } = await openEngagement(ctx, actor, teamId, userId);
+      return reply(ctx, actor, context, channelLink(customer.name, engagement.channel_name, channelUrl(actor.integration.domain, engagement.channel_id)));
+    }
+    case 'close': {
+      const target = await requireEngagement(ctx, actor, teamId, userId);
+      await closeEngagement(ctx, actor, target);
+      return reply(ctx, actor, context, text(messages.channelClosed));
+    }
+    case 'pause':
+    case 'unpause': {
+      const target = await requireEngagement(ctx, actor, teamId, userId);
+      await setPause(ctx, actor, target, verb === 'pause');
+      return reply(ctx, actor, context, text(verb === 'pause' ? messages.paused(target.customer.name) : messages.unpaused(target.customer.name)));
+    }
+    case 'clear-context': {
+      const customer = await ensureCustomer(ctx, actor.organization.id, teamId, userId);
+      await clearContext(ctx, actor, customer);
+      return reply(ctx, actor, context, text(messages.contextCleared(customer.name)));
+    }
+    case 'do': {
+      const target = await requireEngagement(ctx, actor, teamId, userId);
+      await pushMessage(ctx, actor, target, doText);
+      return reply(ctx, actor, context, text(messages.doSent(target.customer.name)));
+    }
+  }
+}
+
+/** Answers the agent: through the response_url when Slack gave one, else as an ephemeral in the channel. */
+async function reply(ctx: TakeoverContext, actor: Actor | undefined, context: RequestContext, content: MessageContent): Promise<void> {
+  const send = async () => {
+    if (context.responseUrl) {
+      await ctx.slack.respondToUrl({ responseUrl: context.responseUrl, content, responseType: ResponseType.EPHEMERAL });
+    } else if (actor && context.channelId && context.userId) {
+      await ctx.slack.postEphemeral({ channel: context.channelId, user: context.userId, content }, withToken(actor.integration.botToken));
+    }
+    return {};
+  };
+  if (actor) await once(ctx, actor, 'reply', send);
+  else await send();
+}

@@ -1,0 +1,43 @@
+import type { EngagementDirectory, JetStreamClient, Logger, Pool, Redis } from '@megatron/runtime';
+import type { Config } from '../config.js';
+import { insertStep, selectStep } from '../db/command-steps.js';
+import type { Integration, Organization, Tenants } from '../tenants/types.js';
+import type { AppNotifierClient, CustomerTokens, SlackClient } from './slack-gateway.js';
+
+/** Everything the takeover operations share; built once by createTakeover. */
+export interface TakeoverContext {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  redis: Redis;
+  js: JetStreamClient;
+  tenants: Tenants;
+  slack: SlackClient;
+  appNotifier: AppNotifierClient;
+  customerTokens: CustomerTokens;
+  directory: EngagementDirectory;
+  clock: () => Date;
+}
+
+/** Who acts and under which idempotency key: a Command (`command.id`) or an API call. */
+export interface Actor {
+  organization: Organization;
+  integration: Integration;
+  /** The agent in the integration workspace, when a person acts. */
+  agentUserId: string;
+  agentName: string;
+  /** Prefix of every idempotency key this action writes; stable across redeliveries. */
+  key: string;
+}
+
+/**
+ * Runs one effect of an action at most once per key: a redelivered Command gets the stored result
+ * instead of repeating a post or an app command.
+ */
+export async function once<T>(ctx: TakeoverContext, actor: Actor, step: string, run: () => Promise<T>): Promise<T> {
+  const done = await selectStep<T>(ctx.pool, actor.key, step);
+  if (done !== undefined) return done;
+  const result = await run();
+  await insertStep(ctx.pool, actor.key, step, result);
+  return result;
+}

@@ -1,0 +1,97 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { EngagementSchema, UserRefSchema, type Engagement } from '@megatron/contracts';
+import type { EngagementRow } from '../db/engagements.js';
+import { customerName, selectAgent, selectPlatformUser, setDmChannel, upsertAgent, upsertPlatformUser, type AgentRow, type PlatformUserRow } from '../db/people.js';
+import type { CustomerWorkspace, Integration } from '../tenants/types.js';
+import type { Actor, TakeoverContext } from './context.js';
+import { AgentError } from './errors.js';
+import { channelUrl } from './messages.js';
+import { withToken } from './slack-gateway.js';
+
+export interface Customer {
+  workspace: CustomerWorkspace;
+  user: PlatformUserRow;
+  name: string;
+}
+
+export async function customerWorkspace(ctx: TakeoverContext, organizationId: string, teamId: string): Promise<CustomerWorkspace> {
+  const workspace = await ctx.tenants.customerWorkspace(organizationId, teamId);
+  if (!workspace) throw new AgentError(`Megatron does not know the customer workspace ${teamId}; register it first (register-workspace).`, Code.NotFound);
+  return workspace;
+}
+
+/** The customer's stored profile, fetched from their workspace the first time they are seen. */
+export async function ensureCustomer(ctx: TakeoverContext, organizationId: string, teamId: string, userId: string): Promise<Customer> {
+  const workspace = await customerWorkspace(ctx, organizationId, teamId);
+  let user = await selectPlatformUser(ctx.pool, workspace.id, userId);
+  if (!user) {
+    let info;
+    try {
+      info = await ctx.customerTokens.call(workspace, (token) => ctx.slack.getUserInfo({ user: userId }, withToken(token)));
+    } catch (error) {
+      if (error instanceof ConnectError && error.code === Code.NotFound) {
+        throw new AgentError(`There is no user ${userId} in workspace ${workspace.name || teamId}.`, Code.NotFound);
+      }
+      throw error;
+    }
+    const profile = info.user;
+    user = await upsertPlatformUser(ctx.pool, workspace.id, userId, {
+      username: profile?.name ?? '',
+      displayName: profile?.displayName ?? '',
+      realName: profile?.realName ?? '',
+      imageUrl: profile?.imageUrl ?? '',
+    });
+  }
+  return { workspace, user, name: customerName(user) };
+}
+
+/** The customer's DM with the bot (conversations.open), remembered once known. */
+export async function ensureDm(ctx: TakeoverContext, customer: Customer): Promise<string> {
+  if (customer.user.dm_channel_id) return customer.user.dm_channel_id;
+  const { channel } = await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.openDirectMessage({ user: customer.user.platform_id }, withToken(token)));
+  await setDmChannel(ctx.pool, customer.user.id, channel);
+  customer.user.dm_channel_id = channel;
+  return channel;
+}
+
+export async function ensureAgent(ctx: TakeoverContext, integration: Integration, userId: string): Promise<AgentRow> {
+  const known = await selectAgent(ctx.pool, integration.id, userId);
+  if (known) return known;
+  const { user } = await ctx.slack.getUserInfo({ user: userId }, withToken(integration.botToken));
+  return upsertAgent(ctx.pool, integration.id, userId, {
+    username: user?.name ?? '',
+    displayName: user?.displayName ?? '',
+    realName: user?.realName ?? '',
+    imageUrl: user?.imageUrl ?? '',
+  });
+}
+
+export function agentName(agent: AgentRow): string {
+  return agent.real_name || agent.display_name || agent.username || agent.platform_id;
+}
+
+/** An actor for a Slack agent: footers name them by real name. */
+export async function agentActor(ctx: TakeoverContext, base: Omit<Actor, 'agentName'>): Promise<Actor> {
+  if (!base.agentUserId) return { ...base, agentName: 'Megatron' };
+  const agent = await ensureAgent(ctx, base.integration, base.agentUserId);
+  return { ...base, agentName: agentName(agent) };
+}
+
+export function toEngagement(row: EngagementRow, integrationDomain: string): Engagement {
+  return create(EngagementSchema, {
+    channelId: row.channel_id,
+    channelName: row.channel_name,
+    channelUrl: channelUrl(integrationDomain, row.channel_id),
+    customer: create(UserRefSchema, { teamId: row.team_id, userId: row.user_id }),
+    customerName: customerName({ display_name: row.display_name, real_name: row.real_name, username: row.username, platform_id: row.user_id }),
+    paused: row.is_paused,
+    archived: row.is_archived,
+    lastMessageAt: timestampFromDate(row.last_message_at),
+  });
+}
+
+export function engagementCustomerName(row: EngagementRow): string {
+  return customerName({ display_name: row.display_name, real_name: row.real_name, username: row.username, platform_id: row.user_id });
+}

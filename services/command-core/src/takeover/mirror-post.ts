@@ -1,0 +1,69 @@
+import { create } from '@bufbuild/protobuf';
+import { MessageContentSchema, type MessageContent, type SlackFile } from '@megatron/contracts';
+import type { Integration } from '../tenants/types.js';
+import type { TakeoverContext } from './context.js';
+import type { Customer } from './customers.js';
+import { maskContent } from './masking.js';
+import { withToken } from './slack-gateway.js';
+
+export const BOT_MIRROR_NAME = 'Bot';
+const ROBOT_ICON = ':robot_face:';
+
+/** Attachments that show relayed files: images inline, anything else as a link. */
+export function fileAttachments(relayed: Array<{ file: SlackFile; url: string; mimetype: string }>): unknown[] {
+  return relayed.map(({ file, url, mimetype }) =>
+    mimetype.startsWith('image/')
+      ? { fallback: file.name || file.title, image_url: url, title: file.title || file.name }
+      : { fallback: file.name || file.title, title: file.title || file.name, title_link: url },
+  );
+}
+
+/**
+ * Relays files from one side into S3 and returns attachments for the other side; a file that fails
+ * is reported in `failed` so the caller tells a person instead of dropping it silently.
+ */
+export async function relayFiles(ctx: TakeoverContext, files: SlackFile[], sourceToken: string): Promise<{ attachments: unknown[]; failed: string[] }> {
+  const relayed: Array<{ file: SlackFile; url: string; mimetype: string }> = [];
+  const failed: string[] = [];
+  for (const file of files) {
+    try {
+      // The destination token is only checked for re-uploads; presigned URLs need the source token alone.
+      const result = await ctx.slack.relayFile({ file }, withToken(sourceToken, sourceToken));
+      relayed.push({ file, url: result.url, mimetype: result.mimetype || file.mimetype });
+    } catch (error) {
+      ctx.logger.warn({ err: error, fileId: file.id }, 'file relay failed');
+      failed.push(file.name || file.id);
+    }
+  }
+  return { attachments: fileAttachments(relayed), failed };
+}
+
+function appendAttachments(content: MessageContent, extra: unknown[]): MessageContent {
+  if (extra.length === 0) return content;
+  const existing = content.attachmentsJson ? (JSON.parse(content.attachmentsJson) as unknown[]) : [];
+  return create(MessageContentSchema, { ...content, attachmentsJson: JSON.stringify([...existing, ...extra]) });
+}
+
+/** Posts a customer's or the bot's message into the engagement channel; bot messages are masked first. */
+export async function postMirror(
+  ctx: TakeoverContext,
+  integration: Integration,
+  channelId: string,
+  customer: Customer,
+  fromBot: boolean,
+  content: MessageContent,
+  extraAttachments: unknown[] = [],
+): Promise<string> {
+  const body = appendAttachments(fromBot ? maskContent(content) : content, extraAttachments);
+  const filled = body.text || body.blocksJson || body.attachmentsJson ? body : create(MessageContentSchema, { text: '_(empty message)_' });
+  const { ts } = await ctx.slack.postMessage(
+    {
+      channel: channelId,
+      content: filled,
+      username: fromBot ? BOT_MIRROR_NAME : customer.name,
+      ...(fromBot ? { iconEmoji: ROBOT_ICON } : customer.user.image_url ? { iconUrl: customer.user.image_url } : { iconEmoji: ':bust_in_silhouette:' }),
+    },
+    withToken(integration.botToken),
+  );
+  return ts;
+}

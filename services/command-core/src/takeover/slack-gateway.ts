@@ -1,0 +1,58 @@
+import type { Client } from '@connectrpc/connect';
+import { Code, ConnectError } from '@connectrpc/connect';
+import type { AppNotifierService, SlackConnectionService } from '@megatron/contracts';
+import type { Logger } from '@megatron/runtime';
+import type { CustomerWorkspace, Tenants } from '../tenants/types.js';
+import { AgentError } from './errors.js';
+
+export type SlackClient = Client<typeof SlackConnectionService>;
+export type AppNotifierClient = Client<typeof AppNotifierService>;
+
+/** Call options carrying a bot token to connection-slack (metadata only, never a message field). */
+export function withToken(token: string, sourceToken?: string) {
+  return { headers: { 'x-slack-token': token, ...(sourceToken ? { 'x-slack-source-token': sourceToken } : {}) } };
+}
+
+/**
+ * Runs a Slack call with a customer workspace's token; when Slack answers invalid_auth/token_revoked
+ * (UNAUTHENTICATED), asks the app for fresh credentials (refresh_workspace), stores them and retries once.
+ */
+export class CustomerTokens {
+  constructor(
+    private readonly tenants: Tenants,
+    private readonly appNotifier: AppNotifierClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async call<T>(workspace: CustomerWorkspace, run: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return await run(workspace.connectionToken);
+    } catch (error) {
+      if (!(error instanceof ConnectError) || error.code !== Code.Unauthenticated) throw error;
+      const token = await this.refresh(workspace);
+      return run(token);
+    }
+  }
+
+  private async refresh(workspace: CustomerWorkspace): Promise<string> {
+    this.logger.warn({ organizationId: workspace.organizationId, teamId: workspace.platformId }, 'customer bot token refused; refreshing the workspace');
+    let fresh;
+    try {
+      fresh = await this.appNotifier.refreshWorkspace({ organizationId: workspace.organizationId, workspacePlatformId: workspace.platformId });
+    } catch (error) {
+      if (error instanceof ConnectError && (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded)) throw error;
+      throw new AgentError(
+        `Slack no longer accepts the bot token of workspace ${workspace.name || workspace.platformId}, and the app could not give a new one (${error instanceof ConnectError ? error.rawMessage : String(error)}).`,
+      );
+    }
+    if (!fresh.connectionToken) throw new AgentError(`The app answered refresh_workspace for ${workspace.platformId} without a connection_token.`);
+    await this.tenants.registerWorkspace(workspace.organizationId, {
+      platformId: workspace.platformId,
+      name: fresh.name || workspace.name,
+      domain: fresh.domain || workspace.domain,
+      connectionToken: fresh.connectionToken,
+    });
+    workspace.connectionToken = fresh.connectionToken;
+    return fresh.connectionToken;
+  }
+}
