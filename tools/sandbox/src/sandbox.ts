@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { createLogger, type Logger } from '@megatron/runtime';
 import { seedDemo, startSlackSim, type DemoSeed, type SlackSim } from '@megatron/slack-sim';
 import { configSchema as botConfigSchema, startSupportBot, type SupportBot } from '@megatron/support-bot';
-import { startService, type ServiceName, type ServiceProcess } from '@megatron/testkit';
+import { freePort, startService, type ServiceName, type ServiceProcess } from '@megatron/testkit';
 import { DEFAULT_PORTS, freePorts, type SandboxPorts } from './ports.js';
 import { sandboxSecrets, type SandboxSecrets } from './secrets.js';
 import { serviceEnv, type EnvInputs } from './service-env.js';
@@ -32,10 +32,17 @@ export interface Sandbox {
   notificationChannelId: string;
   urls: { interpreter: string; api: string; sim: string; bot: string };
   services: Map<ServiceName, ServiceProcess>;
+  /** Extra processes started by `startReplica`, beside the one in `services`. */
+  replicas: Map<ServiceName, ServiceProcess[]>;
   /** Stops one service (SIGTERM, or SIGKILL for a crash) and starts it again with the same environment. */
   restart(name: ServiceName, signal?: NodeJS.Signals): Promise<ServiceProcess>;
   stop(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   start(name: ServiceName): Promise<ServiceProcess>;
+  /**
+   * One more process of `name` with the same environment on ports of its own (benchmarks scale with these).
+   * It shares the first one's NATS consumers and database; callers route gRPC traffic to it themselves.
+   */
+  startReplica(name: ServiceName): Promise<ServiceProcess>;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     services.set(name, service);
     return service;
+  };
+  const replicas = new Map<ServiceName, ServiceProcess[]>();
+  const startReplica = async (name: ServiceName): Promise<ServiceProcess> => {
+    const env = { ...serviceEnv(name, inputs), ...options.extraEnv?.[name], HTTP_PORT: String(await freePort()), GRPC_PORT: String(await freePort()) };
+    const replica = await startService(name, env, {
+      timeoutMs: 30_000,
+      ...(options.onOutput ? { onOutput: (chunk: string) => options.onOutput?.(name, chunk) } : {}),
+    });
+    replicas.set(name, [...(replicas.get(name) ?? []), replica]);
+    return replica;
   };
   const stop = async (name: ServiceName, signal: NodeJS.Signals = 'SIGTERM') => {
     await services.get(name)?.stop(signal);
@@ -140,13 +157,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       bot: botUrl,
     },
     services,
+    replicas,
     start,
+    startReplica,
     stop,
     async restart(name, signal = 'SIGTERM') {
       await stop(name, signal);
       return start(name);
     },
     async close() {
+      await Promise.all([...replicas.values()].flat().map((replica) => replica.stop()));
+      replicas.clear();
       for (const name of [...ORDER].reverse()) await stop(name);
       await runningBot.close();
       await sim.close();
