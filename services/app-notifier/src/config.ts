@@ -1,10 +1,55 @@
-import { baseEnvSchema, env, type z } from '@megatron/runtime';
+import { baseEnvSchema, env, z } from '@megatron/runtime';
+import { parseDurationList } from './durations.js';
+import type { AddressPolicy } from './outbound/address-policy.js';
+
+const durationList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return parseDurationList(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const optionalFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
+  .optional()
+  .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(value)));
 
 export const configSchema = baseEnvSchema.extend({
   HTTP_PORT: env.port(8082),
   GRPC_PORT: env.port(9092),
   NATS_URL: env.natsUrl,
   NATS_NAMESPACE: env.natsNamespace,
+  MEGATRON_APP_MODE: z.enum(['megatron-dev', 'megatron-production']).default('megatron-production'),
+  COMMAND_CORE_GRPC_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9090'),
+  /** How long an organization's command_url and secrets are reused before asking command-core again. */
+  SETTINGS_CACHE_MS: env.durationMs(30_000),
+  /** Delay before each retry of a fire-and-forget command; its length is the number of retries. */
+  APP_COMMAND_RETRY_SCHEDULE: durationList('5s,30s,2m,10m,30m'),
+  APP_COMMAND_TIMEOUT_MS: env.durationMs(15_000),
+  /** Deadline of search_user / refresh_workspace, which an agent is waiting for. */
+  APP_COMMAND_SYNC_DEADLINE_MS: env.durationMs(5_000),
+  /** Longest Retry-After honoured; a larger one is capped so a command cannot be parked for days. */
+  APP_COMMAND_MAX_RETRY_AFTER_MS: env.durationMs(60 * 60 * 1000),
+  APP_COMMAND_MAX_RESPONSE_BYTES: env.positiveInt(64 * 1024),
+  /** Commands delivered at the same time (each waits for one organization's app). */
+  APP_COMMAND_CONCURRENCY: env.positiveInt(4),
+  /** Unset: allowed in megatron-dev, refused in megatron-production. */
+  APP_COMMAND_ALLOW_LOOPBACK: optionalFlag,
+  APP_COMMAND_ALLOW_PRIVATE: env.flag(false),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Loopback is for local development: allowed in megatron-dev unless configured otherwise. */
+export function addressPolicy(config: Config): AddressPolicy {
+  return {
+    allowLoopback: config.APP_COMMAND_ALLOW_LOOPBACK ?? config.MEGATRON_APP_MODE === 'megatron-dev',
+    allowPrivate: config.APP_COMMAND_ALLOW_PRIVATE,
+  };
+}

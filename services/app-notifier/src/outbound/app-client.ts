@@ -1,0 +1,57 @@
+import { signedHeaders } from '@megatron/webhook-verifier';
+import type { Dispatcher } from 'undici';
+import type { AppCommandBody } from '../app-command-body.js';
+import type { AppEndpoint, TenantSettings } from '../settings/tenant-settings.js';
+import type { AddressPolicy } from './address-policy.js';
+import { postJson, type PostJsonResult } from './post-json.js';
+
+export class EndpointDisabledError extends Error {
+  override name = 'EndpointDisabledError';
+}
+
+export interface AppClientOptions {
+  settings: TenantSettings;
+  policy: AddressPolicy;
+  dispatcher: Dispatcher;
+  maxResponseBytes: number;
+}
+
+export interface SendOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface SendResult {
+  endpoint: AppEndpoint;
+  response: PostJsonResult;
+}
+
+/** Sends one signed request to an organization's command_url: the single way out to an app. */
+export class AppClient {
+  constructor(private readonly options: AppClientOptions) {}
+
+  get settings(): TenantSettings {
+    return this.options.settings;
+  }
+
+  async send(organizationId: string, webhookId: string, makeBody: (endpoint: AppEndpoint) => AppCommandBody, send: SendOptions): Promise<SendResult> {
+    const endpoint = await this.options.settings.endpoint(organizationId);
+    if (endpoint.disabled) throw new EndpointDisabledError(`the app endpoint of organization ${organizationId} is disabled`);
+    const body = JSON.stringify(makeBody(endpoint));
+    // A fresh timestamp per attempt, the same id on every attempt (Standard Webhooks, retries).
+    const headers = signedHeaders({ id: webhookId, timestamp: Math.floor(Date.now() / 1000), payload: body, secrets: endpoint.webhookSecrets });
+    const response = await postJson(
+      {
+        url: endpoint.commandUrl,
+        body,
+        headers,
+        timeoutMs: send.timeoutMs,
+        maxResponseBytes: this.options.maxResponseBytes,
+        ...(send.signal ? { signal: send.signal } : {}),
+      },
+      this.options.policy,
+      this.options.dispatcher,
+    );
+    return { endpoint, response };
+  }
+}
