@@ -1,0 +1,46 @@
+import type { Sandbox } from '@megatron/sandbox';
+import type { Lane } from './lane.js';
+import { Semaphore } from './semaphore.js';
+
+/** The relay could not be set up end to end (e.g. a part of the pipeline is not built yet). */
+export class RelayNotFunctional extends Error {}
+
+async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new RelayNotFunctional(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * `channels` customers of Globex who wrote to the support bot, each with an engagement channel that alice
+ * opened with `/megatron open <name>`, exactly as an agent would.
+ */
+export async function buildMegatronWorld(sandbox: Sandbox, channels: number, runId: string, openTimeoutMs: number): Promise<Lane[]> {
+  const { control } = sandbox.sim;
+  const { integration, globex } = sandbox.seed;
+  const open = async (index: number): Promise<Lane> => {
+    const name = `b${runId}c${index}`;
+    const customer = await control.createUser({ teamId: globex.workspace.id, name, realName: `Bench Customer ${index}`, displayName: name });
+    await control.sendDirectMessage({ teamId: globex.workspace.id, userId: customer.id, appId: globex.supportBot.appId, text: 'I need a person' });
+    await control.runSlashCommand({ teamId: integration.workspace.id, userId: integration.alice.id, channel: sandbox.notificationChannelId, command: '/megatron', text: `open ${name}` });
+    const channel = await poll(`the engagement channel of ${name} after /megatron open`, openTimeoutMs, async () =>
+      (await control.findChannelByName(integration.workspace.id, `mt-${name}_${globex.workspace.domain}`))?.id,
+    );
+    const dm = await poll(`the DM of ${name} with the support bot`, openTimeoutMs, () => control.dmChannel(globex.workspace.id, customer.id, globex.supportBot.botUserId));
+    return { teamId: integration.workspace.id, agentId: integration.alice.id, channel, dm };
+  };
+  // The first one alone, with one forward, so a pipeline that is not there yet fails fast with one clear reason.
+  const first = await open(0);
+  const probe = `probe ${runId}: does an agent's message reach the customer?`;
+  await control.postAsUser({ teamId: first.teamId, userId: first.agentId, channel: first.channel, text: probe });
+  await poll("the agent's probe message in the customer's DM", openTimeoutMs, async () =>
+    (await control.messages(first.dm)).some((message) => message.text.includes(probe)) ? true : undefined,
+  );
+  const semaphore = new Semaphore(8);
+  const rest = await Promise.all(Array.from({ length: channels - 1 }, (_, index) => semaphore.run(() => open(index + 1))));
+  return [first, ...rest];
+}

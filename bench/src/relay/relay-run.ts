@@ -1,0 +1,52 @@
+import type { SimControl } from '@megatron/slack-sim';
+import { peakRss, rssOf, type RssByProcess } from '../rss.js';
+import type { Lane } from './lane.js';
+import { runLoad } from './load.js';
+import { measureRelay, type RelayMeasurement } from './measure.js';
+
+export interface RelayRunOptions {
+  control: SimControl;
+  lanes: readonly Lane[];
+  /** The app whose event deliveries are the acks measured. */
+  appId: string;
+  /** Processes whose memory is reported, by name. */
+  pids: Readonly<Record<string, number>>;
+  messagesPerLane: number;
+  concurrency: number;
+  ratePerSecond?: number;
+  runId: string;
+  stallMs: number;
+}
+
+export interface RelayRun extends RelayMeasurement {
+  rssIdleMiB: RssByProcess;
+  rssPeakMiB: RssByProcess;
+}
+
+/** Idle memory, then the load with memory sampled throughout, then the relay's numbers. */
+export async function relayRun(options: RelayRunOptions): Promise<RelayRun> {
+  const rssIdleMiB = rssOf(options.pids);
+  const sampler = peakRss(options.pids);
+  try {
+    const load = await runLoad({
+      control: options.control,
+      lanes: options.lanes,
+      messagesPerLane: options.messagesPerLane,
+      runId: options.runId,
+      concurrency: options.concurrency,
+      ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}),
+    });
+    const measurement = await measureRelay({
+      control: options.control,
+      lanes: options.lanes,
+      runId: options.runId,
+      messagesPerLane: options.messagesPerLane,
+      load,
+      appId: options.appId,
+      stallMs: options.stallMs,
+    });
+    return { ...measurement, rssIdleMiB, rssPeakMiB: sampler.stop() };
+  } finally {
+    sampler.stop();
+  }
+}
