@@ -116,3 +116,9 @@ export async function selectIdleSince(db: Db, before: Date, limit: number): Prom
   ]);
   return rows;
 }
+
+/** Engagements of customers with this user id in any of the organization's workspaces. */
+export async function selectByCustomerUserId(db: Db, organizationId: string, userId: string): Promise<EngagementRow[]> {
+  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.organization_id = $1 and u.platform_id = $2`, [organizationId, userId]);
+  return rows;
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
+import type { UserRef } from '@megatron/contracts';
+import { TenantError } from '../../tenants/errors.js';
+import { toConnectError as tenantToConnectError } from '../../tenants/connect-errors.js';
+import type { Actor, TakeoverContext } from '../../takeover/context.js';
+import { AgentError } from '../../takeover/errors.js';
+import { organizationIdKey } from '../auth-context.js';
+
+export function organizationIdOf(context: HandlerContext): string {
+  const organizationId = context.values.get(organizationIdKey);
+  // The auth interceptor guarantees it; a missing one means the service was wired without it.
+  if (!organizationId) throw new ConnectError('no organization API token on this call', Code.Unauthenticated);
+  return organizationId;
+}
+
+/** The organization as an actor; API calls act as "Megatron" unless an agent is named. */
+export async function apiActor(ctx: TakeoverContext, context: HandlerContext, agentUserId = ''): Promise<Actor> {
+  const organizationId = organizationIdOf(context);
+  const [organization, integration] = await Promise.all([ctx.tenants.organization(organizationId), ctx.tenants.integrationOf(organizationId)]);
+  if (!organization) throw new ConnectError('organization not found', Code.Unauthenticated);
+  if (!integration) throw new ConnectError('the organization has no integration workspace yet; set one with megatron-admin integration set', Code.FailedPrecondition);
+  return { organization, integration, agentUserId, agentName: organization.name, key: `api:${randomUUID()}` };
+}
+
+export function requireField(value: string, name: string): string {
+  if (!value.trim()) throw new ConnectError(`${name} is required`, Code.InvalidArgument);
+  return value.trim();
+}
+
+export function requireCustomer(customer: UserRef | undefined, field = 'customer'): { teamId: string; userId: string } {
+  if (!customer) throw new ConnectError(`${field} is required`, Code.InvalidArgument);
+  return { teamId: requireField(customer.teamId, `${field}.team_id`), userId: requireField(customer.userId, `${field}.user_id`) };
+}
+
+/** One place where domain errors become Connect codes for API callers. */
+export async function guard<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AgentError) throw new ConnectError(error.agentMessage.replace(/\*/g, ''), error.code);
+    if (error instanceof TenantError) throw tenantToConnectError(error);
+    throw error;
+  }
+}

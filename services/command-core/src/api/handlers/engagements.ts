@@ -1,0 +1,79 @@
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
+import { ListEngagementsResponseSchema, type Engagement, type ListEngagementsRequest, type UserRef } from '@megatron/contracts';
+import { selectByChannelInOrganization, selectByCustomer, selectById, selectEngagements } from '../../db/engagements.js';
+import { clearContext } from '../../takeover/app-verbs.js';
+import { closeEngagement } from '../../takeover/close-engagement.js';
+import type { TakeoverContext } from '../../takeover/context.js';
+import { ensureCustomer, toEngagement } from '../../takeover/customers.js';
+import { requireEngagement } from '../../takeover/engagement-lookup.js';
+import { openEngagement } from '../../takeover/open-engagement.js';
+import { setPause } from '../../takeover/pause-customer.js';
+import { apiActor, organizationIdOf, requireCustomer } from './api-actor.js';
+
+export async function openForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, agentUserId: string): Promise<Engagement> {
+  const { teamId, userId } = requireCustomer(customer);
+  const actor = await apiActor(ctx, context, agentUserId);
+  const { engagement } = await openEngagement(ctx, actor, teamId, userId);
+  return toEngagement(engagement, actor.integration.domain);
+}
+
+export async function closeForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined): Promise<Engagement> {
+  const { teamId, userId } = requireCustomer(customer);
+  const actor = await apiActor(ctx, context);
+  const target = await requireEngagement(ctx, actor, teamId, userId);
+  await closeEngagement(ctx, actor, target);
+  return toEngagement(target.engagement, actor.integration.domain);
+}
+
+export async function pauseForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, paused: boolean): Promise<Engagement> {
+  const { teamId, userId } = requireCustomer(customer);
+  const actor = await apiActor(ctx, context);
+  const target = await requireEngagement(ctx, actor, teamId, userId);
+  await setPause(ctx, actor, target, paused);
+  return toEngagement(target.engagement, actor.integration.domain);
+}
+
+export async function clearContextForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined): Promise<void> {
+  const { teamId, userId } = requireCustomer(customer);
+  const actor = await apiActor(ctx, context);
+  await clearContext(ctx, actor, await ensureCustomer(ctx, actor.organization.id, teamId, userId));
+}
+
+async function integrationDomain(ctx: TakeoverContext, organizationId: string): Promise<string> {
+  return (await ctx.tenants.integrationOf(organizationId))?.domain ?? '';
+}
+
+export async function listForApi(ctx: TakeoverContext, context: HandlerContext, request: ListEngagementsRequest) {
+  const organizationId = organizationIdOf(context);
+  if (request.pageSize < 0 || request.pageSize > 500) throw new ConnectError('page_size must be between 0 and 500', Code.InvalidArgument);
+  const limit = request.pageSize || 100;
+  let after: { afterCreatedAt: Date; afterId: string } | undefined;
+  if (request.pageToken) {
+    const last = /^[0-9a-f-]{36}$/i.test(request.pageToken) ? await selectById(ctx.pool, request.pageToken) : undefined;
+    if (!last || last.organization_id !== organizationId) throw new ConnectError('page_token is not valid', Code.InvalidArgument);
+    after = { afterCreatedAt: last.created_at, afterId: last.id };
+  }
+  const rows = await selectEngagements(ctx.pool, organizationId, { includeArchived: request.includeArchived, limit: limit + 1, ...after });
+  const page = rows.slice(0, limit);
+  const domain = await integrationDomain(ctx, organizationId);
+  return create(ListEngagementsResponseSchema, {
+    engagements: page.map((row) => toEngagement(row, domain)),
+    nextPageToken: rows.length > limit ? (page[page.length - 1]?.id ?? '') : '',
+  });
+}
+
+export async function getForApi(ctx: TakeoverContext, context: HandlerContext, key: { case: 'customer'; value: UserRef } | { case: 'channelId'; value: string } | { case: undefined; value?: undefined }): Promise<Engagement> {
+  const organizationId = organizationIdOf(context);
+  let row;
+  if (key.case === 'customer') {
+    const { teamId, userId } = requireCustomer(key.value);
+    row = await selectByCustomer(ctx.pool, organizationId, teamId, userId);
+  } else if (key.case === 'channelId' && key.value) {
+    row = await selectByChannelInOrganization(ctx.pool, organizationId, key.value);
+  } else {
+    throw new ConnectError('customer or channel_id is required', Code.InvalidArgument);
+  }
+  if (!row) throw new ConnectError('no such engagement', Code.NotFound);
+  return toEngagement(row, await integrationDomain(ctx, organizationId));
+}

@@ -1,0 +1,70 @@
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
+import { MessageContentSchema, MirrorResultSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
+import { selectByCustomer, selectByCustomerUserId, touchLastMessage, type EngagementRow } from '../../db/engagements.js';
+import { insertLink, selectLinkByCustomerTs, selectLinkByKey } from '../../db/message-links.js';
+import type { TakeoverContext } from '../../takeover/context.js';
+import { ensureCustomer } from '../../takeover/customers.js';
+import { tsToDate } from '../../takeover/history.js';
+import { maskContent } from '../../takeover/masking.js';
+import { postMirror, relayFiles } from '../../takeover/mirror-post.js';
+import { withToken } from '../../takeover/slack-gateway.js';
+import { apiActor, organizationIdOf, requireField } from './api-actor.js';
+
+const untracked = (): MirrorResult => create(MirrorResultSchema, { track: false });
+
+async function trackedEngagement(ctx: TakeoverContext, organizationId: string, message: ReportedMessage): Promise<EngagementRow | undefined> {
+  const userId = requireField(message.userId, 'message.user_id');
+  if (message.teamId) {
+    const row = await selectByCustomer(ctx.pool, organizationId, message.teamId, userId);
+    return row && !row.is_archived ? row : undefined;
+  }
+  const open = (await selectByCustomerUserId(ctx.pool, organizationId, userId)).filter((row) => !row.is_archived);
+  if (open.length > 1) throw new ConnectError(`user ${userId} has engagements in several workspaces; give message.team_id`, Code.InvalidArgument);
+  return open[0];
+}
+
+/** Mirrors a customer's (fromBot false) or the bot's (fromBot true, masked) message into the engagement channel. */
+export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContext, message: ReportedMessage | undefined, fromBot: boolean): Promise<MirrorResult> {
+  if (!message) throw new ConnectError('message is required', Code.InvalidArgument);
+  const ts = requireField(message.ts, 'message.ts');
+  const engagement = await trackedEngagement(ctx, organizationIdOf(context), message);
+  if (!engagement) return untracked();
+  const key = `mirror:${engagement.team_id}:${engagement.user_id}:${ts}`;
+  const linked = await selectLinkByKey(ctx.pool, key);
+  if (linked) return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: linked.integration_ts });
+  const actor = await apiActor(ctx, context);
+  const customer = await ensureCustomer(ctx, engagement.organization_id, engagement.team_id, engagement.user_id);
+  const files = message.files.length ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, message.files, token)) : { attachments: [], failed: [] };
+  const content = message.content ?? create(MessageContentSchema, {});
+  const failedNote = files.failed.length ? `\n_(could not relay: ${files.failed.join(', ')})_` : '';
+  const body = failedNote ? create(MessageContentSchema, { ...content, text: `${content.text}${failedNote}` }) : content;
+  const integrationTs = await postMirror(ctx, actor.integration, engagement.channel_id, customer, fromBot, body, files.attachments);
+  await insertLink(ctx.pool, {
+    engagement_channel_id: engagement.id,
+    direction: 'to_channel',
+    integration_ts: integrationTs,
+    customer_channel_id: customer.user.dm_channel_id,
+    customer_ts: ts,
+    idempotency_key: key,
+  });
+  await touchLastMessage(ctx.pool, engagement.id, tsToDate(ts));
+  return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: integrationTs });
+}
+
+/** A customer's or the bot's edit updates its mirror; a message never mirrored is untracked. */
+export async function mirrorEdit(ctx: TakeoverContext, context: HandlerContext, message: ReportedMessage | undefined, fromBot: boolean): Promise<MirrorResult> {
+  if (!message) throw new ConnectError('message is required', Code.InvalidArgument);
+  const ts = requireField(message.ts, 'message.ts');
+  const engagement = await trackedEngagement(ctx, organizationIdOf(context), message);
+  if (!engagement) return untracked();
+  const link = await selectLinkByCustomerTs(ctx.pool, engagement.id, ts);
+  if (!link || link.direction !== 'to_channel') return untracked();
+  const actor = await apiActor(ctx, context);
+  const content = message.content ?? create(MessageContentSchema, {});
+  await ctx.slack.updateMessage(
+    { channel: engagement.channel_id, ts: link.integration_ts, content: fromBot ? maskContent(content) : content },
+    withToken(actor.integration.botToken),
+  );
+  return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: link.integration_ts });
+}

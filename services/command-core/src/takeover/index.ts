@@ -1,0 +1,76 @@
+import type { ServiceImpl } from '@connectrpc/connect';
+import { AppNotifierService, SlackConnectionService, type MegatronService } from '@megatron/contracts';
+import { appCommandStream, EngagementDirectory, ensureStream, rpcClient, type Logger, type Metrics, type NatsClients, type Pool, type Redis, type RunningConsumer } from '@megatron/runtime';
+import { megatronService } from '../api/megatron-service.js';
+import type { Config } from '../config.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import type { Tenants } from '../tenants/types.js';
+import { startCommandConsumers } from './command-consumer.js';
+import type { TakeoverContext } from './context.js';
+import { CustomerTokens } from './slack-gateway.js';
+
+export interface TakeoverDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  pool: Pool;
+  redis: Redis;
+  nats: NatsClients;
+  tenants: Tenants;
+  clock?: () => Date;
+}
+
+export interface Takeover {
+  megatronService: ServiceImpl<typeof MegatronService>;
+  /** Declares streams and consumers, starts consuming every partition and the scheduler. */
+  start(): Promise<void>;
+  /** Stops taking work and finishes the command in hand. */
+  stop(): Promise<void>;
+  /** Runs the scheduled jobs that are due now (by the injected clock); for tests and operators. */
+  runScheduledJobs(): Promise<string[]>;
+}
+
+export function createTakeover(deps: TakeoverDeps): Takeover {
+  const { config, logger, metrics, nats } = deps;
+  const slack = rpcClient(SlackConnectionService, config.CONNECTION_SLACK_URL);
+  const appNotifier = rpcClient(AppNotifierService, config.APP_NOTIFIER_URL);
+  let directory: EngagementDirectory | undefined;
+  const ctx: TakeoverContext = {
+    config,
+    logger,
+    pool: deps.pool,
+    redis: deps.redis,
+    js: nats.js,
+    tenants: deps.tenants,
+    slack,
+    appNotifier,
+    customerTokens: new CustomerTokens(deps.tenants, appNotifier, logger),
+    // Opened in start(); every operation that needs it runs after start.
+    get directory(): EngagementDirectory {
+      if (!directory) throw new Error('takeover not started: the engagement directory is not open yet');
+      return directory;
+    },
+    clock: deps.clock ?? (() => new Date()),
+  };
+  const handled = metrics.counter({ name: 'megatron_commands_total', help: 'Commands settled, by kind and outcome', labelNames: ['kind', 'outcome'] as const });
+  const scheduler = new Scheduler(ctx);
+  let consumers: RunningConsumer[] = [];
+
+  return {
+    megatronService: megatronService(ctx),
+    async start() {
+      directory = await EngagementDirectory.open(nats.nc, config.NATS_NAMESPACE);
+      // Publishing needs the stream even before app-notifier has started and declared it.
+      await ensureStream(nats.jsm, appCommandStream(config.NATS_NAMESPACE));
+      consumers = await startCommandConsumers(ctx, nats.jsm, (kind, outcome) => handled.inc({ kind, outcome }));
+      scheduler.start();
+      logger.info({ partitions: config.COMMAND_PARTITIONS }, 'takeover engine started');
+    },
+    async stop() {
+      await scheduler.stop();
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      consumers = [];
+    },
+    runScheduledJobs: () => scheduler.runDue(),
+  };
+}
