@@ -48,5 +48,5 @@ export function refusalReason(address: string, policy: AddressPolicy): string | 
   if (category === undefined) return undefined;
   if (category === 'loopback' && policy.allowLoopback) return undefined;
   if (category === 'private' && policy.allowPrivate) return undefined;
-  return `${address} is a ${category} address`;
+  return `${address} is ${/^[aeiou]/.test(category) ? 'an' : 'a'} ${category} address`;
 }

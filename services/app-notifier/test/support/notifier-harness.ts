@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { Client } from '@connectrpc/connect';
 import { AppCommandSchema, AppNotifierService, TenantSettingsService, type AppCommand } from '@megatron/contracts';
 import { createServiceKit, NatsLink, publishProto, rpcClient, startServers, streamNames, type NatsClients } from '@megatron/runtime';
@@ -41,7 +41,7 @@ export function newSecret(): string {
 }
 
 let nextId = 0;
-export function commandFor(organizationId: string, kind: AppCommand['kind']): AppCommand {
+export function commandFor(organizationId: string, kind: MessageInitShape<typeof AppCommandSchema>['kind']): AppCommand {
   return create(AppCommandSchema, { id: `cmd_${Date.now()}_${nextId++}`, organizationId, kind });
 }
 
