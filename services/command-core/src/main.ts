@@ -1,4 +1,3 @@
-import type { ServiceImpl } from '@connectrpc/connect';
 import { MegatronAdminService, MegatronService, TenantSettingsService } from '@megatron/contracts';
 import {
   createPool,
@@ -17,8 +16,10 @@ import { restCompatHandler } from './api/rest-compat/index.js';
 import { bootstrapTenant } from './bootstrap.js';
 import { configSchema } from './config.js';
 import { TokenCipher } from './crypto/token-cipher.js';
+import { deferredService } from './deferred-service.js';
 import { applyMigrations } from './migrations.js';
 import { tenantSettingsService } from './tenant-settings/tenant-settings-service.js';
+import { createTakeover, type Takeover } from './takeover/index.js';
 import { tenantErrorInterceptor } from './tenants/connect-errors.js';
 import { TenantAdmin } from './tenants/tenant-admin.js';
 import { TenantDirectory } from './tenants/tenant-directory.js';
@@ -45,8 +46,22 @@ try {
   process.exit(1);
 }
 
-// Filled by the takeover engine once it lands; until then every MegatronService method answers Unimplemented.
-const megatronService: Partial<ServiceImpl<typeof MegatronService>> = {};
+let started: Takeover | undefined;
+const takeover = nats.ready.then(async (clients) => {
+  const engine = createTakeover({ config, logger, metrics: kit.metrics, pool, redis, nats: clients, tenants });
+  await engine.start();
+  started = engine;
+  return engine;
+});
+takeover.catch((error: unknown) => {
+  logger.fatal({ err: error }, 'takeover engine failed to start');
+  process.exit(1);
+});
+const megatronService = deferredService(
+  MegatronService,
+  takeover.then((engine) => engine.megatronService),
+  'command-core is starting (waiting for NATS); retry shortly',
+);
 const interceptors = [
   authInterceptor({ authenticate: (token) => admin.authenticate(token), adminToken: config.MEGATRON_ADMIN_TOKEN, logger }),
   tenantErrorInterceptor,
@@ -65,12 +80,15 @@ const servers = await startServers({
       .service(TenantSettingsService, tenantSettingsService(admin)),
   httpHandler: restCompatHandler({ megatronService, interceptors, logger }),
 });
+// Ready only once the engine consumes commands and serves the API, so no caller meets "starting".
+kit.readiness.add({ name: 'takeover', probe: async () => started !== undefined });
 await kit.readiness.start();
 
 installShutdown({
   ...kit,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   steps: [
+    { name: 'takeover', run: () => started?.stop() },
     { name: 'servers', run: () => servers.close() },
     { name: 'nats', run: () => nats.close() },
     { name: 'postgres', run: () => pool.end() },
