@@ -53,18 +53,21 @@ export const configSchema = baseEnvSchema.extend({
   BOOTSTRAP_INTEGRATION_BOT_TOKEN: z.string().regex(/^\S{1,500}$/, { message: 'expected a bot token without spaces' }).optional(),
   BOOTSTRAP_INTEGRATION_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,31}$/, { message: 'expected a Slack user id like U0123ABCD' }).optional(),
   BOOTSTRAP_NOTIFICATION_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,31}$/, { message: 'expected a Slack channel id like C0123ABCD' }).optional(),
-}).superRefine((config, ctx) => {
-  const missing = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
-  const bootstrapVariables = Object.entries(config).filter(([key, value]) => key.startsWith('BOOTSTRAP_') && value !== undefined);
-  if (config.BOOTSTRAP_ORGANIZATION_NAME === undefined && bootstrapVariables.length > 0) {
-    missing('BOOTSTRAP_ORGANIZATION_NAME', `required when ${bootstrapVariables[0]?.[0]} is set`);
-  }
-  const integration = ['BOOTSTRAP_INTEGRATION_DOMAIN', 'BOOTSTRAP_INTEGRATION_BOT_USER_ID', 'BOOTSTRAP_NOTIFICATION_CHANNEL'] as const;
-  const integrationWanted = config.BOOTSTRAP_INTEGRATION_BOT_TOKEN !== undefined || integration.some((key) => config[key] !== undefined);
-  if (integrationWanted && config.BOOTSTRAP_INTEGRATION_TEAM_ID === undefined) missing('BOOTSTRAP_INTEGRATION_TEAM_ID', 'required for the bootstrap integration');
-  if (config.BOOTSTRAP_INTEGRATION_TEAM_ID !== undefined && config.BOOTSTRAP_INTEGRATION_BOT_TOKEN === undefined) {
-    missing('BOOTSTRAP_INTEGRATION_BOT_TOKEN', 'required with BOOTSTRAP_INTEGRATION_TEAM_ID');
-  }
-});
+}).superRefine(requireCompleteBootstrap);
 
 export type Config = z.infer<typeof configSchema>;
+
+/** A half-configured bootstrap would start a tenant that cannot work; name the variable that is missing. */
+function requireCompleteBootstrap(config: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const missing = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  const given = (key: string) => config[key] !== undefined;
+  const bootstrapVariables = Object.keys(config).filter((key) => key.startsWith('BOOTSTRAP_') && given(key));
+  if (!given('BOOTSTRAP_ORGANIZATION_NAME') && bootstrapVariables.length > 0) {
+    missing('BOOTSTRAP_ORGANIZATION_NAME', `required when ${bootstrapVariables[0]} is set`);
+  }
+  const integration = ['BOOTSTRAP_INTEGRATION_BOT_TOKEN', 'BOOTSTRAP_INTEGRATION_DOMAIN', 'BOOTSTRAP_INTEGRATION_BOT_USER_ID', 'BOOTSTRAP_NOTIFICATION_CHANNEL'];
+  if (integration.some(given) && !given('BOOTSTRAP_INTEGRATION_TEAM_ID')) missing('BOOTSTRAP_INTEGRATION_TEAM_ID', 'required for the bootstrap integration');
+  if (given('BOOTSTRAP_INTEGRATION_TEAM_ID') && !given('BOOTSTRAP_INTEGRATION_BOT_TOKEN')) {
+    missing('BOOTSTRAP_INTEGRATION_BOT_TOKEN', 'required with BOOTSTRAP_INTEGRATION_TEAM_ID');
+  }
+}
