@@ -27,9 +27,11 @@ export async function buildMegatronWorld(sandbox: Sandbox, channels: number, run
     const customer = await control.createUser({ teamId: globex.workspace.id, name, realName: `Bench Customer ${index}`, displayName: name });
     await control.sendDirectMessage({ teamId: globex.workspace.id, userId: customer.id, appId: globex.supportBot.appId, text: 'I need a person' });
     await control.runSlashCommand({ teamId: integration.workspace.id, userId: integration.alice.id, channel: sandbox.notificationChannelId, command: '/megatron', text: `open ${name}` });
-    const channel = await poll(`the engagement channel of ${name} after /megatron open`, openTimeoutMs, async () =>
-      (await control.findChannelByName(integration.workspace.id, `mt-${name}_${globex.workspace.domain}`))?.id,
-    );
+    // The channel exists before Megatron invites the agent; an agent writes once they are in it.
+    const channel = await poll(`alice in the engagement channel of ${name} after /megatron open`, openTimeoutMs, async () => {
+      const found = await control.findChannelByName(integration.workspace.id, `mt-${name}_${globex.workspace.domain}`);
+      return found?.members.includes(integration.alice.id) ? found.id : undefined;
+    });
     const dm = await poll(`the DM of ${name} with the support bot`, openTimeoutMs, () => control.dmChannel(globex.workspace.id, customer.id, globex.supportBot.botUserId));
     return { teamId: integration.workspace.id, agentId: integration.alice.id, channel, dm };
   };

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { repoRoot } from '@megatron/testkit';
+import { broadcastRun } from './broadcast/broadcast-run.js';
+import { describeMachine } from './machine.js';
+import { PLANS } from './plan.js';
+import { renderTable, resultRows, type BenchResults } from './report.js';
+import { compareRelays } from './scenarios/relay-bench.js';
+import { withRelaySandbox } from './scenarios/relay-sandbox.js';
+import { scalingPoint, type ScalingPoint } from './scenarios/scaling-bench.js';
+
+// `npm run bench [-- --quick]`: relay vs baseline, rate-limited broadcast, scaling; a table on stdout and
+// the full numbers in bench/results/latest.json.
+const SECTIONS = ['relay', 'broadcast', 'scaling'] as const;
+type Section = (typeof SECTIONS)[number];
+const args = process.argv.slice(2);
+const onlyArg = args.find((arg) => arg.startsWith('--only='));
+const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : [...SECTIONS];
+const unknown = [...args.filter((arg) => arg !== '--quick' && arg !== onlyArg), ...only.filter((name) => !(SECTIONS as readonly string[]).includes(name))];
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --quick] [--only=${SECTIONS.join(',')}]\n`);
+  process.exit(2);
+}
+const runs = (section: Section) => only.includes(section);
+const skipped = { measured: false as const, reason: 'not run (--only)' };
+const plan = PLANS[args.includes('--quick') ? 'quick' : 'full'];
+const runId = randomBytes(3).toString('hex');
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const failed = (error: unknown) => ({ measured: false as const, reason: `failed: ${error instanceof Error ? error.message : String(error)}` });
+const startedAt = new Date().toISOString();
+
+log(`${plan.mode} run ${runId}`);
+const relay: BenchResults['relay'] = runs('relay')
+  ? await withRelaySandbox(1, async ({ sandbox, pids }) => ({ measured: true as const, value: await compareRelays(sandbox, pids, plan.relay, `${runId}r`) })).catch(failed)
+  : skipped;
+if (runs('relay')) log('relay vs baseline done');
+
+const broadcast: BenchResults['broadcast'] = runs('broadcast')
+  ? await broadcastRun(plan.broadcast.work, plan.broadcast.limits, `${runId}b`)
+      .then((value) => ({ measured: true as const, value }))
+      .catch(failed)
+  : skipped;
+if (runs('broadcast')) log('rate-limited broadcast done');
+
+const scaling: ScalingPoint[] = [];
+const megatronReason = relay.measured && !relay.value.megatron.measured ? relay.value.megatron.reason : undefined;
+const points = !runs('scaling') ? [] : [
+  ...plan.scaling.replicas.map((replicas) => ({ replicas, channels: plan.scaling.channels[0] as number })),
+  ...plan.scaling.channels.slice(1).map((channels) => ({ replicas: 1, channels })),
+];
+for (const [index, point] of points.entries()) {
+  if (megatronReason) {
+    // Same pipeline, same missing piece: starting more sandboxes would only repeat the reason.
+    scaling.push({ ...point, messagesPerChannel: Math.max(2, Math.ceil(plan.scaling.totalMessages / point.channels)), result: { measured: false, reason: megatronReason } });
+    continue;
+  }
+  log(`scaling: ${point.replicas} replica(s), ${point.channels} channels`);
+  scaling.push(
+    await scalingPoint(point.replicas, point.channels, plan.scaling.totalMessages, plan.scaling.concurrency, `${runId}s${index}`).catch((error: unknown) => ({
+      ...point,
+      messagesPerChannel: Math.max(2, Math.ceil(plan.scaling.totalMessages / point.channels)),
+      result: failed(error),
+    })),
+  );
+}
+
+const results: BenchResults = { mode: plan.mode, startedAt, finishedAt: new Date().toISOString(), machine: describeMachine(), relay, broadcast, scaling };
+const table = renderTable(resultRows(results));
+const out = path.join(repoRoot(), 'bench', 'results', 'latest.json');
+await mkdir(path.dirname(out), { recursive: true });
+await writeFile(out, `${JSON.stringify({ ...results, table }, null, 2)}\n`);
+process.stdout.write(`\n${table}\n\nMachine: ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB, node ${results.machine.node}\nJSON: ${out}\n`);

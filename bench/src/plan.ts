@@ -1,0 +1,28 @@
+import type { RateLimitConfig } from '@megatron/slack-sim';
+import type { RelaySize } from './scenarios/relay-bench.js';
+import type { BroadcastWork } from './theoretical-minimum.js';
+
+export interface BenchPlan {
+  mode: 'quick' | 'full';
+  relay: RelaySize;
+  broadcast: { work: BroadcastWork; limits: RateLimitConfig };
+  scaling: { replicas: number[]; channels: number[]; totalMessages: number; concurrency: number };
+}
+
+// conversations.open is tier 3 (50/min): 2,000 DMs at Slack's own pace take 39 minutes. The allowance is
+// scaled up (bucket shape unchanged) so a run takes a minute; chat.postMessage keeps Slack's 1/s per channel.
+// Sizes are chosen so both kinds of bucket bind at the same moment, which is the hardest case to pace.
+export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
+  quick: {
+    mode: 'quick',
+    relay: { channels: 10, messagesPerChannel: 10, concurrency: 16 },
+    broadcast: { work: { users: 1000, channels: 20, messagesPerChannel: 18 }, limits: { perMinute: { 3: 800 } } },
+    scaling: { replicas: [1, 2], channels: [10, 50], totalMessages: 100, concurrency: 16 },
+  },
+  full: {
+    mode: 'full',
+    relay: { channels: 50, messagesPerChannel: 40, concurrency: 32 },
+    broadcast: { work: { users: 2000, channels: 50, messagesPerChannel: 63 }, limits: { perMinute: { 3: 1000 } } },
+    scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], totalMessages: 2000, concurrency: 32 },
+  },
+};

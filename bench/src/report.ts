@@ -1,0 +1,111 @@
+import type { BroadcastRun } from './broadcast/broadcast-run.js';
+import type { Machine } from './machine.js';
+import type { RelayRun } from './relay/relay-run.js';
+import type { Measured, RelayComparison } from './scenarios/relay-bench.js';
+import type { ScalingPoint } from './scenarios/scaling-bench.js';
+
+export interface BenchResults {
+  mode: 'quick' | 'full';
+  startedAt: string;
+  finishedAt: string;
+  machine: Machine;
+  relay: Measured<RelayComparison>;
+  broadcast: Measured<BroadcastRun>;
+  scaling: ScalingPoint[];
+}
+
+export type Verdict = 'met' | 'NOT MET' | 'not measured';
+
+export interface Row {
+  section: string;
+  metric: string;
+  value: string;
+  target: string;
+  verdict: Verdict | '';
+}
+
+const fixed = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
+const verdict = (ok: boolean | null): Verdict => (ok === null ? 'not measured' : ok ? 'met' : 'NOT MET');
+const faultsOf = (run: RelayRun) => `${run.faults.orderViolations} / ${run.faults.duplicates} / ${run.faults.missing}`;
+const cleanRun = (run: RelayRun) => run.faults.orderViolations === 0 && run.faults.duplicates === 0 && run.faults.missing === 0;
+const rss = (values: Record<string, number | null>) =>
+  Object.entries(values)
+    .map(([name, mib]) => `${name} ${fixed(mib, 0)}`)
+    .join(', ');
+
+function relayRows(relay: Measured<RelayComparison>): Row[] {
+  if (!relay.measured) return [{ section: 'relay', metric: 'relay benchmark', value: relay.reason, target: '', verdict: 'not measured' }];
+  const { baseline, megatron, ratios, pacedRatePerSecond, size } = relay.value;
+  const rows: Row[] = [
+    { section: 'relay', metric: 'size', value: `${size.channels} channels × ${size.messagesPerChannel} messages, ${size.concurrency} posts in flight`, target: '', verdict: '' },
+    { section: 'baseline', metric: 'throughput (msg/s, saturated)', value: fixed(baseline.saturated.messagesPerSecond), target: '', verdict: '' },
+    { section: 'baseline', metric: `e2e p50 / p99 ms (paced ${pacedRatePerSecond}/s)`, value: `${fixed(baseline.paced.endToEndMs?.p50, 0)} / ${fixed(baseline.paced.endToEndMs?.p99, 0)}`, target: '', verdict: '' },
+    { section: 'baseline', metric: 'ack p99 ms (saturated)', value: fixed(baseline.saturated.ackMs?.p99), target: '', verdict: '' },
+    { section: 'baseline', metric: 'order violations / duplicates / missing', value: `${faultsOf(baseline.saturated)}; paced ${faultsOf(baseline.paced)}`, target: '0 / 0 / 0', verdict: verdict(cleanRun(baseline.saturated) && cleanRun(baseline.paced)) },
+  ];
+  if (!megatron.measured) {
+    rows.push({ section: 'megatron', metric: 'relay', value: megatron.reason, target: '', verdict: 'not measured' });
+  } else {
+    const { saturated, paced } = megatron.value;
+    rows.push(
+      { section: 'megatron', metric: 'throughput (msg/s, saturated)', value: fixed(saturated.messagesPerSecond), target: '', verdict: '' },
+      { section: 'megatron', metric: `e2e p50 / p99 ms (paced ${pacedRatePerSecond}/s)`, value: `${fixed(paced.endToEndMs?.p50, 0)} / ${fixed(paced.endToEndMs?.p99, 0)}`, target: '', verdict: '' },
+      { section: 'megatron', metric: 'e2e p99 ms (saturated)', value: fixed(saturated.endToEndMs?.p99, 0), target: '', verdict: '' },
+      { section: 'megatron', metric: 'Slack ack p99 ms (saturated)', value: fixed(saturated.ackMs?.p99), target: '< 50', verdict: verdict(saturated.ackMs ? saturated.ackMs.p99 < 50 : null) },
+      { section: 'megatron', metric: 'failed or retried acks', value: String(saturated.failedAcks + paced.failedAcks), target: '0', verdict: verdict(saturated.failedAcks + paced.failedAcks === 0) },
+      { section: 'megatron', metric: 'order violations / duplicates / missing', value: `${faultsOf(saturated)}; paced ${faultsOf(paced)}`, target: '0 / 0 / 0', verdict: verdict(cleanRun(saturated) && cleanRun(paced)) },
+      { section: 'megatron', metric: 'peak RSS MiB under load', value: rss(saturated.rssPeakMiB), target: '', verdict: '' },
+    );
+  }
+  rows.push(
+    { section: 'ratio', metric: 'throughput Megatron ÷ baseline', value: fixed(ratios.throughput, 2), target: '≥ 0.5', verdict: verdict(ratios.throughput === null ? null : ratios.throughput >= 0.5) },
+    { section: 'ratio', metric: 'e2e p99 Megatron ÷ baseline (paced)', value: fixed(ratios.p99, 2), target: '≤ 2', verdict: verdict(ratios.p99 === null ? null : ratios.p99 <= 2) },
+    { section: 'ratio', metric: 'e2e p50 Megatron ÷ baseline (paced)', value: fixed(ratios.p50, 2), target: '', verdict: '' },
+  );
+  return rows;
+}
+
+function broadcastRows(broadcast: Measured<BroadcastRun>): Row[] {
+  if (!broadcast.measured) return [{ section: 'broadcast', metric: 'rate-limited broadcast', value: broadcast.reason, target: '', verdict: 'not measured' }];
+  const run = broadcast.value;
+  const faults = run.channelFaults;
+  return [
+    {
+      section: 'broadcast',
+      metric: 'work',
+      value: `${run.work.users} DMs + ${run.work.channels} channels × ${run.work.messagesPerChannel} posts; conversations.open ${run.limits.perMinute?.[3] ?? 50}/min, postMessage ${run.limits.postMessagePerSecond ?? 1}/s per channel`,
+      target: '',
+      verdict: '',
+    },
+    { section: 'broadcast', metric: 'completion ÷ theoretical minimum', value: `${fixed(run.ratio, 3)} (${fixed(run.completionMs / 1000)} s ÷ ${fixed(run.theoreticalMinimumMs / 1000)} s)`, target: '≤ 1.15', verdict: verdict(run.ratio <= 1.15) },
+    { section: 'broadcast', metric: '429s seen by connection-slack', value: String(run.rateLimited429), target: '', verdict: '' },
+    { section: 'broadcast', metric: 'lost messages', value: String(run.lost), target: '0', verdict: verdict(run.lost === 0) },
+    { section: 'broadcast', metric: 'order violations / duplicates', value: `${faults.orderViolations} / ${faults.duplicates}`, target: '0 / 0', verdict: verdict(faults.orderViolations === 0 && faults.duplicates === 0) },
+  ];
+}
+
+function scalingRows(points: ScalingPoint[]): Row[] {
+  return points.map((point) => {
+    const label = `${point.replicas} replica(s), ${point.channels} channels × ${point.messagesPerChannel}`;
+    if (!point.result.measured) return { section: 'scaling', metric: label, value: point.result.reason, target: '', verdict: 'not measured' as const };
+    const value = point.result.value;
+    return {
+      section: 'scaling',
+      metric: label,
+      value: `${fixed(value.messagesPerSecond)} msg/s, p99 ${fixed(value.p99Ms, 0)} ms; RSS MiB idle: ${rss(value.rssIdleMiB)}; peak: ${rss(value.rssPeakMiB)}`,
+      target: 'faults 0',
+      verdict: verdict(value.faults === 0),
+    };
+  });
+}
+
+export function resultRows(results: BenchResults): Row[] {
+  return [...relayRows(results.relay), ...broadcastRows(results.broadcast), ...scalingRows(results.scaling)];
+}
+
+/** A Markdown table, readable in a terminal and pasteable into bench/README.md. */
+export function renderTable(rows: Row[]): string {
+  const header = ['section', 'metric', 'value', 'target', 'verdict'];
+  const cells = rows.map((row) => [row.section, row.metric, row.value, row.target, row.verdict].map((cell) => cell.replace(/\|/g, '\\|')));
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...cells.map((line) => `| ${line.join(' | ')} |`)].join('\n');
+}
