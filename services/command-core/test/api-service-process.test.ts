@@ -129,6 +129,37 @@ describe('command-core process', () => {
     expect(result.stderr).toBe('invalid configuration: TOKEN_ENCRYPTION_KEY: expected 32 bytes, base64-encoded (openssl rand -base64 32)\n');
   });
 
+  test('the built migrate entry applies everything once and then nothing, needing only DATABASE_URL', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const run = () =>
+        spawnSync(process.execPath, [path.join(repoRoot(), 'services/command-core/dist/migrate.js')], {
+          env: { PATH: process.env.PATH, DATABASE_URL: fresh.url },
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+      const first = run();
+      const second = run();
+      expect([first.status, second.status]).toEqual([0, 0]);
+      const summary = (output: string) => JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { msg: string; applied: string[]; skipped: number };
+      expect(summary(first.stdout)).toMatchObject({ msg: 'migrations done', applied: expect.arrayContaining(['001_tenants.sql', '002_engagements.sql']) });
+      expect(summary(second.stdout)).toMatchObject({ msg: 'migrations done', applied: [], skipped: summary(first.stdout).applied.length });
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  test('the built megatron-admin command sees the bootstrap organization', () => {
+    const result = spawnSync(process.execPath, [path.join(repoRoot(), 'services/command-core/dist/admin/megatron-admin.js'), 'org', 'list'], {
+      env: { PATH: process.env.PATH, DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEY: key },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(0);
+    const { organizations } = JSON.parse(result.stdout) as { organizations: { name: string; commandUrl: string }[] };
+    expect(organizations).toContainEqual(expect.objectContaining({ name: 'Process Co', commandUrl: 'http://127.0.0.1:9/commands' }));
+  });
+
   test('SIGTERM stops it cleanly', async () => {
     expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
