@@ -17,7 +17,7 @@ export function guardedLookup(policy: AddressPolicy): LookupFunction {
       const first = addresses[0];
       if (first === undefined) return callback(new OutboundError('network', `${hostname} has no address`), '', 0);
       // net.connect asks for all addresses when it races IPv4 and IPv6 (autoSelectFamily).
-      if (options.all) return (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
+      if (options.all) return callback(null, addresses);
       callback(null, first.address, first.family);
     });
   };

@@ -20,7 +20,6 @@ export interface PostJsonResult {
   /** At most maxResponseBytes; `tooLarge` says the rest was cut off. */
   body: Buffer;
   tooLarge: boolean;
-  elapsedMs: number;
 }
 
 /** Checks a command_url before any connection: http(s) only, and no forbidden IP literal. */
@@ -52,7 +51,6 @@ export async function postJson(input: PostJsonInput, policy: AddressPolicy, disp
   const url = checkTargetUrl(input.url, policy);
   const timeout = AbortSignal.timeout(input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
-  const started = performance.now();
   try {
     const response = await request(url, {
       method: 'POST',
@@ -80,7 +78,6 @@ export async function postJson(input: PostJsonInput, policy: AddressPolicy, disp
       retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
       body: Buffer.concat(chunks),
       tooLarge,
-      elapsedMs: performance.now() - started,
     };
   } catch (error) {
     throw asOutboundError(error, timeout.aborted, input.timeoutMs, input.signal);
