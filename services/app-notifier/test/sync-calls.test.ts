@@ -96,6 +96,32 @@ describe('SearchUser', () => {
     });
   });
 
+  it('disables the endpoint on 410 and then answers endpoint_disabled without calling the app', async () => {
+    const { organizationId, receiver } = await organization();
+    receiver.script({ status: 410 });
+    expect(await failureOf(notifier.client.searchUser({ organizationId, targetedUserName: 'phil' }))).toEqual({
+      code: Code.FailedPrecondition,
+      message: 'the app answered search_user with 410 Gone; its endpoint is now disabled',
+      reason: 'gone',
+    });
+    expect(peer.disabled).toContainEqual({ organizationId, reason: 'command_url answered 410 Gone to search_user' });
+    expect(await failureOf(notifier.client.searchUser({ organizationId, targetedUserName: 'phil' }))).toEqual({
+      code: Code.FailedPrecondition,
+      message: `the app endpoint of organization ${organizationId} is disabled`,
+      reason: 'endpoint_disabled',
+    });
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('answers Unavailable when nothing listens at the command_url', async () => {
+    const { organizationId, receiver } = await organization();
+    await receiver.close();
+    const failure = await failureOf(notifier.client.searchUser({ organizationId, targetedUserName: 'phil' }));
+    expect(failure.code).toBe(Code.Unavailable);
+    expect(failure.reason).toBe('network');
+    expect(failure.message).toMatch(/^cannot reach the app for search_user: ECONNREFUSED/);
+  });
+
   it('refuses a request without a name before calling the app', async () => {
     const { organizationId, receiver } = await organization();
     expect((await failureOf(notifier.client.searchUser({ organizationId, targetedUserName: ' ' }))).message).toBe('targeted_user_name is required');
