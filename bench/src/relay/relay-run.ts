@@ -1,4 +1,5 @@
 import type { SimControl } from '@megatron/slack-sim';
+import { cpuMeter, type CpuByProcess } from '../cpu.js';
 import { peakRss, rssOf, type RssByProcess } from '../rss.js';
 import type { Lane } from './lane.js';
 import { runLoad } from './load.js';
@@ -21,12 +22,15 @@ export interface RelayRunOptions {
 export interface RelayRun extends RelayMeasurement {
   rssIdleMiB: RssByProcess;
   rssPeakMiB: RssByProcess;
+  /** CPU time per delivered message, by process: where the work goes. */
+  cpuMsPerMessage: CpuByProcess;
 }
 
 /** Idle memory, then the load with memory sampled throughout, then the relay's numbers. */
 export async function relayRun(options: RelayRunOptions): Promise<RelayRun> {
   const rssIdleMiB = rssOf(options.pids);
   const sampler = peakRss(options.pids);
+  const cpu = cpuMeter(options.pids);
   try {
     const load = await runLoad({
       control: options.control,
@@ -45,7 +49,10 @@ export async function relayRun(options: RelayRunOptions): Promise<RelayRun> {
       appId: options.appId,
       stallMs: options.stallMs,
     });
-    return { ...measurement, rssIdleMiB, rssPeakMiB: sampler.stop() };
+    const cpuMsPerMessage = Object.fromEntries(
+      Object.entries(cpu.stop()).map(([name, ms]) => [name, ms === null || measurement.delivered === 0 ? null : ms / measurement.delivered]),
+    );
+    return { ...measurement, rssIdleMiB, rssPeakMiB: sampler.stop(), cpuMsPerMessage };
   } finally {
     sampler.stop();
   }

@@ -18,7 +18,7 @@ export type Measured<T> = { measured: true; value: T } | { measured: false; reas
 
 export interface RelayComparison {
   size: RelaySize;
-  /** Offered load of the paced runs: half of what the baseline sustained, the same for both. */
+  /** Offered load of the paced runs, the same for both: half of what the slower of the two sustained. */
   pacedRatePerSecond: number;
   baseline: { saturated: RelayRun; paced: RelayRun };
   megatron: Measured<{ saturated: RelayRun; paced: RelayRun }>;
@@ -57,19 +57,22 @@ export async function compareRelays(sandbox: Sandbox, pids: Record<string, numbe
       relayRun({ ...common, lanes: world.lanes, appId: world.relayApp.appId, pids: { baseline: relay.pid }, runId: id, ...(ratePerSecond ? { ratePerSecond } : {}) });
 
     const baselineSaturated = await baselineRun(`${runId}bs`);
-    const pacedRatePerSecond = Math.max(1, Math.round(baselineSaturated.messagesPerSecond / 2));
-    const baselinePaced = await baselineRun(`${runId}bp`, pacedRatePerSecond);
-
     let megatron: RelayComparison['megatron'];
+    let pacedRatePerSecond = Math.max(1, Math.round(baselineSaturated.messagesPerSecond / 2));
+    let baselinePaced: RelayRun;
     try {
       const lanes = await megatronLanes(sandbox, size.channels, runId);
       const megatronRun = (id: string, ratePerSecond?: number) =>
         relayRun({ ...common, lanes, appId: sandbox.seed.integration.megatron.appId, pids, runId: id, ...(ratePerSecond ? { ratePerSecond } : {}) });
       const saturated = await megatronRun(`${runId}ms`);
+      // Latency is compared where neither side queues: at half the capacity of the slower one.
+      pacedRatePerSecond = Math.max(1, Math.round(Math.min(baselineSaturated.messagesPerSecond, saturated.messagesPerSecond) / 2));
+      baselinePaced = await baselineRun(`${runId}bp`, pacedRatePerSecond);
       const paced = await megatronRun(`${runId}mp`, pacedRatePerSecond);
       megatron = { measured: true, value: { saturated, paced } };
     } catch (error) {
       megatron = notMeasured(error);
+      baselinePaced = await baselineRun(`${runId}bp`, pacedRatePerSecond);
     }
     const mega = megatron.measured ? megatron.value : undefined;
     return {
