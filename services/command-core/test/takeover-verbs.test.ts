@@ -1,0 +1,145 @@
+import { waitFor } from '@megatron/testkit';
+import type { SimMessage } from '@megatron/slack-sim';
+import { startWorld, type World } from './takeover-world.js';
+
+jest.setTimeout(60_000);
+
+let world: World;
+let readAppCommands: () => Promise<import('@megatron/contracts').AppCommand[]>;
+
+beforeAll(async () => {
+  world = await startWorld();
+  await world.replica();
+  readAppCommands = await world.appCommands('verbs_test');
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+const texts = (messages: SimMessage[]) => messages.map((message) => message.text);
+
+async function slash(text: string, channel: string) {
+  const { integration } = world;
+  const result = await world.sim.control.runSlashCommand({ teamId: integration.team.id, userId: integration.alice.id, channel, command: '/megatron', text, appId: integration.app.appId });
+  expect(result.status).toBe(200);
+  return result.responseUrl;
+}
+
+async function replyTo(responseUrl: string): Promise<string> {
+  return waitFor(async () => {
+    const replies = await world.sim.control.responseUrlReplies(responseUrl);
+    const body = replies[0]?.body as { text?: string } | undefined;
+    return body?.text;
+  }, { timeoutMs: 15_000 });
+}
+
+async function dmOf(userId: string): Promise<string> {
+  const { customers } = world;
+  return (await world.sim.control.dmChannel(customers.team.id, userId, customers.app.botUserId)) as string;
+}
+
+describe('the takeover verbs, from slash command to Slack and the app', () => {
+  let channel = '';
+
+  it('opens an engagement channel with the imported history, invites the agent and replies with a link', async () => {
+    const { customers, integration } = world;
+    world.app.users.push({ username: 'phil', platformUserId: customers.phil.id, platformTeamId: customers.team.id });
+    await world.sim.control.sendDirectMessage({ teamId: customers.team.id, userId: customers.phil.id, appId: customers.app.appId, text: 'my card 4111 1111 1111 1111 is refused' });
+    await fetch(`${world.sim.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${customers.app.botToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: customers.phil.id, text: 'Sorry, I did not get that: 4111111111111111' }),
+    });
+
+    const reply = await replyTo(await slash('open phil', integration.notifications));
+    const created = await world.sim.control.findChannelByName(integration.team.id, 'mt-phil_globex');
+    expect(created).toBeDefined();
+    channel = created?.id ?? '';
+    expect(reply).toBe(`Engagement channel for *Phil*: <https://acme-support.slack.com/archives/${channel}|#mt-phil_globex>`);
+
+    const messages = await world.sim.control.waitForMessages(channel, 3, 10_000);
+    const imported = texts(messages).filter((text) => !/joined/.test(text));
+    expect(imported[0]).toMatch(/^\*\[[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M\]\*$/);
+    expect(imported).toContain('my card 4111 1111 1111 1111 is refused');
+    expect(imported).toContain('Sorry, I did not get that: ****');
+    expect((await world.sim.control.conversation(channel)).members).toContain(integration.alice.id);
+  });
+
+  it('pauses: tells the app, tells the customer who did it, shows an Unpause card and answers the agent', async () => {
+    const { customers } = world;
+    const reply = await replyTo(await slash('pause', channel));
+    expect(reply).toBe('Bot *paused* for user: Phil');
+    const commands = await readAppCommands();
+    expect(commands.map((command) => command.kind.case)).toEqual(['pause']);
+    expect(commands[0]?.kind.value).toMatchObject({ teamId: customers.team.id, userId: customers.phil.id, paused: true, channelId: await dmOf(customers.phil.id) });
+
+    const dm = await world.sim.control.messages(await dmOf(customers.phil.id));
+    const notice = dm.find((message) => message.text === "I've been paused so a support agent can talk with you");
+    expect(JSON.stringify(notice?.blocks)).toContain('executed by Alice Smith from Acme');
+    const card = (await world.sim.control.messages(channel)).find((message) => /is \*paused\* for \*Phil\*/.test(message.text));
+    expect(JSON.stringify(card?.blocks)).toContain('"action_id":"unpause"');
+  });
+
+  it("forwards an agent's message with the footer, then follows its edit and its delete", async () => {
+    const { customers, integration } = world;
+    const dm = await dmOf(customers.phil.id);
+    const before = (await world.sim.control.messages(dm)).length;
+    const { ts } = await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, text: 'Hello Phil, Alice here' });
+    const forwarded = await waitFor(async () => (await world.sim.control.messages(dm)).find((message) => message.text === 'Hello Phil, Alice here'), { timeoutMs: 15_000 });
+    expect(JSON.stringify(forwarded.attachments)).toContain('sent by Alice Smith from Acme');
+
+    await world.sim.control.editAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, ts, text: 'Hello Phil, Alice from Acme here' });
+    await waitFor(async () => (await world.sim.control.messages(dm)).find((message) => message.ts === forwarded.ts && message.text === 'Hello Phil, Alice from Acme here'), { timeoutMs: 15_000 });
+
+    await world.sim.control.deleteAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, ts });
+    await waitFor(async () => !(await world.sim.control.messages(dm)).some((message) => message.ts === forwarded.ts) || undefined, { timeoutMs: 15_000 });
+    expect((await world.sim.control.messages(dm)).length).toBe(before);
+  });
+
+  it('clears the context and pushes a message through the app', async () => {
+    const { customers } = world;
+    expect(await replyTo(await slash('clear-context', channel))).toBe('Context cleared for *Phil*.');
+    await replyTo(await slash('do tell a joke', channel));
+    const commands = await readAppCommands();
+    expect(commands.map((command) => command.kind.case)).toEqual(['clearContext', 'pushMessage']);
+    expect(commands[1]?.kind.value).toMatchObject({ message: 'tell a joke', channelId: channel, platformUserId: customers.phil.id });
+  });
+
+  it('closes: unpauses with the customer told, archives the channel and confirms', async () => {
+    const { customers } = world;
+    expect(await replyTo(await slash('close', channel))).toBe('Got it! The channel was closed.');
+    const commands = await readAppCommands();
+    expect(commands.map((command) => [command.kind.case, (command.kind.value as { paused?: boolean }).paused])).toEqual([['pause', false]]);
+    expect(texts(await world.sim.control.messages(await dmOf(customers.phil.id)))).toContain("I'm back online");
+    expect((await world.sim.control.conversation(channel)).is_archived).toBe(true);
+  });
+
+  it('answers an unknown name and a missing name in words the agent can act on', async () => {
+    expect(await replyTo(await slash('pause nobody', world.integration.notifications))).toBe("I really don't know who that is. Try again?");
+    expect(await replyTo(await slash('pause', world.integration.notifications))).toBe('Please specify a user for this command.');
+  });
+
+  it('offers a select when several customers match, and warns once an hour when the bot is not paused', async () => {
+    const { customers, otherCustomers, integration } = world;
+    world.app.users.push(
+      { username: 'sam', platformUserId: customers.sam.id, platformTeamId: customers.team.id },
+      { username: 'sam', platformUserId: otherCustomers.sam.id, platformTeamId: otherCustomers.team.id },
+    );
+    const responseUrl = await slash('open sam', integration.notifications);
+    await replyTo(responseUrl);
+    const [reply] = await world.sim.control.responseUrlReplies(responseUrl);
+    const options = JSON.stringify((reply?.body as { blocks?: unknown }).blocks);
+    expect(options).toContain('"action_id":"user_select"');
+    expect(options).toContain(`open|${customers.team.id}:${customers.sam.id}`);
+    expect(options).toContain(`open|${otherCustomers.team.id}:${otherCustomers.sam.id}`);
+
+    await world.sim.control.chooseOption({ teamId: integration.team.id, userId: integration.alice.id, channel: integration.notifications, style: 'block', actionId: 'user_select', value: `open|${customers.team.id}:${customers.sam.id}` });
+    const samChannel = await waitFor(() => world.sim.control.findChannelByName(integration.team.id, 'mt-sam_globex'), { timeoutMs: 15_000 });
+    await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: samChannel.id, text: 'first' });
+    await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: samChannel.id, text: 'second' });
+    await world.sim.control.waitForMessages(await dmOf(customers.sam.id), 2, 15_000);
+    const warnings = (await world.sim.control.messages(samChannel.id)).filter((message) => message.text.includes('Bot is not paused'));
+    expect(warnings).toHaveLength(1);
+  });
+});
