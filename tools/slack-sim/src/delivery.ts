@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { signV0 } from './signing.js';
+import { signV0 } from '@megatron/slack-signature';
 import type { AppRecord, SimState } from './state.js';
 import type { DeliveryKind, SimDelivery } from './types.js';
 

@@ -4,7 +4,6 @@ export { SimControl, SimControlError } from './control-client.js';
 export type { CreateAppInput, InteractionInput } from './control-client.js';
 export { seedDemo } from './seed-demo.js';
 export type { DemoCustomerWorkspace, DemoSeed, DemoUrls } from './seed-demo.js';
-export { signV0 } from './signing.js';
 export { METHOD_TIERS, TIER_PER_MINUTE } from './rate-limits.js';
 export type { RateLimitConfig, Tier } from './rate-limits.js';
 export type {
