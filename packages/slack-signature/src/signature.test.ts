@@ -1,4 +1,4 @@
-import { MAX_SIGNATURE_AGE_SECONDS, signV0, verifySlackSignature } from '@megatron/slack-signature';
+import { MAX_SIGNATURE_AGE_SECONDS, signV0, verifySlackSignature } from './signature.js';
 
 // https://api.slack.com/authentication/verifying-requests-from-slack
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
