@@ -32,7 +32,7 @@ const startedAt = new Date().toISOString();
 
 log(`${plan.mode} run ${runId}`);
 const relay: BenchResults['relay'] = runs('relay')
-  ? await withRelaySandbox(1, async ({ sandbox, pids }) => ({ measured: true as const, value: await compareRelays(sandbox, pids, plan.relay, `${runId}r`) })).catch(failed)
+  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await compareRelays(relaySandbox, plan.relay, `${runId}r`) })).catch(failed)
   : skipped;
 if (runs('relay')) log('relay vs baseline done');
 

@@ -17,11 +17,11 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     mode: 'quick',
     relay: { channels: 10, messagesPerChannel: 10, concurrency: 16 },
     broadcast: { work: { users: 1000, channels: 20, messagesPerChannel: 18 }, limits: { perMinute: { 3: 800 } } },
-    scaling: { replicas: [1, 2], channels: [10, 50], totalMessages: 100, concurrency: 16 },
+    scaling: { replicas: [1, 2], channels: [10], totalMessages: 100, concurrency: 16 },
   },
   full: {
     mode: 'full',
-    relay: { channels: 50, messagesPerChannel: 40, concurrency: 32 },
+    relay: { channels: 50, messagesPerChannel: 20, concurrency: 32 },
     broadcast: { work: { users: 2000, channels: 50, messagesPerChannel: 63 }, limits: { perMinute: { 3: 1000 } } },
     scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], totalMessages: 2000, concurrency: 32 },
   },

@@ -52,6 +52,13 @@ function relayRows(relay: Measured<RelayComparison>): Row[] {
     rows.push(
       { section: 'megatron', metric: 'throughput (msg/s, saturated)', value: fixed(saturated.messagesPerSecond), target: '', verdict: '' },
       { section: 'megatron', metric: `e2e p50 / p99 ms (paced ${pacedRatePerSecond}/s)`, value: `${fixed(paced.endToEndMs?.p50, 0)} / ${fixed(paced.endToEndMs?.p99, 0)}`, target: '', verdict: '' },
+      {
+        section: 'megatron',
+        metric: `stages p50 / p99 ms (paced): Slack→JetStream, JetStream→DM`,
+        value: paced.stages ? `${fixed(paced.stages.ingressMs.p50, 0)} / ${fixed(paced.stages.ingressMs.p99, 0)}, ${fixed(paced.stages.coreMs.p50, 0)} / ${fixed(paced.stages.coreMs.p99, 0)}` : 'n/a',
+        target: '',
+        verdict: '',
+      },
       { section: 'megatron', metric: 'e2e p99 ms (saturated)', value: fixed(saturated.endToEndMs?.p99, 0), target: '', verdict: '' },
       { section: 'megatron', metric: 'Slack ack p99 ms paced / saturated', value: `${fixed(paced.ackMs?.p99)} / ${fixed(saturated.ackMs?.p99)}`, target: '< 50 (paced)', verdict: verdict(paced.ackMs ? paced.ackMs.p99 < 50 : null) },
       { section: 'megatron', metric: 'CPU ms per message (saturated)', value: perProcess(saturated.cpuMsPerMessage, 2), target: '', verdict: '' },

@@ -4,6 +4,7 @@ import { summarize, type Summary } from '../stats.js';
 import type { Lane } from './lane.js';
 import { tsToMs, type LoadResult } from './load.js';
 import { Semaphore } from './semaphore.js';
+import type { StageSample } from './stages.js';
 
 export interface RelayMeasurement {
   sent: number;
@@ -18,6 +19,12 @@ export interface RelayMeasurement {
   /** Event deliveries Slack had to retry or that were not answered 2xx. */
   failedAcks: number;
   faults: DeliveryFaults;
+}
+
+/** The numbers, plus when each sent message first arrived (kept out of the results file). */
+export interface RelayObservation {
+  measurement: RelayMeasurement;
+  samples: StageSample[];
 }
 
 interface Arrival {
@@ -56,7 +63,7 @@ export async function measureRelay(options: {
   load: LoadResult;
   appId: string;
   stallMs: number;
-}): Promise<RelayMeasurement> {
+}): Promise<RelayObservation> {
   const { control, lanes, runId, messagesPerLane, load } = options;
   const arrivals = new Map<number, Arrival[]>();
   const complete = (index: number) => new Set((arrivals.get(index) ?? []).map((arrival) => arrival.seq)).size >= messagesPerLane;
@@ -73,8 +80,9 @@ export async function measureRelay(options: {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   await readAll(control, lanes, lanes.map((_, index) => index), runId, arrivals);
 
-  const sentMs = new Map(load.sends.map((send) => [`${send.lane}:${send.seq}`, send.sentMs]));
+  const sends = new Map(load.sends.map((send) => [`${send.lane}:${send.seq}`, send]));
   const latencies: number[] = [];
+  const samples: StageSample[] = [];
   let lastArrivalMs = load.startedMs;
   let delivered = 0;
   for (const [lane, list] of arrivals) {
@@ -84,8 +92,10 @@ export async function measureRelay(options: {
       firstSeen.add(arrival.seq);
       delivered += 1;
       lastArrivalMs = Math.max(lastArrivalMs, arrival.ms);
-      const sent = sentMs.get(`${lane}:${arrival.seq}`);
-      if (sent !== undefined) latencies.push(arrival.ms - sent);
+      const send = sends.get(`${lane}:${arrival.seq}`);
+      if (send === undefined) continue;
+      latencies.push(arrival.ms - send.sentMs);
+      samples.push({ eventId: send.eventId, sentMs: send.sentMs, arrivedMs: arrival.ms });
     }
   }
   const faults = deliveryFaults(
@@ -98,7 +108,7 @@ export async function measureRelay(options: {
   const firstAttempts = deliveries.filter((d) => d.retryNum === 0);
   const failedAcks = deliveries.filter((d) => d.retryNum > 0 || d.status < 200 || d.status >= 300).length;
   const durationMs = lastArrivalMs - load.startedMs;
-  return {
+  const measurement: RelayMeasurement = {
     sent: load.sends.length,
     delivered,
     durationMs,
@@ -108,4 +118,5 @@ export async function measureRelay(options: {
     failedAcks,
     faults,
   };
+  return { measurement, samples };
 }

@@ -4,6 +4,7 @@ import { peakRss, rssOf, type RssByProcess } from '../rss.js';
 import type { Lane } from './lane.js';
 import { runLoad } from './load.js';
 import { measureRelay, type RelayMeasurement } from './measure.js';
+import { stageBreakdown, type Stages } from './stages.js';
 
 export interface RelayRunOptions {
   control: SimControl;
@@ -17,6 +18,8 @@ export interface RelayRunOptions {
   ratePerSecond?: number;
   runId: string;
   stallMs: number;
+  /** Where Megatron's Commands are stored, to split latency at JetStream; absent for the baseline. */
+  jetstream?: { natsUrl: string; namespace: string };
 }
 
 export interface RelayRun extends RelayMeasurement {
@@ -24,6 +27,7 @@ export interface RelayRun extends RelayMeasurement {
   rssPeakMiB: RssByProcess;
   /** CPU time per delivered message, by process: where the work goes. */
   cpuMsPerMessage: CpuByProcess;
+  stages: Stages | null;
 }
 
 /** Idle memory, then the load with memory sampled throughout, then the relay's numbers. */
@@ -40,7 +44,7 @@ export async function relayRun(options: RelayRunOptions): Promise<RelayRun> {
       concurrency: options.concurrency,
       ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}),
     });
-    const measurement = await measureRelay({
+    const { measurement, samples } = await measureRelay({
       control: options.control,
       lanes: options.lanes,
       runId: options.runId,
@@ -52,7 +56,8 @@ export async function relayRun(options: RelayRunOptions): Promise<RelayRun> {
     const cpuMsPerMessage = Object.fromEntries(
       Object.entries(cpu.stop()).map(([name, ms]) => [name, ms === null || measurement.delivered === 0 ? null : ms / measurement.delivered]),
     );
-    return { ...measurement, rssIdleMiB, rssPeakMiB: sampler.stop(), cpuMsPerMessage };
+    const stages = options.jetstream ? await stageBreakdown(options.jetstream.natsUrl, options.jetstream.namespace, samples) : null;
+    return { ...measurement, rssIdleMiB, rssPeakMiB: sampler.stop(), cpuMsPerMessage, stages };
   } finally {
     sampler.stop();
   }

@@ -6,6 +6,7 @@ import type { Lane } from '../relay/lane.js';
 import { buildMegatronWorld, RelayNotFunctional } from '../relay/megatron-world.js';
 import { relayRun, type RelayRun } from '../relay/relay-run.js';
 import { ratio } from '../stats.js';
+import type { RelaySandbox } from './relay-sandbox.js';
 
 export interface RelaySize {
   channels: number;
@@ -39,7 +40,7 @@ export async function megatronLanes(sandbox: Sandbox, channels: number, runId: s
 }
 
 /** Baseline and Megatron on the same simulator, same machine, same run: saturated first, then paced. */
-export async function compareRelays(sandbox: Sandbox, pids: Record<string, number>, size: RelaySize, runId: string): Promise<RelayComparison> {
+export async function compareRelays({ sandbox, pids, jetstream }: RelaySandbox, size: RelaySize, runId: string): Promise<RelayComparison> {
   const sim = sandbox.sim;
   const database = await createTestDatabase();
   const world = await buildBaselineWorld(sim, size.channels, runId);
@@ -63,7 +64,7 @@ export async function compareRelays(sandbox: Sandbox, pids: Record<string, numbe
     try {
       const lanes = await megatronLanes(sandbox, size.channels, runId);
       const megatronRun = (id: string, ratePerSecond?: number) =>
-        relayRun({ ...common, lanes, appId: sandbox.seed.integration.megatron.appId, pids, runId: id, ...(ratePerSecond ? { ratePerSecond } : {}) });
+        relayRun({ ...common, lanes, appId: sandbox.seed.integration.megatron.appId, pids, jetstream, runId: id, ...(ratePerSecond ? { ratePerSecond } : {}) });
       const saturated = await megatronRun(`${runId}ms`);
       // Latency is compared where neither side queues: at half the capacity of the slower one.
       pacedRatePerSecond = Math.max(1, Math.round(Math.min(baselineSaturated.messagesPerSecond, saturated.messagesPerSecond) / 2));

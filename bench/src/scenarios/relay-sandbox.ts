@@ -6,6 +6,7 @@ export interface RelaySandbox {
   sandbox: Sandbox;
   /** Every service process by name (`command-core`, `command-core#2`, …), for memory readings. */
   pids: Record<string, number>;
+  jetstream: { natsUrl: string; namespace: string };
 }
 
 /**
@@ -17,12 +18,14 @@ export async function withRelaySandbox<T>(replicas: number, work: (relay: RelayS
   const database = await createTestDatabase();
   const balancer = await startTcpBalancer();
   let sandbox: Sandbox | undefined;
+  const jetstream = { natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', namespace: natsNamespace() };
   try {
     sandbox = await startSandbox({
       ports: 'free',
       rateLimits: false,
       databaseUrl: database.url,
-      namespace: natsNamespace(),
+      namespace: jetstream.namespace,
+      natsUrl: jetstream.natsUrl,
       logLevel: 'warn',
       extraEnv: { 'command-core': { CONNECTION_SLACK_URL: balancer.url } },
     });
@@ -40,7 +43,7 @@ export async function withRelaySandbox<T>(replicas: number, work: (relay: RelayS
     const pids: Record<string, number> = {};
     for (const [name, service] of sandbox.services) pids[name] = service.pid;
     for (const [name, list] of sandbox.replicas) list.forEach((service, index) => (pids[`${name}#${index + 2}`] = service.pid));
-    return await work({ sandbox, pids });
+    return await work({ sandbox, pids, jetstream });
   } finally {
     await sandbox?.close();
     await balancer.close();
