@@ -24,7 +24,7 @@ export function megatronService(ctx: TakeoverContext): ServiceImpl<typeof Megatr
   return {
     incoming: (req, context) => guard(async () => create(IncomingResponseSchema, { result: await mirrorMessage(ctx, context, req.message, false) })),
     outgoing: (req, context) => guard(async () => create(OutgoingResponseSchema, { result: await mirrorMessage(ctx, context, req.message, true) })),
-    edit: (req, context) => guard(async () => create(EditResponseSchema, { result: await mirrorEdit(ctx, context, req.message, req.fromBot) })),
+    edit: (req, context) => guard(async () => create(EditResponseSchema, { result: await mirrorEdit(ctx, context, req.message) })),
     broadcast: (req, context) => guard(() => broadcast(ctx, context, req)),
     sendMessage: (req, context) => guard(() => sendMessage(ctx, context, req)),
     notifyUser: (req, context) =>

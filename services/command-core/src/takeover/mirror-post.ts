@@ -44,7 +44,10 @@ function appendAttachments(content: MessageContent, extra: unknown[]): MessageCo
   return create(MessageContentSchema, { ...content, attachmentsJson: JSON.stringify([...existing, ...extra]) });
 }
 
-/** Posts a customer's or the bot's message into the engagement channel; bot messages are masked first. */
+/**
+ * Posts a customer's or the bot's message into the engagement channel, masked first: agents never
+ * need a card number, whoever typed it (SPEC §4 masks bot replies; customers paste them too).
+ */
 export async function postMirror(
   ctx: TakeoverContext,
   integration: Integration,
@@ -54,7 +57,7 @@ export async function postMirror(
   content: MessageContent,
   extraAttachments: unknown[] = [],
 ): Promise<string> {
-  const body = appendAttachments(fromBot ? maskContent(content) : content, extraAttachments);
+  const body = appendAttachments(maskContent(content), extraAttachments);
   const filled = body.text || body.blocksJson || body.attachmentsJson ? body : create(MessageContentSchema, { text: '_(empty message)_' });
   const { ts } = await ctx.slack.postMessage(
     {

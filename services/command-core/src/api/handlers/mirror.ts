@@ -24,7 +24,7 @@ async function trackedEngagement(ctx: TakeoverContext, organizationId: string, m
   return open[0];
 }
 
-/** Mirrors a customer's (fromBot false) or the bot's (fromBot true, masked) message into the engagement channel. */
+/** Mirrors a customer's (fromBot false) or the bot's (fromBot true) message, masked, into the engagement channel. */
 export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContext, message: ReportedMessage | undefined, fromBot: boolean): Promise<MirrorResult> {
   if (!message) throw new ConnectError('message is required', Code.InvalidArgument);
   const ts = requireField(message.ts, 'message.ts');
@@ -52,8 +52,8 @@ export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContex
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: integrationTs });
 }
 
-/** A customer's or the bot's edit updates its mirror; a message never mirrored is untracked. */
-export async function mirrorEdit(ctx: TakeoverContext, context: HandlerContext, message: ReportedMessage | undefined, fromBot: boolean): Promise<MirrorResult> {
+/** A customer's or the bot's edit updates its (masked) mirror; a message never mirrored is untracked. */
+export async function mirrorEdit(ctx: TakeoverContext, context: HandlerContext, message: ReportedMessage | undefined): Promise<MirrorResult> {
   if (!message) throw new ConnectError('message is required', Code.InvalidArgument);
   const ts = requireField(message.ts, 'message.ts');
   const engagement = await trackedEngagement(ctx, organizationIdOf(context), message);
@@ -63,7 +63,7 @@ export async function mirrorEdit(ctx: TakeoverContext, context: HandlerContext, 
   const actor = await apiActor(ctx, context);
   const content = message.content ?? create(MessageContentSchema, {});
   await ctx.slack.updateMessage(
-    { channel: engagement.channel_id, ts: link.integration_ts, content: fromBot ? maskContent(content) : content },
+    { channel: engagement.channel_id, ts: link.integration_ts, content: maskContent(content) },
     withToken(actor.integration.botToken),
   );
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: link.integration_ts });
