@@ -32,8 +32,9 @@ export class SimControl {
     return this.post('workspaces', p);
   }
 
-  createUser(p: { teamId: string; name: string; realName?: string; displayName?: string; email?: string }):
-  Promise<SimUser> {
+  /** `id` fixes the user id (random otherwise); the same id may exist in two workspaces, not twice in one. */
+  createUser(p: { teamId: string; name: string; realName?: string; displayName?: string; email?: string;
+    id?: string }): Promise<SimUser> {
     return this.post('users', p);
   }
 

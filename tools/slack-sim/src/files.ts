@@ -20,7 +20,7 @@ export function storeFile(ctx: SimContext, p: { id?: string; teamId: string; use
 export async function shareFiles(ctx: SimContext, conv: ConversationRecord, files: (SimFile & { created: number })[],
   uploader: string, text: string, threadTs?: string): Promise<{ message: SimMessage; eventId: string }> {
   for (const file of files) if (!file.channels.includes(conv.id)) file.channels.push(conv.id);
-  const app = ctx.state.users.get(uploader)?.isBot ? ctx.state.appByBotUser(uploader) : undefined;
+  const app = ctx.state.user(conv.team, uploader)?.isBot ? ctx.state.appByBotUser(uploader) : undefined;
   const author = app ? botMessageFields(ctx, app, {}) : { user: uploader };
   const message: SimMessage = { type: 'message', subtype: 'file_share', ...author, text, ts: ctx.state.nextTs(conv),
     team: conv.team, files: files.map((f) => fileObject(ctx, f)), upload: true,

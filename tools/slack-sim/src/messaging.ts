@@ -32,7 +32,7 @@ export async function removeMessage(ctx: SimContext, conv: ConversationRecord, t
 /** The fields Slack puts on a bot's message; overriding name or icon makes it a `bot_message`. */
 export function botMessageFields(ctx: SimContext, app: AppRecord, override: { username?: string; iconUrl?: string;
   iconEmoji?: string }): Partial<SimMessage> {
-  const botUser = ctx.state.users.get(app.botUserId);
+  const botUser = ctx.state.user(app.teamId, app.botUserId);
   const avatar = botUser?.image72 ?? '';
   const botProfile = { id: app.botId, app_id: app.appId, name: app.name, deleted: false, team_id: app.teamId,
     updated: botUser?.created ?? 0, icons: { image_36: avatar.replace('_72', '_36'), image_48: avatar.replace('_72', '_48'),
@@ -50,7 +50,7 @@ export function botMessageFields(ctx: SimContext, app: AppRecord, override: { us
 /** Slack posts a `channel_join` message when someone joins or is invited. */
 export async function announceJoin(ctx: SimContext, conv: ConversationRecord, userId: string, inviter?: string):
 Promise<void> {
-  const user = ctx.state.users.get(userId);
+  const user = ctx.state.user(conv.team, userId);
   await appendMessage(ctx, conv, { type: 'message', subtype: 'channel_join', ts: ctx.state.nextTs(conv), user: userId,
     text: `<@${userId}> has joined the channel`, team: user?.teamId ?? conv.team, ...(inviter ? { inviter } : {}) });
 }

@@ -37,6 +37,10 @@ export interface PendingUpload { fileId: string; teamId: string; userId: string;
 export const RESPONSE_URL_MAX_USES = 5;
 export const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 
+function userKey(teamId: string, id: string): string {
+  return `${teamId}/${id}`;
+}
+
 /** Everything the simulator knows; plain maps so the control API can show it as it is. */
 export class SimState {
   workspaces = new Map<string, WorkspaceRecord>();
@@ -92,9 +96,14 @@ export class SimState {
   addUser(p: Omit<UserRecord, 'id' | 'created' | 'image72'> & { id?: string }): UserRecord {
     const id = p.id ?? slackId('U');
     const user: UserRecord = { ...p, id, created: this.nowSeconds(),
-      image72: `https://avatars.slack-sim.invalid/${id}_72.png` };
-    this.users.set(id, user);
+      image72: `https://avatars.slack-sim.invalid/${p.teamId}/${id}_72.png` };
+    this.users.set(userKey(p.teamId, id), user);
     return user;
+  }
+
+  /** User ids are unique within a workspace only, as two Slack teams may both hold U0SAME in tests. */
+  user(teamId: string, id: string): UserRecord | undefined {
+    return this.users.get(userKey(teamId, id));
   }
 
   issueToken(kind: 'bot' | 'user', teamId: string, userId: string, appId?: string): string {

@@ -42,8 +42,8 @@ export function workspace(ctx: SimContext, id: string): WorkspaceRecord {
 
 export function teamUser(ctx: SimContext, teamId: string, userId: string): UserRecord {
   workspace(ctx, teamId);
-  const user = ctx.state.users.get(userId);
-  if (!user || user.teamId !== teamId) throw new ControlError(404, `unknown user ${userId} in workspace ${teamId}`);
+  const user = ctx.state.user(teamId, userId);
+  if (!user) throw new ControlError(404, `unknown user ${userId} in workspace ${teamId}`);
   return user;
 }
 

@@ -4,6 +4,8 @@ import type { SlashCommandRoute } from '../types.js';
 import { ControlError, app, optStr, optUrl, str, workspace } from './input.js';
 
 const DOMAIN = /^[a-z0-9][a-z0-9-]{0,20}$/;
+// Fixed ids let tests give two workspaces the same user id, which Slack allows across teams.
+const USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
 function slashCommands(body: Params): SlashCommandRoute[] | undefined {
   const value = body.slashCommands;
@@ -36,9 +38,14 @@ export function createUser(ctx: SimContext, body: Params): unknown {
   if ([...ctx.state.users.values()].some((u) => u.teamId === teamId && u.name === name)) {
     throw new ControlError(409, `user name ${name} is already taken in ${teamId}`);
   }
+  const id = optStr(body, 'id');
+  if (id !== undefined) {
+    if (!USER_ID.test(id)) throw new ControlError(400, `id must look like a Slack user id (U or W, then 2–20 of A-Z 0-9), got ${id}`);
+    if (ctx.state.user(teamId, id)) throw new ControlError(409, `user id ${id} is already taken in ${teamId}`);
+  }
   const email = optStr(body, 'email');
   const user = ctx.state.addUser({ teamId, name, realName: optStr(body, 'realName') ?? name,
-    displayName: optStr(body, 'displayName') ?? '', isBot: false, ...(email ? { email } : {}) });
+    displayName: optStr(body, 'displayName') ?? '', isBot: false, ...(email ? { email } : {}), ...(id ? { id } : {}) });
   const token = ctx.state.issueToken('user', teamId, user.id);
   return { id: user.id, teamId, name, realName: user.realName, displayName: user.displayName, image72: user.image72,
     token };

@@ -5,7 +5,7 @@ import { userObject } from './shapes.js';
 const authTest: MethodHandler = (call) => {
   const { state } = call.ctx;
   const ws = state.workspaces.get(call.token.teamId);
-  const user = state.users.get(call.token.userId);
+  const user = state.user(call.token.teamId, call.token.userId);
   if (!ws || !user) throw new SlackApiError('invalid_auth');
   return { url: `https://${ws.domain}.slack.com/`, team: ws.name, user: user.name, team_id: ws.id, user_id: user.id,
     ...(user.botId ? { bot_id: user.botId } : {}), is_enterprise_install: false };

@@ -65,8 +65,8 @@ export function requireConversation(call: ApiCall, name = 'channel'): Conversati
 }
 
 export function workspaceUser(call: ApiCall, id: string): UserRecord {
-  const user = call.ctx.state.users.get(id);
-  if (!user || user.teamId !== call.token.teamId) throw new SlackApiError('user_not_found');
+  const user = call.ctx.state.user(call.token.teamId, id);
+  if (!user) throw new SlackApiError('user_not_found');
   return user;
 }
 

@@ -43,7 +43,7 @@ export function userObject(user: UserRecord, ws: WorkspaceRecord): Record<string
 }
 
 export function fileObject(ctx: SimContext, file: SimFile & { created: number }): SimFileObject {
-  const user = ctx.state.users.get(file.userId);
+  const user = ctx.state.user(file.teamId, file.userId);
   const ws = ctx.state.workspaces.get(file.teamId);
   const ext = file.name.includes('.') ? file.name.split('.').pop() ?? '' : '';
   const ims = file.channels.filter((c) => c.startsWith('D'));
