@@ -2,6 +2,17 @@ import { claimTick, finishTick } from '../db/job-runs.js';
 import type { TakeoverContext } from '../takeover/context.js';
 import { JOBS, type Job } from './jobs.js';
 
+export interface RunDueOptions {
+  /** The moment to run for; defaults to ctx.clock(). */
+  at?: Date;
+  /** Only this job; every job when unset. */
+  job?: string;
+}
+
+export class UnknownJobError extends Error {
+  override name = 'UnknownJobError';
+}
+
 export function tickOf(now: Date, periodMs: number): Date {
   return new Date(Math.floor(now.getTime() / periodMs) * periodMs);
 }
@@ -20,11 +31,13 @@ export class Scheduler {
     private readonly pollMs = 10_000,
   ) {}
 
-  /** Runs every job whose current tick no replica has claimed yet; returns the jobs this call ran. */
-  async runDue(): Promise<string[]> {
-    const now = this.ctx.clock();
+  /** Runs every job whose tick at `at` no replica has claimed yet; returns the jobs this call ran. */
+  async runDue(options: RunDueOptions = {}): Promise<string[]> {
+    const now = options.at ?? this.ctx.clock();
+    const selected = options.job === undefined ? this.jobs : this.jobs.filter((job) => job.name === options.job);
+    if (selected.length === 0) throw new UnknownJobError(`unknown job ${JSON.stringify(options.job)}: expected one of ${this.jobs.map((job) => job.name).join(', ')}`);
     const ran: string[] = [];
-    for (const job of this.jobs) {
+    for (const job of selected) {
       const tick = tickOf(now, job.periodMs);
       if (!(await claimTick(this.ctx.pool, job.name, tick))) continue;
       try {

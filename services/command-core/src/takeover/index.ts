@@ -3,7 +3,7 @@ import { AppNotifierService, SlackConnectionService, type MegatronService } from
 import { appCommandStream, EngagementDirectory, ensureStream, rpcClient, type Logger, type Metrics, type NatsClients, type Pool, type Redis, type RunningConsumer } from '@megatron/runtime';
 import { megatronService } from '../api/megatron-service.js';
 import type { Config } from '../config.js';
-import { Scheduler } from '../scheduler/scheduler.js';
+import { Scheduler, type RunDueOptions } from '../scheduler/scheduler.js';
 import type { Tenants } from '../tenants/types.js';
 import { startCommandConsumers } from './command-consumer.js';
 import type { TakeoverContext } from './context.js';
@@ -26,8 +26,8 @@ export interface Takeover {
   start(): Promise<void>;
   /** Stops taking work and finishes the command in hand. */
   stop(): Promise<void>;
-  /** Runs the scheduled jobs that are due now (by the injected clock); for tests and operators. */
-  runScheduledJobs(): Promise<string[]>;
+  /** Runs the scheduled jobs due at `at` (default: the injected clock's now); for tests and operators. */
+  runScheduledJobs(options?: RunDueOptions): Promise<string[]>;
 }
 
 export function createTakeover(deps: TakeoverDeps): Takeover {
@@ -71,6 +71,6 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       consumers = [];
     },
-    runScheduledJobs: () => scheduler.runDue(),
+    runScheduledJobs: (options) => scheduler.runDue(options),
   };
 }
