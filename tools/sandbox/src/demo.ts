@@ -47,13 +47,13 @@ const channel = await narrate('Alice clicks "Open engagement channel"; Megatron 
   await story.agentClicks(alice, state.notificationChannelId, 'open', button, helpRequest.ts);
   for (let i = 0; i < 100; i++) {
     const found = await story.engagementChannelOf(phil);
-    if (found) {
+    if (found && (await story.control.conversation(found)).members.includes(alice.id)) {
       await story.waitForText(found, 'opening hours');
       return found;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('the engagement channel did not appear');
+  throw new Error('the engagement channel did not appear, or Alice was not invited');
 });
 
 await narrate('Alice pauses the bot; Phil is told a person is taking over', async () => {
@@ -74,9 +74,12 @@ await narrate("Phil answers; his message is mirrored into Alice's channel", asyn
 await narrate('Alice closes the channel: the bot is back for Phil and the channel is archived', async () => {
   await story.agentRuns(alice, channel, 'close');
   await story.waitForText(dm, "I'm back online");
-  const conversation = await story.control.conversation(channel);
-  if (!conversation.is_archived) throw new Error('the channel was not archived');
+  for (let i = 0; i < 100; i++) {
+    if ((await story.control.conversation(channel)).is_archived) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the channel was not archived');
 });
 
-const transcript = (await story.control.messages(dm)).map((message) => `   ${message.user ? 'Phil' : 'bot '}: ${visibleText(message).split('\n')[0]}`);
+const transcript = (await story.control.messages(dm)).map((message) => `   ${message.bot_id ? 'bot ' : 'Phil'}: ${visibleText(message).split('\n')[0]}`);
 process.stdout.write(`\nPhil's conversation with the bot, as he saw it:\n${transcript.join('\n')}\n`);
