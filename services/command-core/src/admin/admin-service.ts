@@ -4,9 +4,13 @@ import { PlatformType, type MegatronAdminService } from '@megatron/contracts';
 import { invalid } from '../tenants/errors.js';
 import type { OrganizationDetails, TenantAdmin } from '../tenants/tenant-admin.js';
 import type { Tenants } from '../tenants/types.js';
+import { runScheduledJobs, type ScheduledJobsAccess } from './run-scheduled-jobs.js';
 
-/** Organizations, integrations, workspaces and tokens for the operator (authenticated by the admin token interceptor). */
-export function adminService(admin: TenantAdmin, tenants: Tenants): ServiceImpl<typeof MegatronAdminService> {
+/**
+ * Organizations, integrations, workspaces and tokens for the operator, and the scheduled jobs on demand
+ * (authenticated by the admin token interceptor).
+ */
+export function adminService(admin: TenantAdmin, tenants: Tenants, scheduledJobs?: ScheduledJobsAccess): ServiceImpl<typeof MegatronAdminService> {
   return {
     async createOrganization(req) {
       const created = await admin.createOrganization({ name: req.name, commandUrl: req.commandUrl });
@@ -67,6 +71,7 @@ export function adminService(admin: TenantAdmin, tenants: Tenants): ServiceImpl<
         },
       };
     },
+    runScheduledJobs: (req) => runScheduledJobs(scheduledJobs, req),
   };
 }
 

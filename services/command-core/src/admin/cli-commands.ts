@@ -1,6 +1,7 @@
 import { toJson } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Client } from '@connectrpc/connect';
-import { DeadLetterSchema, type AppNotifierService } from '@megatron/contracts';
+import { DeadLetterSchema, type AppNotifierService, type MegatronAdminService } from '@megatron/contracts';
 import type { Pool } from '@megatron/runtime';
 import { reencryptAll } from '../crypto/reencrypt.js';
 import type { TokenCipher } from '../crypto/token-cipher.js';
@@ -14,6 +15,8 @@ export interface CliContext {
   admin: TenantAdmin;
   tenants: Tenants;
   appNotifier(): Client<typeof AppNotifierService>;
+  /** The running command-core's admin API (COMMAND_CORE_URL, MEGATRON_ADMIN_TOKEN). */
+  commandCore(): Client<typeof MegatronAdminService>;
   readStdin(): Promise<string>;
 }
 
@@ -21,6 +24,8 @@ export interface CliCommand {
   usage: string;
   summary: string;
   options: Record<string, 'string' | 'boolean'>;
+  /** The service the command calls, named in its errors. */
+  calls?: 'app-notifier' | 'command-core';
   run(context: CliContext, args: ParsedArgs): Promise<unknown>;
 }
 
@@ -33,6 +38,14 @@ async function secretOption(context: CliContext, args: ParsedArgs, name: string)
   const line = (await context.readStdin()).trim();
   if (line === '') throw new UsageError(`--${name} -: nothing on stdin`);
   return line;
+}
+
+function instantOf(value: string): Date {
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
+    throw new UsageError(`--at must be an ISO 8601 time like 2026-11-24T18:00:00Z, got ${JSON.stringify(value)}`);
+  }
+  return at;
 }
 
 function sequenceOf(value: string): bigint {
@@ -175,6 +188,7 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'dead-letters list [--org <org-id>] [--limit <n>]',
     summary: 'app commands that failed every retry (from app-notifier at APP_NOTIFIER_URL)',
     options: { org: 'string', limit: 'string' },
+    calls: 'app-notifier',
     run: async (context, args) => {
       expectPositionals(args, 0);
       const response = await context.appNotifier().listDeadLetters({ organizationId: stringOption(args, 'org') ?? '', limit: integerOption(args, 'limit', 50) });
@@ -185,11 +199,27 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'dead-letters replay <sequence>',
     summary: 'send a dead-lettered app command again',
     options: {},
+    calls: 'app-notifier',
     run: async (context, args) => {
       expectPositionals(args, 1);
       const sequence = sequenceOf(positional(args, 0, 'sequence'));
       await context.appNotifier().replayDeadLetter({ sequence });
       return { replayed: sequence.toString() };
+    },
+  },
+  'jobs run': {
+    usage: 'jobs run [--job <name>] [--at <ISO time>]',
+    summary: 'run the scheduled jobs due now (or at --at, megatron-dev only) on the running command-core (COMMAND_CORE_URL)',
+    options: { job: 'string', at: 'string' },
+    calls: 'command-core',
+    run: async (context, args) => {
+      expectPositionals(args, 0);
+      const at = stringOption(args, 'at');
+      const response = await context.commandCore().runScheduledJobs({
+        job: stringOption(args, 'job') ?? '',
+        ...(at === undefined ? {} : { at: timestampFromDate(instantOf(at)) }),
+      });
+      return { ran: response.ran };
     },
   },
   reencrypt: {

@@ -1,5 +1,5 @@
 import { ConnectError } from '@connectrpc/connect';
-import { AppNotifierService } from '@megatron/contracts';
+import { AppNotifierService, MegatronAdminService } from '@megatron/contracts';
 import { ConfigError, createLogger, createPool, loadConfig, rpcClient } from '@megatron/runtime';
 import { TokenCipher } from '../crypto/token-cipher.js';
 import { TenantError } from '../tenants/errors.js';
@@ -21,7 +21,7 @@ export type ExitCode = 0 | 1 | 2;
 
 export function helpText(): string {
   const lines = Object.values(COMMANDS).map((command) => `  megatron-admin ${command.usage}\n      ${command.summary}`);
-  return `Usage:\n${lines.join('\n')}\n\nReads DATABASE_URL, TOKEN_ENCRYPTION_KEY (and _PREVIOUS), APP_NOTIFIER_URL. Prints JSON.\n`;
+  return `Usage:\n${lines.join('\n')}\n\nReads DATABASE_URL, TOKEN_ENCRYPTION_KEY (and _PREVIOUS), APP_NOTIFIER_URL, COMMAND_CORE_URL and MEGATRON_ADMIN_TOKEN. Prints JSON.\n`;
 }
 
 function findCommand(argv: string[]): { command: CliCommand; rest: string[] } {
@@ -67,6 +67,16 @@ export async function runAdmin(argv: string[], io: CliIo): Promise<ExitCode> {
         admin: new TenantAdmin(pool, cipher),
         tenants: new TenantDirectory(pool, cipher),
         appNotifier: () => rpcClient(AppNotifierService, config.APP_NOTIFIER_URL),
+        commandCore: () => {
+          const token = config.MEGATRON_ADMIN_TOKEN;
+          if (token === undefined) throw new UsageError(`MEGATRON_ADMIN_TOKEN is needed to call command-core at ${config.COMMAND_CORE_URL}`);
+          return rpcClient(MegatronAdminService, config.COMMAND_CORE_URL, [
+            (next) => (req) => {
+              req.header.set('authorization', `Bearer ${token}`);
+              return next(req);
+            },
+          ]);
+        },
         readStdin: io.readStdin,
       },
       args,
@@ -83,7 +93,8 @@ export async function runAdmin(argv: string[], io: CliIo): Promise<ExitCode> {
       return 1;
     }
     if (error instanceof ConnectError) {
-      io.stderr(`megatron-admin: app-notifier at ${config.APP_NOTIFIER_URL}: ${error.message}\n`);
+      const where = found.command.calls === 'command-core' ? `command-core at ${config.COMMAND_CORE_URL}` : `app-notifier at ${config.APP_NOTIFIER_URL}`;
+      io.stderr(`megatron-admin: ${where}: ${error.message}\n`);
       return 1;
     }
     io.stderr(`megatron-admin: ${error instanceof Error ? error.message : String(error)}\n`);
