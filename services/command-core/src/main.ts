@@ -76,7 +76,7 @@ const servers = await startServers({
   routes: (router) =>
     router
       .service(MegatronService, megatronService)
-      .service(MegatronAdminService, adminService(admin, tenants))
+      .service(MegatronAdminService, adminService(admin, tenants, { appMode: config.MEGATRON_APP_MODE, engine: () => started }))
       .service(TenantSettingsService, tenantSettingsService(admin)),
   httpHandler: restCompatHandler({ megatronService, interceptors, logger }),
 });
