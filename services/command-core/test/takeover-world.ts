@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { create } from '@bufbuild/protobuf';
-import { ConnectError, Code, type ServiceImpl } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { AppCommandSchema, AppNotifierService, FoundUserSchema, RefreshWorkspaceResponseSchema, SearchUserResponseSchema, type AppCommand } from '@megatron/contracts';
+import { ConnectError, Code, createClient, type Client, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
+import { AppCommandSchema, AppNotifierService, MegatronService, FoundUserSchema, RefreshWorkspaceResponseSchema, SearchUserResponseSchema, type AppCommand } from '@megatron/contracts';
 import {
   appCommandStream,
   connectNats,
@@ -14,6 +14,8 @@ import {
   ensureStream,
   Metrics,
   migrate,
+  Readiness,
+  startServers,
   streamNames,
   type NatsClients,
   type Pool,
@@ -25,10 +27,13 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
 import path from 'node:path';
 import { pino } from 'pino';
+import { authInterceptor } from '../src/api/auth.js';
+import { restCompatHandler } from '../src/api/rest-compat/index.js';
 import { configSchema, type Config } from '../src/config.js';
 import { TokenCipher } from '../src/crypto/token-cipher.js';
 import { createTakeover, type Takeover } from '../src/takeover/index.js';
 import { TenantAdmin, TenantDirectory } from '../src/tenants/index.js';
+import { tenantErrorInterceptor } from '../src/tenants/connect-errors.js';
 
 const PARTITIONS = '4';
 
@@ -103,7 +108,7 @@ export async function openNats(url: string): Promise<NatsClients & { close(): Pr
 }
 
 /** Real Postgres, Redis, NATS, the Slack simulator, connection-slack and interpreter-slack processes, one organization. */
-export async function startWorld(env: Partial<Record<string, string>> = {}): Promise<World> {
+export async function startWorld(env: Partial<Record<string, string>> = {}, options: { connectionEnv?: Record<string, string> } = {}): Promise<World> {
   const sim = await startSlackSim();
   const db = await createTestDatabase();
   const pool = createPool(db.url, logger);
@@ -117,7 +122,7 @@ export async function startWorld(env: Partial<Record<string, string>> = {}): Pro
 
   const acme = await sim.control.createWorkspace({ name: 'Acme Support', domain: 'acme-support' });
   const alice = await sim.control.createUser({ teamId: acme.id, name: 'alice', realName: 'Alice Smith' });
-  const connection = await startService('connection-slack', { SLACK_API_URL: sim.apiUrl, SLACK_MAX_RETRIES: '0', LOG_LEVEL: 'warn' });
+  const connection = await startService('connection-slack', { SLACK_API_URL: sim.apiUrl, SLACK_MAX_RETRIES: '0', LOG_LEVEL: 'warn', ...options.connectionEnv });
   const signingSecret = randomBytes(16).toString('hex');
   const interpreter = await startService('interpreter-slack', {
     NATS_URL: natsUrl,
@@ -238,4 +243,52 @@ export async function startWorld(env: Partial<Record<string, string>> = {}): Pro
     },
   };
   return world;
+}
+
+/** MegatronService of a replica served as main.ts serves it: same interceptors, gRPC and the REST compatibility routes. */
+export interface WorldApi {
+  httpUrl: string;
+  /** A gRPC client authenticated with this API token. */
+  client(token: string): Client<typeof MegatronService>;
+  /** POSTs a REST compatibility route (`incoming/`, ...) with `Authorization: MegatronToken <token>`. */
+  rest(route: string, token: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export async function serveApi(world: World, megatronService: ServiceImpl<typeof MegatronService>): Promise<WorldApi> {
+  const interceptors: Interceptor[] = [authInterceptor({ authenticate: (token) => world.admin.authenticate(token), logger }), tenantErrorInterceptor];
+  const servers = await startServers({
+    logger,
+    metrics: new Metrics('command-core-test'),
+    readiness: new Readiness(logger),
+    httpPort: 0,
+    grpcPort: 0,
+    host: '127.0.0.1',
+    serviceNames: [MegatronService.typeName],
+    interceptors,
+    routes: (router) => router.service(MegatronService, megatronService),
+    httpHandler: restCompatHandler({ megatronService, interceptors, logger }),
+  });
+  const httpUrl = `http://127.0.0.1:${servers.httpPort}`;
+  const grpcUrl = `http://127.0.0.1:${servers.grpcPort}`;
+  return {
+    httpUrl,
+    client: (token) => createClient(MegatronService, createGrpcTransport({ baseUrl: grpcUrl, interceptors: [bearer(token)] })),
+    async rest(route, token, body) {
+      const response = await fetch(`${httpUrl}/megatron/${route}`, {
+        method: 'POST',
+        headers: { authorization: `MegatronToken ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    close: () => servers.close(),
+  };
+}
+
+function bearer(token: string): Interceptor {
+  return (next) => (req) => {
+    req.header.set('authorization', `Bearer ${token}`);
+    return next(req);
+  };
 }
