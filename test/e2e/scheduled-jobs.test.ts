@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, natsNamespace, repoRoot, waitFor, type TestDatabase } from '@megatron/testkit';
+import { startSandbox, Story, visibleText, type Customer, type Sandbox } from '@megatron/sandbox';
+import type { SimMessage } from '@megatron/slack-sim';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+interface EngagementJson {
+  channelId: string;
+  paused?: boolean;
+  archived?: boolean;
+  lastMessageAt: string;
+}
+
+// SPEC §8 with every real process and a controlled clock: the admin API runs the jobs "at" a later moment.
+describe('scheduled jobs on a controlled clock', () => {
+  let database: TestDatabase;
+  let sandbox: Sandbox;
+  let story: Story;
+  let phil: Customer;
+  let philDm: string;
+  let channel: string;
+
+  const isReminder = (message: SimMessage) => message.text.includes('Paused: the bot is still paused');
+
+  async function call<T>(service: string, method: string, token: string, body: unknown): Promise<T> {
+    const response = await fetch(`${sandbox.urls.api}/megatron.v1.${service}/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (response.status !== 200) throw new Error(`${method} answered ${response.status}: ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  const runJobs = (at: Date, job?: string) =>
+    call<{ ran?: string[] }>('MegatronAdminService', 'RunScheduledJobs', sandbox.secrets.adminToken, { at: at.toISOString(), ...(job ? { job } : {}) });
+
+  const engagement = async () =>
+    (await call<{ engagement: EngagementJson }>('MegatronService', 'GetEngagement', sandbox.secrets.apiToken, { channelId: channel })).engagement;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace: natsNamespace(), logLevel: 'warn' });
+    story = new Story(sandbox.sim.control, sandbox.seed, sandbox.notificationChannelId);
+    phil = story.customer('globex', 'phil');
+
+    await story.customerSays(phil, 'What are your opening hours?');
+    philDm = await story.dmOf(phil);
+    await story.waitForText(philDm, 'Monday to Friday');
+    await story.agentRuns(story.alice, sandbox.notificationChannelId, 'open phil');
+    channel = await waitFor(() => story.engagementChannelOf(phil), { what: "Phil's engagement channel", timeoutMs: 15_000 });
+    await waitFor(async () => (await story.control.conversation(channel)).members.includes(story.alice.id), { what: 'Alice to be invited' });
+    await story.agentRuns(story.alice, channel, 'pause');
+    await story.waitForText(philDm, "I've been paused");
+    await waitFor(async () => sandbox.bot.state.isPaused(phil.home.workspace.id, phil.user.id), { what: 'the bot to be paused' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await sandbox?.close();
+    await database?.drop();
+  }, 30_000);
+
+  it('a paused channel quiet for 3–4 minutes gets the "Paused" warning with an Unpause button, and not again a minute later', async () => {
+    const lastMessageAt = new Date((await engagement()).lastMessageAt);
+    // The minute tick whose window (3 to 4 minutes before it) holds the channel's last message.
+    const tick = new Date(Math.floor(lastMessageAt.getTime() / MINUTE) * MINUTE + 4 * MINUTE);
+    expect((await runJobs(new Date(tick.getTime() + 30_000), 'unpause-reminder')).ran).toEqual(['unpause-reminder']);
+    const reminder = await story.waitForMessage(channel, isReminder, 'the "Paused" warning');
+    expect(visibleText(reminder)).toContain(`paused for *${phil.user.name}*`);
+    expect(JSON.stringify(reminder.blocks)).toContain('"action_id":"unpause"');
+
+    // The next minute through the operator's command, which calls the same rpc on the running process.
+    const nextMinute = new Date(tick.getTime() + MINUTE + 30_000).toISOString();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(repoRoot(), 'services/command-core/dist/admin/megatron-admin.js'), 'jobs', 'run', '--job', 'unpause-reminder', '--at', nextMinute],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATABASE_URL: database.url,
+          TOKEN_ENCRYPTION_KEY: sandbox.secrets.encryptionKey,
+          COMMAND_CORE_URL: `http://127.0.0.1:${sandbox.ports.services['command-core'].grpc}`,
+          MEGATRON_ADMIN_TOKEN: sandbox.secrets.adminToken,
+        },
+      },
+    );
+    expect(JSON.parse(stdout)).toEqual({ ran: ['unpause-reminder'] });
+    expect((await story.control.messages(channel)).filter(isReminder)).toHaveLength(1);
+  });
+
+  it('an open channel idle for more than 36 hours is unpaused (customer and app told) and archived; 35 hours is not enough', async () => {
+    const lastMessageAt = new Date((await engagement()).lastMessageAt);
+    expect((await runJobs(new Date(lastMessageAt.getTime() + 35 * HOUR), 'archive-idle')).ran).toEqual(['archive-idle']);
+    expect((await story.control.conversation(channel)).is_archived).toBe(false);
+    expect(await engagement()).toMatchObject({ paused: true });
+
+    const { ran } = await runJobs(new Date(lastMessageAt.getTime() + 37 * HOUR));
+    expect([...(ran ?? [])].sort()).toEqual(['archive-idle', 'refresh-profiles', 'unpause-reminder']);
+    expect((await story.control.conversation(channel)).is_archived).toBe(true);
+    await story.waitForText(philDm, "I'm back online");
+    await waitFor(async () => !sandbox.bot.state.isPaused(phil.home.workspace.id, phil.user.id), { what: 'the app to be told the bot is unpaused' });
+    const after = await engagement();
+    expect(after.archived).toBe(true);
+    expect(after.paused ?? false).toBe(false);
+  });
+});
