@@ -5,7 +5,7 @@ import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { tsToDate } from './history.js';
 import { carriesKey, forwarded, notPausedWarning, text } from './messages.js';
-import { relayFiles } from './mirror-post.js';
+import { describeFailedFiles, NO_FILES, relayFiles } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
 
 const NOT_PAUSED_WARNING_SECONDS = 60 * 60;
@@ -33,10 +33,13 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   const dm = await ensureDm(ctx, customer);
   let customerTs = attempt > 1 ? await findPosted(ctx, customer, dm, key) : undefined;
   if (!customerTs) {
-    const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : { attachments: [], failed: [] };
+    const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : NO_FILES;
     const content = forwarded(message.text, actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
     customerTs = (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage({ channel: dm, content }, withToken(token)))).ts;
-    if (files.failed.length) await tellAgent(ctx, actor, engagement.channel_id, `Could not send ${files.failed.join(', ')} to the customer. Try sharing the file again.`);
+    if (files.failed.length) {
+      const retry = files.failed.some((file) => file.retryable) ? ' Try sharing the file again.' : '';
+      await tellAgent(ctx, actor, engagement.channel_id, `Could not send ${describeFailedFiles(files.failed)} to the customer.${retry}`);
+    }
   }
   await insertLink(ctx.pool, {
     engagement_channel_id: engagement.id,

@@ -1,8 +1,10 @@
 import { create } from '@bufbuild/protobuf';
+import { ConnectError } from '@connectrpc/connect';
 import { MessageContentSchema, type MessageContent, type SlackFile } from '@megatron/contracts';
 import type { Integration } from '../tenants/types.js';
 import type { TakeoverContext } from './context.js';
 import type { Customer } from './customers.js';
+import { isPermanent } from './errors.js';
 import { maskContent } from './masking.js';
 import { withToken } from './slack-gateway.js';
 
@@ -18,13 +20,28 @@ export function fileAttachments(relayed: Array<{ file: SlackFile; url: string; m
   );
 }
 
+/** A file that could not be relayed, with words a person can act on. */
+export interface FailedFile {
+  name: string;
+  reason: string;
+  /** False when sharing it again cannot help (too large, refused for good). */
+  retryable: boolean;
+}
+
+export interface RelayedFiles {
+  attachments: unknown[];
+  failed: FailedFile[];
+}
+
+export const NO_FILES: RelayedFiles = { attachments: [], failed: [] };
+
 /**
  * Relays files from one side into S3 and returns attachments for the other side; a file that fails
  * is reported in `failed` so the caller tells a person instead of dropping it silently.
  */
-export async function relayFiles(ctx: TakeoverContext, files: SlackFile[], sourceToken: string): Promise<{ attachments: unknown[]; failed: string[] }> {
+export async function relayFiles(ctx: TakeoverContext, files: SlackFile[], sourceToken: string): Promise<RelayedFiles> {
   const relayed: Array<{ file: SlackFile; url: string; mimetype: string }> = [];
-  const failed: string[] = [];
+  const failed: FailedFile[] = [];
   for (const file of files) {
     try {
       // The destination token is only checked for re-uploads; presigned URLs need the source token alone.
@@ -32,10 +49,26 @@ export async function relayFiles(ctx: TakeoverContext, files: SlackFile[], sourc
       relayed.push({ file, url: result.url, mimetype: result.mimetype || file.mimetype });
     } catch (error) {
       ctx.logger.warn({ err: error, fileId: file.id }, 'file relay failed');
-      failed.push(file.name || file.id);
+      failed.push({
+        name: file.name || file.title || file.id,
+        reason: error instanceof ConnectError ? error.rawMessage : 'unexpected error',
+        retryable: !isPermanent(error),
+      });
     }
   }
   return { attachments: fileAttachments(relayed), failed };
+}
+
+/** "a.png (why)" for each failed file. */
+export function describeFailedFiles(failed: FailedFile[]): string {
+  return failed.map((file) => `${file.name} (${file.reason})`).join(', ');
+}
+
+/** A mirror carries the note itself, so the agents reading the channel learn what they did not get. */
+export function withFailedFilesNote(content: MessageContent, failed: FailedFile[]): MessageContent {
+  if (failed.length === 0) return content;
+  const note = `_(could not relay: ${describeFailedFiles(failed)})_`;
+  return create(MessageContentSchema, { ...content, text: content.text ? `${content.text}\n${note}` : note });
 }
 
 function appendAttachments(content: MessageContent, extra: unknown[]): MessageContent {

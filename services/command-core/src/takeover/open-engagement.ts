@@ -8,7 +8,7 @@ import { once, type Actor, type TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { isSlackError } from './errors.js';
 import { planHistoryImport } from './history.js';
-import { postMirror, relayFiles } from './mirror-post.js';
+import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
 import { text } from './messages.js';
 import { withToken } from './slack-gateway.js';
 
@@ -96,8 +96,8 @@ async function importHistory(ctx: TakeoverContext, actor: Actor, engagement: Eng
     if (item.header) await ctx.slack.postMessage({ channel: engagement.channel_id, content: text(item.header) }, withToken(integration.botToken));
     const files = item.message.files.length
       ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, item.message.files, token))
-      : { attachments: [], failed: [] };
-    const content = create(MessageContentSchema, { text: item.message.text, attachmentsJson: item.message.attachmentsJson });
+      : NO_FILES;
+    const content = withFailedFilesNote(create(MessageContentSchema, { text: item.message.text, attachmentsJson: item.message.attachmentsJson }), files.failed);
     const ts = await postMirror(ctx, integration, engagement.channel_id, customer, item.fromBot, content, files.attachments);
     await insertLink(ctx.pool, {
       engagement_channel_id: engagement.id,

@@ -7,7 +7,7 @@ import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer } from '../../takeover/customers.js';
 import { tsToDate } from '../../takeover/history.js';
 import { maskContent } from '../../takeover/masking.js';
-import { postMirror, relayFiles } from '../../takeover/mirror-post.js';
+import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from '../../takeover/mirror-post.js';
 import { withToken } from '../../takeover/slack-gateway.js';
 import { apiActor, organizationIdOf, requireField } from './api-actor.js';
 
@@ -35,10 +35,8 @@ export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContex
   if (linked) return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: linked.integration_ts });
   const actor = await apiActor(ctx, context);
   const customer = await ensureCustomer(ctx, engagement.organization_id, engagement.team_id, engagement.user_id);
-  const files = message.files.length ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, message.files, token)) : { attachments: [], failed: [] };
-  const content = message.content ?? create(MessageContentSchema, {});
-  const failedNote = files.failed.length ? `\n_(could not relay: ${files.failed.join(', ')})_` : '';
-  const body = failedNote ? create(MessageContentSchema, { ...content, text: `${content.text}${failedNote}` }) : content;
+  const files = message.files.length ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, message.files, token)) : NO_FILES;
+  const body = withFailedFilesNote(message.content ?? create(MessageContentSchema, {}), files.failed);
   const integrationTs = await postMirror(ctx, actor.integration, engagement.channel_id, customer, fromBot, body, files.attachments);
   await insertLink(ctx.pool, {
     engagement_channel_id: engagement.id,
