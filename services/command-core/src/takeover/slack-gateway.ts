@@ -8,6 +8,11 @@ import { AgentError } from './errors.js';
 export type SlackClient = Client<typeof SlackConnectionService>;
 export type AppNotifierClient = Client<typeof AppNotifierService>;
 
+/** connection-slack's answer to Slack's invalid_auth / token_revoked. */
+function isRefused(error: unknown): error is ConnectError {
+  return error instanceof ConnectError && error.code === Code.Unauthenticated;
+}
+
 /** Call options carrying a bot token to connection-slack (metadata only, never a message field). */
 export function withToken(token: string, sourceToken?: string) {
   return { headers: { 'x-slack-token': token, ...(sourceToken ? { 'x-slack-source-token': sourceToken } : {}) } };
@@ -28,9 +33,16 @@ export class CustomerTokens {
     try {
       return await run(workspace.connectionToken);
     } catch (error) {
-      if (!(error instanceof ConnectError) || error.code !== Code.Unauthenticated) throw error;
+      if (!isRefused(error)) throw error;
       const token = await this.refresh(workspace);
-      return run(token);
+      try {
+        return await run(token);
+      } catch (retryError) {
+        if (!isRefused(retryError)) throw retryError;
+        throw new AgentError(
+          `Slack refused the bot token of workspace ${workspace.name || workspace.platformId} again, right after the app refreshed it (${retryError.metadata.get('slack-error') ?? retryError.rawMessage}). The bot may need to be reinstalled there; nothing was sent.`,
+        );
+      }
     }
   }
 
