@@ -1,0 +1,96 @@
+import { startSandbox, Story, type Customer, type Sandbox } from '@megatron/sandbox';
+import { streamNames } from '@megatron/runtime';
+import { createTestDatabase, natsNamespace, waitFor, type TestDatabase } from '@megatron/testkit';
+import { openNats } from './takeover-world.js';
+
+const CHANNELS = 20;
+const MESSAGES_PER_CHANNEL = 10;
+// interpreter-slack and command-core in the sandbox both use the default partition count.
+const PARTITIONS = 8;
+
+/**
+ * README "Ordering and idempotency" with real processes: two command-core replicas share the partitioned
+ * command consumers, one is killed (SIGKILL) halfway, and its Command in hand comes back to the survivor
+ * after COMMAND_ACK_WAIT_MS, still ahead of the later Commands of its channel.
+ */
+describe('two command-core replicas, one killed halfway', () => {
+  let database: TestDatabase;
+  let sandbox: Sandbox;
+  let story: Story;
+  let namespace: string;
+  const customers: Customer[] = [];
+  const channels: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    namespace = natsNamespace();
+    sandbox = await startSandbox({
+      ports: 'free',
+      databaseUrl: database.url,
+      namespace,
+      logLevel: 'warn',
+      extraEnv: { 'command-core': { COMMAND_ACK_WAIT_MS: '3000' } },
+    });
+    await sandbox.startReplica('command-core');
+    story = new Story(sandbox.sim.control, sandbox.seed, sandbox.notificationChannelId);
+    const home = sandbox.seed.globex;
+    for (let i = 0; i < CHANNELS; i++) {
+      const name = `cust${String(i).padStart(2, '0')}`;
+      const user = await story.control.createUser({ teamId: home.workspace.id, name, realName: `Customer ${i}`, displayName: name });
+      customers.push({ user, home });
+      const response = await fetch(`${sandbox.urls.api}/megatron.v1.MegatronService/OpenEngagement`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sandbox.secrets.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ customer: { teamId: home.workspace.id, userId: user.id }, agentUserId: story.alice.id }),
+      });
+      const body = (await response.json()) as { engagement?: { channelId: string } };
+      if (response.status !== 200 || !body.engagement) throw new Error(`OpenEngagement for ${name} answered ${response.status}: ${JSON.stringify(body)}`);
+      channels.push(body.engagement.channelId);
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    await sandbox?.close();
+    await database?.drop();
+  }, 30_000);
+
+  it('delivers 200 agent messages across 20 channels in order per channel, none twice', async () => {
+    const text = (channel: number, n: number) => `customer ${channel} message ${n}`;
+    // Each round writes once in every channel at the same time, so both replicas have work in hand when
+    // one is killed; a channel's next message is written only after Slack accepted the previous one.
+    for (let n = 1; n <= MESSAGES_PER_CHANNEL; n++) {
+      await Promise.all(channels.map((channel, i) => story.agentWrites(story.alice, channel, text(i, n))));
+      if (n === MESSAGES_PER_CHANNEL / 2) await sandbox.stop('command-core', 'SIGKILL');
+    }
+
+    // Settled means every partition's consumer has nothing left to deliver and nothing unacknowledged, so no
+    // redelivery (and so no late duplicate) can still come.
+    const nats = await openNats(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
+    try {
+      const names = streamNames(namespace).commands;
+      await waitFor(
+        async () => {
+          for (let partition = 0; partition < PARTITIONS; partition++) {
+            const info = await nats.jsm.consumers.info(names.stream, names.durable(partition));
+            if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
+          }
+          return true;
+        },
+        { what: 'every command partition to be settled', timeoutMs: 40_000, intervalMs: 250 },
+      );
+      // A consumer's sequence counts every delivery, the stream every Command once: more deliveries than
+      // Commands means the kill took Commands in hand down with it and they were delivered again.
+      let deliveries = 0;
+      for (let partition = 0; partition < PARTITIONS; partition++) deliveries += (await nats.jsm.consumers.info(names.stream, names.durable(partition))).delivered.consumer_seq;
+      expect(deliveries).toBeGreaterThan((await nats.jsm.streams.info(names.stream)).state.messages);
+    } finally {
+      await nats.close();
+    }
+
+    for (let channel = 0; channel < CHANNELS; channel++) {
+      const dm = await story.dmOf(customers[channel] as Customer);
+      const delivered = (await story.control.messages(dm)).map((message) => message.text);
+      expect(delivered).toEqual(Array.from({ length: MESSAGES_PER_CHANNEL }, (_, i) => text(channel, i + 1)));
+    }
+  }, 60_000);
+});
