@@ -8,7 +8,7 @@ import { PLANS } from './plan.js';
 import { renderTable, resultRows, type BenchResults } from './report.js';
 import { compareRelays } from './scenarios/relay-bench.js';
 import { withRelaySandbox } from './scenarios/relay-sandbox.js';
-import { scalingPoint, type ScalingPoint } from './scenarios/scaling-bench.js';
+import { DEFAULT_PARTITIONS, scalingPoint, type ScalingPoint } from './scenarios/scaling-bench.js';
 
 // `npm run bench [-- --quick]`: relay vs baseline, rate-limited broadcast, scaling; a table on stdout and
 // the full numbers in bench/results/latest.json.
@@ -46,8 +46,9 @@ if (runs('broadcast')) log('rate-limited broadcast done');
 const scaling: ScalingPoint[] = [];
 const megatronReason = relay.measured && !relay.value.megatron.measured ? relay.value.megatron.reason : undefined;
 const points = !runs('scaling') ? [] : [
-  ...plan.scaling.replicas.map((replicas) => ({ replicas, channels: plan.scaling.channels[0] as number })),
-  ...plan.scaling.channels.slice(1).map((channels) => ({ replicas: 1, channels })),
+  ...plan.scaling.replicas.map((replicas) => ({ replicas, channels: plan.scaling.channels[0] as number, partitions: DEFAULT_PARTITIONS })),
+  ...plan.scaling.channels.slice(1).map((channels) => ({ replicas: 1, channels, partitions: DEFAULT_PARTITIONS })),
+  ...plan.scaling.partitions.map((extra) => ({ replicas: 1, ...extra })),
 ];
 for (const [index, point] of points.entries()) {
   if (megatronReason) {
@@ -55,9 +56,9 @@ for (const [index, point] of points.entries()) {
     scaling.push({ ...point, messagesPerChannel: Math.max(2, Math.ceil(plan.scaling.totalMessages / point.channels)), result: { measured: false, reason: megatronReason } });
     continue;
   }
-  log(`scaling: ${point.replicas} replica(s), ${point.channels} channels`);
+  log(`scaling: ${point.replicas} replica(s), ${point.channels} channels, ${point.partitions} partitions`);
   scaling.push(
-    await scalingPoint(point.replicas, point.channels, plan.scaling.totalMessages, plan.scaling.concurrency, `${runId}s${index}`).catch((error: unknown) => ({
+    await scalingPoint(point, plan.scaling.totalMessages, plan.scaling.concurrency, `${runId}s${index}`).catch((error: unknown) => ({
       ...point,
       messagesPerChannel: Math.max(2, Math.ceil(plan.scaling.totalMessages / point.channels)),
       result: failed(error),

@@ -6,7 +6,14 @@ export interface BenchPlan {
   mode: 'quick' | 'full';
   relay: RelaySize;
   broadcast: { work: BroadcastWork; limits: RateLimitConfig };
-  scaling: { replicas: number[]; channels: number[]; totalMessages: number; concurrency: number };
+  scaling: {
+    replicas: number[];
+    channels: number[];
+    /** Extra points at one replica with more command partitions than the default 8. */
+    partitions: { channels: number; partitions: number }[];
+    totalMessages: number;
+    concurrency: number;
+  };
 }
 
 // conversations.open is tier 3 (50/min): 2,000 DMs at Slack's own pace take 39 minutes. The allowance is
@@ -17,12 +24,12 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     mode: 'quick',
     relay: { channels: 10, messagesPerChannel: 10, concurrency: 16 },
     broadcast: { work: { users: 1000, channels: 20, messagesPerChannel: 18 }, limits: { perMinute: { 3: 800 } } },
-    scaling: { replicas: [1, 2], channels: [10], totalMessages: 100, concurrency: 16 },
+    scaling: { replicas: [1, 2], channels: [10], partitions: [], totalMessages: 100, concurrency: 16 },
   },
   full: {
     mode: 'full',
     relay: { channels: 50, messagesPerChannel: 20, concurrency: 32 },
     broadcast: { work: { users: 2000, channels: 50, messagesPerChannel: 63 }, limits: { perMinute: { 3: 1000 } } },
-    scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], totalMessages: 2000, concurrency: 32 },
+    scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], partitions: [{ channels: 100, partitions: 32 }], totalMessages: 2000, concurrency: 32 },
   },
 };

@@ -96,7 +96,7 @@ function broadcastRows(broadcast: Measured<BroadcastRun>): Row[] {
 
 function scalingRows(points: ScalingPoint[]): Row[] {
   return points.map((point) => {
-    const label = `${point.replicas} replica(s), ${point.channels} channels × ${point.messagesPerChannel}`;
+    const label = `${point.replicas} replica(s), ${point.channels} channels × ${point.messagesPerChannel}, ${point.partitions} partitions`;
     if (!point.result.measured) return { section: 'scaling', metric: label, value: point.result.reason, target: '', verdict: 'not measured' as const };
     const value = point.result.value;
     return {

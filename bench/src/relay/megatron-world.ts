@@ -26,23 +26,36 @@ export async function buildMegatronWorld(sandbox: Sandbox, channels: number, run
     const name = `b${runId}c${index}`;
     const customer = await control.createUser({ teamId: globex.workspace.id, name, realName: `Bench Customer ${index}`, displayName: name });
     await control.sendDirectMessage({ teamId: globex.workspace.id, userId: customer.id, appId: globex.supportBot.appId, text: 'I need a person' });
-    await control.runSlashCommand({ teamId: integration.workspace.id, userId: integration.alice.id, channel: sandbox.notificationChannelId, command: '/megatron', text: `open ${name}` });
+    const slash = await control.runSlashCommand({ teamId: integration.workspace.id, userId: integration.alice.id, channel: sandbox.notificationChannelId, command: '/megatron', text: `open ${name}` });
     // The channel exists before Megatron invites the agent; an agent writes once they are in it.
     const channel = await poll(`alice in the engagement channel of ${name} after /megatron open`, openTimeoutMs, async () => {
       const found = await control.findChannelByName(integration.workspace.id, `mt-${name}_${globex.workspace.domain}`);
       return found?.members.includes(integration.alice.id) ? found.id : undefined;
+    }).catch(async (error: unknown) => {
+      const replies = (await control.responseUrlReplies(slash.responseUrl)).map((reply) => JSON.stringify(reply.body));
+      throw new Error(`${(error as Error).message}; the slash command was answered ${slash.status} ${JSON.stringify(slash.body)}, response_url replies: ${replies.join(' ') || 'none'}`, { cause: error });
     });
     const dm = await poll(`the DM of ${name} with the support bot`, openTimeoutMs, () => control.dmChannel(globex.workspace.id, customer.id, globex.supportBot.botUserId));
     return { teamId: integration.workspace.id, agentId: integration.alice.id, channel, dm };
   };
   // The first one alone, with one forward, so a pipeline that is not there yet fails fast with one clear reason.
-  const first = await open(0);
+  const first = await open(0).catch((error: unknown) => {
+    throw new RelayNotFunctional(`opening the first engagement channel: ${(error as Error).message}`);
+  });
   const probe = `probe ${runId}: does an agent's message reach the customer?`;
   await control.postAsUser({ teamId: first.teamId, userId: first.agentId, channel: first.channel, text: probe });
   await poll("the agent's probe message in the customer's DM", openTimeoutMs, async () =>
     (await control.messages(first.dm)).some((message) => message.text.includes(probe)) ? true : undefined,
   );
   const semaphore = new Semaphore(8);
-  const rest = await Promise.all(Array.from({ length: channels - 1 }, (_, index) => semaphore.run(() => open(index + 1))));
+  const rest = await Promise.all(
+    Array.from({ length: channels - 1 }, (_, index) =>
+      semaphore.run(() =>
+        open(index + 1).catch((error: unknown) => {
+          throw new Error(`opening engagement channel ${index + 2} of ${channels}: ${(error as Error).message}`, { cause: error });
+        }),
+      ),
+    ),
+  );
   return [first, ...rest];
 }

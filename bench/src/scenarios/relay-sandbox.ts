@@ -12,9 +12,10 @@ export interface RelaySandbox {
 /**
  * The whole suite with Slack's limits off, its own database and NATS namespace, and `replicas` processes of
  * command-core and connection-slack; command-core reaches connection-slack through a per-connection
- * round-robin balancer, as it would through a Kubernetes Service.
+ * round-robin balancer, as it would through a Kubernetes Service. `partitions` overrides COMMAND_PARTITIONS
+ * (interpreter and command-core must agree).
  */
-export async function withRelaySandbox<T>(replicas: number, work: (relay: RelaySandbox) => Promise<T>): Promise<T> {
+export async function withRelaySandbox<T>(replicas: number, work: (relay: RelaySandbox) => Promise<T>, partitions?: number): Promise<T> {
   const database = await createTestDatabase();
   const balancer = await startTcpBalancer();
   let sandbox: Sandbox | undefined;
@@ -27,7 +28,10 @@ export async function withRelaySandbox<T>(replicas: number, work: (relay: RelayS
       namespace: jetstream.namespace,
       natsUrl: jetstream.natsUrl,
       logLevel: 'warn',
-      extraEnv: { 'command-core': { CONNECTION_SLACK_URL: balancer.url } },
+      extraEnv: {
+        'command-core': { CONNECTION_SLACK_URL: balancer.url, ...(partitions ? { COMMAND_PARTITIONS: String(partitions) } : {}) },
+        ...(partitions ? { 'interpreter-slack': { COMMAND_PARTITIONS: String(partitions) } } : {}),
+      },
     });
     for (let i = 1; i < replicas; i += 1) {
       await sandbox.startReplica('connection-slack');

@@ -5,13 +5,23 @@ import { withRelaySandbox } from './relay-sandbox.js';
 
 export interface ScalingPoint {
   replicas: number;
+  /** COMMAND_PARTITIONS; 8 is the default. */
+  partitions: number;
   channels: number;
   messagesPerChannel: number;
   result: Measured<{ messagesPerSecond: number; p99Ms: number | null; faults: number; rssIdleMiB: RssByProcess; rssPeakMiB: RssByProcess }>;
 }
 
+export const DEFAULT_PARTITIONS = 8;
+
 /** One sandbox per point, so each starts from the same empty state. */
-export async function scalingPoint(replicas: number, channels: number, totalMessages: number, concurrency: number, runId: string): Promise<ScalingPoint> {
+export async function scalingPoint(
+  point: { replicas: number; channels: number; partitions: number },
+  totalMessages: number,
+  concurrency: number,
+  runId: string,
+): Promise<ScalingPoint> {
+  const { replicas, channels, partitions } = point;
   const messagesPerChannel = Math.max(2, Math.ceil(totalMessages / channels));
   const result = await withRelaySandbox(replicas, async ({ sandbox, pids }) => {
     try {
@@ -39,6 +49,6 @@ export async function scalingPoint(replicas: number, channels: number, totalMess
     } catch (error) {
       return notMeasured(error);
     }
-  });
-  return { replicas, channels, messagesPerChannel, result };
+  }, partitions === DEFAULT_PARTITIONS ? undefined : partitions);
+  return { replicas, partitions, channels, messagesPerChannel, result };
 }
