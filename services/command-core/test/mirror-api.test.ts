@@ -107,6 +107,17 @@ describe('MegatronService against the simulator and the real connection-slack', 
     expect((await world.sim.control.messages(channel)).filter((message) => message.text === 'only once')).toHaveLength(1);
   });
 
+  it("never echoes Megatron's own forwarded copy back into the channel when the app reports it", async () => {
+    const { integration, customers } = world;
+    const { ts: agentTs } = await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, text: 'Alice here, looking into it' });
+    const dm = (await world.sim.control.dmChannel(customers.team.id, customers.phil.id, customers.app.botUserId)) ?? '';
+    const copy = await waitFor(async () => (await world.sim.control.messages(dm)).find((message) => message.text === 'Alice here, looking into it'), { timeoutMs: 15_000 });
+    const { result } = await client.outgoing({ message: { ...phil(), ts: copy.ts, content: { text: copy.text } } });
+    expect(result).toMatchObject({ track: true, channelId: channel, ts: agentTs });
+    const copies = (await world.sim.control.messages(channel)).filter((message) => message.text === 'Alice here, looking into it');
+    expect(copies.map((message) => message.ts)).toEqual([agentTs]);
+  });
+
   it("keeps the original REST shapes: {ok, track} for incoming and outgoing, 400 naming a missing parameter", async () => {
     const incoming = await api.rest('incoming/', token, { message: { user: world.customers.phil.id, team: world.customers.team.id, text: 'via REST', ts: customerTs() } });
     expect(incoming).toEqual({ status: 200, body: { ok: true, track: true } });

@@ -12,6 +12,7 @@ let acme: Client<typeof MegatronService>;
 let umbrella: Client<typeof MegatronService>;
 let umbrellaToken = '';
 let readAppCommands: () => Promise<AppCommand[]>;
+let umbrellaTeamId = '';
 let sameInGlobex: SimUser;
 let sameInInitech: SimUser;
 const channels = { globex: '', initech: '' };
@@ -27,6 +28,7 @@ beforeAll(async () => {
   // A second organization with its own agents' workspace, serving the same customer workspace Globex with its own bot.
   const { sim, admin, tenants, customers } = world;
   const umbrellaTeam = await sim.control.createWorkspace({ name: 'Umbrella Support', domain: 'umbrella-support' });
+  umbrellaTeamId = umbrellaTeam.id;
   const umbrellaMegatron = await sim.control.createApp({ teamId: umbrellaTeam.id, name: 'Megatron' });
   const umbrellaBot = await sim.control.createApp({ teamId: customers.team.id, name: 'Umbrella Bot' });
   const { organization } = await admin.createOrganization({ name: 'Umbrella' });
@@ -150,5 +152,22 @@ describe("another organization's token", () => {
     expect((await acme.getEngagement({ key: { case: 'customer', value: inGlobex() } })).engagement).toMatchObject({ paused: true, archived: false });
     expect((await world.sim.control.conversation(channels.globex)).is_archived).toBe(false);
     expect((await world.sim.control.ephemerals(channels.globex)).map((ephemeral) => ephemeral.text)).not.toContain('hi');
+  });
+
+  it('gets its own engagement and its own mirrors for a customer both organizations serve, even at the same ts', async () => {
+    const own = await umbrella.openEngagement({ customer: inGlobex() });
+    const umbrellaChannel = own.engagement?.channelId ?? '';
+    expect(umbrellaChannel).not.toBe(channels.globex);
+    expect((await world.sim.control.conversation(umbrellaChannel)).team).toBe(umbrellaTeamId);
+
+    const sameTs = ts();
+    const acmeMirror = await acme.incoming({ message: { ...inGlobex(), ts: sameTs, content: { text: 'reported to Acme' } } });
+    const umbrellaMirror = await umbrella.incoming({ message: { ...inGlobex(), ts: sameTs, content: { text: 'reported to Umbrella' } } });
+    expect(acmeMirror.result).toMatchObject({ track: true, channelId: channels.globex });
+    expect(umbrellaMirror.result).toMatchObject({ track: true, channelId: umbrellaChannel });
+    expect(await texts(umbrellaChannel)).toContain('reported to Umbrella');
+    expect(await texts(umbrellaChannel)).not.toContain('reported to Acme');
+    expect(await texts(channels.globex)).not.toContain('reported to Umbrella');
+    expect((await acme.listEngagements({})).engagements.map((engagement) => engagement.channelId)).toEqual([channels.globex]);
   });
 });

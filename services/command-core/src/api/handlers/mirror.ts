@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { MessageContentSchema, MirrorResultSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
 import { selectByCustomer, selectByCustomerUserId, touchLastMessage, type EngagementRow } from '../../db/engagements.js';
-import { insertLink, selectLinkByCustomerTs, selectLinkByKey } from '../../db/message-links.js';
+import { insertLink, selectLinkByCustomerTs } from '../../db/message-links.js';
 import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer } from '../../takeover/customers.js';
 import { tsToDate } from '../../takeover/history.js';
@@ -30,8 +30,10 @@ export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContex
   const ts = requireField(message.ts, 'message.ts');
   const engagement = await trackedEngagement(ctx, organizationIdOf(context), message);
   if (!engagement) return untracked();
-  const key = `mirror:${engagement.team_id}:${engagement.user_id}:${ts}`;
-  const linked = await selectLinkByKey(ctx.pool, key);
+  // Any link of this DM message answers: a repeated report or one already imported with the history
+  // (its mirror), or Megatron's own forwarded copy reported back by the app (the agent's original,
+  // never echoed). Scoped by the engagement, so another organization serving the same customer keeps its own.
+  const linked = await selectLinkByCustomerTs(ctx.pool, engagement.id, ts);
   if (linked) return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: linked.integration_ts });
   const actor = await apiActor(ctx, context);
   const customer = await ensureCustomer(ctx, engagement.organization_id, engagement.team_id, engagement.user_id);
@@ -44,7 +46,7 @@ export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContex
     integration_ts: integrationTs,
     customer_channel_id: customer.user.dm_channel_id,
     customer_ts: ts,
-    idempotency_key: key,
+    idempotency_key: `mirror:${engagement.id}:${ts}`,
   });
   await touchLastMessage(ctx.pool, engagement.id, tsToDate(ts));
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: integrationTs });
