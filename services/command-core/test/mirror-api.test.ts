@@ -99,6 +99,14 @@ describe('MegatronService against the simulator and the real connection-slack', 
     expect((await world.sim.control.messages(channel)).length).toBe(before);
   });
 
+  it("updates the bot reply's mirror when the bot edits it, keeping the bot's name and masking", async () => {
+    const ts = customerTs();
+    const { result } = await client.outgoing({ message: { ...phil(), ts, content: { text: 'Your total is 10 dollars' } } });
+    const edited = await client.edit({ fromBot: true, message: { ...phil(), ts, content: { text: 'Your total is 12 dollars on 4222222222222' } } });
+    expect(edited.result).toMatchObject({ track: true, ts: result?.ts });
+    expect(await mirrored(result?.ts ?? '')).toMatchObject({ text: 'Your total is 12 dollars on ****', username: 'Bot', icons: { emoji: ':robot_face:' } });
+  });
+
   it('answers a repeated report with the existing mirror instead of posting twice', async () => {
     const ts = customerTs();
     const first = await client.incoming({ message: { ...phil(), ts, content: { text: 'only once' } } });
