@@ -41,8 +41,9 @@ export async function openEngagement(ctx: TakeoverContext, actor: Actor, teamId:
   });
   await ctx.directory.add(choice.channelId, { organizationId: organization.id, teamId: integration.teamId });
   const engagement = (await selectByChannel(ctx.pool, integration.id, choice.channelId)) as EngagementRow;
-  if (choice.fresh) await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
+  // The agent first, so they can start reading and typing while the history comes in.
   if (actor.agentUserId) await inviteAgent(ctx, actor, choice.channelId);
+  if (choice.fresh) await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
   return { engagement, customer };
 }
 
