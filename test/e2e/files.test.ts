@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, natsNamespace, waitFor, type TestDatabase } from '@megatron/testkit';
-import { startSandbox, Story, type Customer, type Sandbox } from '@megatron/sandbox';
+import { waitFor } from '@megatron/testkit';
+import type { Customer, Sandbox, Story } from '@megatron/sandbox';
 import type { SimMessage } from '@megatron/slack-sim';
+import { startE2eWorld, type E2eWorld } from './world.js';
 
 const LIMIT = 64 * 1024;
 
@@ -20,7 +21,7 @@ async function download(url: string): Promise<Buffer> {
 
 // SPEC §6 with every real process: images travel both ways through S3 as presigned URLs.
 describe('files and images between an agent and a customer', () => {
-  let database: TestDatabase;
+  let world: E2eWorld;
   let sandbox: Sandbox;
   let story: Story;
   let phil: Customer;
@@ -28,26 +29,14 @@ describe('files and images between an agent and a customer', () => {
   let channel: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sandbox = await startSandbox({
-      ports: 'free',
-      databaseUrl: database.url,
-      namespace: natsNamespace(),
-      logLevel: 'warn',
-      extraEnv: { 'connection-slack': { FILE_MAX_BYTES: String(LIMIT) } },
-    });
-    story = new Story(sandbox.sim.control, sandbox.seed, sandbox.notificationChannelId);
+    world = await startE2eWorld({ 'connection-slack': { FILE_MAX_BYTES: String(LIMIT) } });
+    ({ sandbox, story } = world);
     phil = story.customer('globex', 'phil');
     ({ channel: philDm } = await story.customerSays(phil, 'My screen shows an error'));
-    await story.agentRuns(story.alice, sandbox.notificationChannelId, 'open phil');
-    channel = await waitFor(() => story.engagementChannelOf(phil), { what: "Phil's engagement channel", timeoutMs: 15_000 });
-    await waitFor(async () => (await story.control.conversation(channel)).members.includes(story.alice.id), { what: 'Alice to be invited' });
+    channel = await story.openEngagement(story.alice, phil);
   }, 90_000);
 
-  afterAll(async () => {
-    await sandbox?.close();
-    await database?.drop();
-  }, 30_000);
+  afterAll(() => world?.close(), 30_000);
 
   it("an agent's image reaches the customer's DM as an image whose link downloads the same bytes", async () => {
     const bytes = randomBytes(3000);

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, natsNamespace, repoRoot, waitFor, type TestDatabase } from '@megatron/testkit';
-import { startSandbox, Story, visibleText, type Customer, type Sandbox } from '@megatron/sandbox';
+import { repoRoot, waitFor } from '@megatron/testkit';
+import { visibleText, type Customer, type Sandbox, type Story } from '@megatron/sandbox';
 import type { SimMessage } from '@megatron/slack-sim';
+import { startE2eWorld, type E2eWorld } from './world.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -17,7 +18,7 @@ interface EngagementJson {
 
 // SPEC §8 with every real process and a controlled clock: the admin API runs the jobs "at" a later moment.
 describe('scheduled jobs on a controlled clock', () => {
-  let database: TestDatabase;
+  let world: E2eWorld;
   let sandbox: Sandbox;
   let story: Story;
   let phil: Customer;
@@ -44,26 +45,20 @@ describe('scheduled jobs on a controlled clock', () => {
     (await call<{ engagement: EngagementJson }>('MegatronService', 'GetEngagement', sandbox.secrets.apiToken, { channelId: channel })).engagement;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace: natsNamespace(), logLevel: 'warn' });
-    story = new Story(sandbox.sim.control, sandbox.seed, sandbox.notificationChannelId);
+    world = await startE2eWorld();
+    ({ sandbox, story } = world);
     phil = story.customer('globex', 'phil');
 
     await story.customerSays(phil, 'What are your opening hours?');
     philDm = await story.dmOf(phil);
     await story.waitForText(philDm, 'Monday to Friday');
-    await story.agentRuns(story.alice, sandbox.notificationChannelId, 'open phil');
-    channel = await waitFor(() => story.engagementChannelOf(phil), { what: "Phil's engagement channel", timeoutMs: 15_000 });
-    await waitFor(async () => (await story.control.conversation(channel)).members.includes(story.alice.id), { what: 'Alice to be invited' });
+    channel = await story.openEngagement(story.alice, phil);
     await story.agentRuns(story.alice, channel, 'pause');
     await story.waitForText(philDm, "I've been paused");
     await waitFor(async () => sandbox.bot.state.isPaused(phil.home.workspace.id, phil.user.id), { what: 'the bot to be paused' });
   }, 90_000);
 
-  afterAll(async () => {
-    await sandbox?.close();
-    await database?.drop();
-  }, 30_000);
+  afterAll(() => world?.close(), 30_000);
 
   it('a paused channel quiet for 3–4 minutes gets the "Paused" warning with an Unpause button, and not again a minute later', async () => {
     const lastMessageAt = new Date((await engagement()).lastMessageAt);
@@ -82,7 +77,7 @@ describe('scheduled jobs on a controlled clock', () => {
       {
         env: {
           PATH: process.env.PATH ?? '',
-          DATABASE_URL: database.url,
+          DATABASE_URL: world.database.url,
           TOKEN_ENCRYPTION_KEY: sandbox.secrets.encryptionKey,
           COMMAND_CORE_URL: `http://127.0.0.1:${sandbox.ports.services['command-core'].grpc}`,
           MEGATRON_ADMIN_TOKEN: sandbox.secrets.adminToken,

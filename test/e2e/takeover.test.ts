@@ -1,10 +1,11 @@
-import { createTestDatabase, natsNamespace, waitFor, type TestDatabase } from '@megatron/testkit';
-import { startSandbox, Story, visibleText, type Customer, type Sandbox } from '@megatron/sandbox';
+import { waitFor } from '@megatron/testkit';
+import { visibleText, type Customer, type Sandbox, type Story } from '@megatron/sandbox';
 import type { SimMessage } from '@megatron/slack-sim';
+import { startE2eWorld, type E2eWorld } from './world.js';
 
 // The product promise of SPEC §1 with every real process: simulator, four services, example bot.
 describe('a support agent takes over the bot conversation', () => {
-  let database: TestDatabase;
+  let world: E2eWorld;
   let sandbox: Sandbox;
   let story: Story;
   let phil: Customer;
@@ -16,23 +17,13 @@ describe('a support agent takes over the bot conversation', () => {
   const humanMessages = (messages: SimMessage[]) => messages.filter((message) => message.subtype !== 'channel_join');
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sandbox = await startSandbox({
-      ports: 'free',
-      databaseUrl: database.url,
-      namespace: natsNamespace(),
-      logLevel: 'warn',
-      // A killed replica's Command comes back after ack_wait: short here so the crash test stays quick.
-      extraEnv: { 'command-core': { COMMAND_ACK_WAIT_MS: '4000' } },
-    });
-    story = new Story(sandbox.sim.control, sandbox.seed, sandbox.notificationChannelId);
+    // A killed replica's Command comes back after ack_wait: short here so the crash test stays quick.
+    world = await startE2eWorld({ 'command-core': { COMMAND_ACK_WAIT_MS: '4000' } });
+    ({ sandbox, story } = world);
     phil = story.customer('globex', 'phil');
   }, 90_000);
 
-  afterAll(async () => {
-    await sandbox?.close();
-    await database?.drop();
-  }, 30_000);
+  afterAll(() => world?.close(), 30_000);
 
   it('a customer who asks for a human gets a help request posted for the agents', async () => {
     await story.customerSays(phil, 'What are your opening hours?');

@@ -91,6 +91,18 @@ export class Story {
     return (await this.control.findChannelByName(this.seed.integration.workspace.id, name))?.id;
   }
 
+  /** `/megatron open <name>` by an agent; resolves with the channel once the agent is in it. */
+  async openEngagement(agent: SimUser, customer: Customer, timeoutMs = 15_000): Promise<string> {
+    await this.agentRuns(agent, this.notificationChannelId, `open ${customer.user.name}`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const channel = await this.engagementChannelOf(customer);
+      if (channel && (await this.control.conversation(channel)).members.includes(agent.id)) return channel;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${customer.user.name}'s engagement channel with ${agent.name} in it`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
   /** Polls until a message matching `predicate` is in `channel`; throws naming `what` on timeout. */
   async waitForMessage(channel: string, predicate: (message: SimMessage) => boolean, what: string, timeoutMs = 10_000): Promise<SimMessage> {
     const deadline = Date.now() + timeoutMs;
