@@ -25,6 +25,27 @@ export function newCommand(init: { id: string; receivedAtMs: number; context: Co
   });
 }
 
+export type Verb = 'open' | 'close' | 'pause' | 'unpause' | 'clear-context' | 'do';
+
+/** The Command variant of a verb, whether typed, clicked or picked from a select. */
+export function verbKind(verb: Verb, target: Target, text = ''): CommandKind {
+  const value = { target };
+  switch (verb) {
+    case 'open':
+      return { case: 'open', value };
+    case 'close':
+      return { case: 'close', value };
+    case 'pause':
+      return { case: 'pause', value };
+    case 'unpause':
+      return { case: 'unpause', value };
+    case 'clear-context':
+      return { case: 'clearContext', value };
+    case 'do':
+      return { case: 'do', value: { ...value, text } };
+  }
+}
+
 /** A name to resolve through search_user, or nothing: the customer of the channel the verb runs in. */
 export function targetByName(name: string | undefined): Target {
   return create(TargetSchema, name === undefined ? {} : { kind: { case: 'name', value: name } });

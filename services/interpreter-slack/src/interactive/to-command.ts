@@ -1,5 +1,5 @@
 import { CommandOrigin, type Command } from '@megatron/contracts';
-import { newCommand, parseUserRef, targetByUser, type CommandKind } from '../command.js';
+import { newCommand, parseUserRef, targetByUser, verbKind, type CommandKind } from '../command.js';
 import { RequestError } from '../request-error.js';
 import type { ChosenAction, Interaction } from './payload.js';
 
@@ -13,29 +13,11 @@ type Decoded = { kind: CommandKind; origin: CommandOrigin } | { refused: string 
 
 const NO_CUSTOMER = "That button doesn't say which customer it is for, so nothing was done.";
 
-function verbKind(verb: SelectVerb, teamId: string, userId: string, text: string): CommandKind {
-  const value = { target: targetByUser(teamId, userId) };
-  switch (verb) {
-    case 'open':
-      return { case: 'open', value };
-    case 'close':
-      return { case: 'close', value };
-    case 'pause':
-      return { case: 'pause', value };
-    case 'unpause':
-      return { case: 'unpause', value };
-    case 'clear-context':
-      return { case: 'clearContext', value };
-    case 'do':
-      return { case: 'do', value: { ...value, text } };
-  }
-}
-
 /** Buttons carry `<team_id>:<user_id>`; the verb is the callback_id / action_id. */
 function button(verb: 'open' | 'pause' | 'unpause', value: string | undefined): Decoded {
   const customer = parseUserRef(value ?? '');
   if (!customer) return { refused: NO_CUSTOMER };
-  return { kind: verbKind(verb, customer.teamId, customer.userId, ''), origin: CommandOrigin.BUTTON };
+  return { kind: verbKind(verb, targetByUser(customer.teamId, customer.userId)), origin: CommandOrigin.BUTTON };
 }
 
 /** The disambiguation select: `<verb>|<team_id>:<user_id>`, and for do `|<text>` after that. */
@@ -45,7 +27,7 @@ function userSelect(value: string | undefined): Decoded {
   if (!isSelectVerb(verb) || !customer) return { refused: "That choice doesn't name a verb and a customer, so nothing was done." };
   const doText = text.join('|');
   if (verb === 'do' && doText === '') return { refused: 'That choice carries nothing for the bot to do, so nothing was done.' };
-  return { kind: verbKind(verb, customer.teamId, customer.userId, doText), origin: CommandOrigin.USER_SELECT };
+  return { kind: verbKind(verb, targetByUser(customer.teamId, customer.userId), doText), origin: CommandOrigin.USER_SELECT };
 }
 
 /** 👍/👎 under a broadcast, clicked by a customer: `<broadcast_id>|up` or `<broadcast_id>|down`. */

@@ -1,25 +1,13 @@
 import { CommandOrigin, type Command } from '@megatron/contracts';
-import { newCommand, targetByName, type CommandKind } from '../command.js';
+import { newCommand, targetByName, verbKind, type CommandKind } from '../command.js';
 import type { TargetVerb } from './parse.js';
 import type { SlashForm } from './slash-form.js';
 
 export type ActionableSlash = { kind: 'verb'; verb: TargetVerb; name: string | undefined } | { kind: 'do'; text: string };
 
 function kindOf(parsed: ActionableSlash): CommandKind {
-  if (parsed.kind === 'do') return { case: 'do', value: { text: parsed.text, target: targetByName(undefined) } };
-  const value = { target: targetByName(parsed.name) };
-  switch (parsed.verb) {
-    case 'open':
-      return { case: 'open', value };
-    case 'close':
-      return { case: 'close', value };
-    case 'pause':
-      return { case: 'pause', value };
-    case 'unpause':
-      return { case: 'unpause', value };
-    case 'clear-context':
-      return { case: 'clearContext', value };
-  }
+  if (parsed.kind === 'do') return verbKind('do', targetByName(undefined), parsed.text);
+  return verbKind(parsed.verb, targetByName(parsed.name));
 }
 
 export function slashToCommand(form: SlashForm, parsed: ActionableSlash, receivedAtMs: number): Command {
