@@ -1,3 +1,5 @@
+import { MegatronService } from '@megatron/contracts';
+import { rpcClient } from '@megatron/runtime';
 import type { Sandbox } from '@megatron/sandbox';
 import type { Lane } from './lane.js';
 import { Semaphore } from './semaphore.js';
@@ -16,22 +18,37 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
 }
 
 /**
- * `channels` customers of Globex who wrote to the support bot, each with an engagement channel that alice
- * opened with `/megatron open <name>`, exactly as an agent would.
+ * `channels` customers of Globex who wrote to the support bot, each with an engagement channel opened for
+ * alice. The first is opened with `/megatron open <name>`, exactly as an agent would, and proves one forward
+ * end to end; the rest through the API's OpenEngagement (with alice as the agent to invite), because the
+ * example support bot's user search reads only the first page of users.list, so `/megatron open` cannot
+ * find a customer beyond about the 200th.
  */
 export async function buildMegatronWorld(sandbox: Sandbox, channels: number, runId: string, openTimeoutMs: number): Promise<Lane[]> {
   const { control } = sandbox.sim;
   const { integration, globex } = sandbox.seed;
+  const api = rpcClient(MegatronService, `http://127.0.0.1:${sandbox.ports.services['command-core'].grpc}`);
   const open = async (index: number): Promise<Lane> => {
-    const name = `b${runId}c${index}`;
+    // The trailing letter keeps one name from being the prefix of another (the bot's search matches prefixes).
+    const name = `b${runId}c${index}x`;
     const customer = await control.createUser({ teamId: globex.workspace.id, name, realName: `Bench Customer ${index}`, displayName: name });
     await control.sendDirectMessage({ teamId: globex.workspace.id, userId: customer.id, appId: globex.supportBot.appId, text: 'I need a person' });
-    const slash = await control.runSlashCommand({ teamId: integration.workspace.id, userId: integration.alice.id, channel: sandbox.notificationChannelId, command: '/megatron', text: `open ${name}` });
+    const slash =
+      index === 0
+        ? await control.runSlashCommand({ teamId: integration.workspace.id, userId: integration.alice.id, channel: sandbox.notificationChannelId, command: '/megatron', text: `open ${name}` })
+        : undefined;
+    if (!slash) {
+      await api.openEngagement(
+        { customer: { teamId: globex.workspace.id, userId: customer.id }, agentUserId: integration.alice.id },
+        { headers: { authorization: `Bearer ${sandbox.secrets.apiToken}` } },
+      );
+    }
     // The channel exists before Megatron invites the agent; an agent writes once they are in it.
     const channel = await poll(`alice in the engagement channel of ${name} after /megatron open`, openTimeoutMs, async () => {
       const found = await control.findChannelByName(integration.workspace.id, `mt-${name}_${globex.workspace.domain}`);
       return found?.members.includes(integration.alice.id) ? found.id : undefined;
     }).catch(async (error: unknown) => {
+      if (!slash) throw error;
       const replies = (await control.responseUrlReplies(slash.responseUrl)).map((reply) => JSON.stringify(reply.body));
       throw new Error(`${(error as Error).message}; the slash command was answered ${slash.status} ${JSON.stringify(slash.body)}, response_url replies: ${replies.join(' ') || 'none'}`, { cause: error });
     });
