@@ -67,7 +67,7 @@ function valuesFromTemplates(templates: Record<string, string>): Record<string, 
 
 describe('skaffold.yaml', () => {
   it('validates against the skaffold/v4beta14 schema', () => {
-    const schema = JSON.parse(readFileSync(path.join(root(), '..', 'shared', 'reference', 'skaffold', 'v4beta14.json'), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(path.join(root(), 'deploy', 'verify', 'schemas', 'skaffold', 'v4beta14.json'), 'utf8')) as object;
     // The schema carries editor-only keywords (x-intellij-html-description, preferredOrder).
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
     const base = config();

@@ -120,6 +120,10 @@ describe('MegatronService against the simulator and the real connection-slack', 
     const { ts: agentTs } = await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, text: 'Alice here, looking into it' });
     const dm = (await world.sim.control.dmChannel(customers.team.id, customers.phil.id, customers.app.botUserId)) ?? '';
     const copy = await waitFor(async () => (await world.sim.control.messages(dm)).find((message) => message.text === 'Alice here, looking into it'), { timeoutMs: 15_000 });
+    // As the app saw it, footer included, reported at once: the forward may not have recorded its link yet.
+    const early = await client.outgoing({ message: { ...phil(), ts: copy.ts, content: { text: copy.text, attachmentsJson: JSON.stringify(copy.attachments) } } });
+    expect(early.result).toMatchObject({ track: true, channelId: channel });
+    await waitFor(async () => (await world.pool.query('select 1 from message_links where integration_ts = $1', [agentTs])).rowCount === 1, { what: "the forward's link" });
     const { result } = await client.outgoing({ message: { ...phil(), ts: copy.ts, content: { text: copy.text } } });
     expect(result).toMatchObject({ track: true, channelId: channel, ts: agentTs });
     const copies = (await world.sim.control.messages(channel)).filter((message) => message.text === 'Alice here, looking into it');

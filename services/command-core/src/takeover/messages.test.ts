@@ -1,4 +1,4 @@
-import { carriesKey, customerNotice, disambiguation, forwarded, helpRequest, pauseStateCard } from './messages.js';
+import { carriesKey, customerNotice, disambiguation, forwarded, forwardKeyOf, helpRequest, pauseStateCard } from './messages.js';
 
 const key = { teamId: 'T1', userId: 'U1' };
 
@@ -39,5 +39,8 @@ describe('message builders', () => {
     expect(content.attachmentsJson).toContain('sent by Alice Smith from Acme');
     expect(carriesKey(content.attachmentsJson, 'fwd:event:Ev1')).toBe(true);
     expect(carriesKey(content.attachmentsJson, 'fwd:event:Ev2')).toBe(false);
+    expect(forwardKeyOf(content.attachmentsJson)).toBe('fwd:event:Ev1');
+    expect(forwardKeyOf(JSON.stringify([{ callback_id: 'open' }]))).toBeUndefined();
+    expect(forwardKeyOf('')).toBeUndefined();
   });
 });

@@ -136,6 +136,18 @@ export function forwarded(body: string, agent: string, org: string, avatarUrl: s
   return create(MessageContentSchema, { text: body, attachmentsJson: JSON.stringify([...extraAttachments, footer]) });
 }
 
+/** The idempotency key of Megatron's own forwarded copy, when a message is one (its footer's callback_id). */
+export function forwardKeyOf(attachmentsJson: string): string | undefined {
+  if (!attachmentsJson) return undefined;
+  const attachments = JSON.parse(attachmentsJson) as unknown;
+  if (!Array.isArray(attachments)) return undefined;
+  for (const attachment of attachments as unknown[]) {
+    const key = typeof attachment === 'object' && attachment !== null ? (attachment as { callback_id?: unknown }).callback_id : undefined;
+    if (typeof key === 'string' && key.startsWith('fwd:')) return key;
+  }
+  return undefined;
+}
+
 export function carriesKey(attachmentsJson: string, idempotencyKey: string): boolean {
   if (!attachmentsJson) return false;
   const attachments = JSON.parse(attachmentsJson) as unknown;

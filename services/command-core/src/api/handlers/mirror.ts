@@ -2,11 +2,12 @@ import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { MessageContentSchema, MirrorResultSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
 import { selectByCustomer, selectByCustomerUserId, touchLastMessage, type EngagementRow } from '../../db/engagements.js';
-import { insertLink, selectLinkByCustomerTs } from '../../db/message-links.js';
+import { insertLink, selectLinkByCustomerTs, selectLinkByKey } from '../../db/message-links.js';
 import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer } from '../../takeover/customers.js';
 import { tsToDate } from '../../takeover/history.js';
 import { maskContent } from '../../takeover/masking.js';
+import { forwardKeyOf } from '../../takeover/messages.js';
 import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from '../../takeover/mirror-post.js';
 import { withToken } from '../../takeover/slack-gateway.js';
 import { apiActor, organizationIdOf, requireField } from './api-actor.js';
@@ -35,6 +36,13 @@ export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContex
   // never echoed). Scoped by the engagement, so another organization serving the same customer keeps its own.
   const linked = await selectLinkByCustomerTs(ctx.pool, engagement.id, ts);
   if (linked) return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: linked.integration_ts });
+  // Megatron's own copy reported before its link was recorded (the app is quick): recognised by its
+  // footer, never echoed; ts is the agent's original once known.
+  const ownKey = forwardKeyOf(message.content?.attachmentsJson ?? '');
+  if (ownKey) {
+    const own = await selectLinkByKey(ctx.pool, ownKey);
+    return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: own?.integration_ts ?? '' });
+  }
   const actor = await apiActor(ctx, context);
   const customer = await ensureCustomer(ctx, engagement.organization_id, engagement.team_id, engagement.user_id);
   const files = message.files.length ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, message.files, token)) : NO_FILES;
