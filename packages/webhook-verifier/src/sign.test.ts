@@ -12,7 +12,7 @@ interface Vector {
   'webhook-signature': string;
 }
 
-const vectorsFile = path.join(__dirname, '../../../../shared/reference/standard-webhooks/test-vectors.json');
+const vectorsFile = path.join(__dirname, '../testdata/test-vectors.json');
 const { vectors } = JSON.parse(readFileSync(vectorsFile, 'utf8')) as { vectors: Vector[] };
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const previous = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
