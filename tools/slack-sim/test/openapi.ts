@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 
-const SPEC_PATH = '/work/shared/reference/slack/slack_web_openapi_v2.json';
+const SPEC_PATH = path.join(__dirname, 'fixtures', 'slack_web_openapi_v2.json');
 
 interface SchemaNode { properties?: Record<string, unknown>; [key: string]: unknown }
 interface Spec { definitions: Record<string, SchemaNode>; paths: Record<string, Record<string, {
