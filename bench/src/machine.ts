@@ -8,6 +8,8 @@ export interface Machine {
   freeH: string;
   node: string;
   platform: string;
+  /** 1-, 5- and 15-minute load averages when the run ended: other work on the box shows here. */
+  loadAverage: number[];
 }
 
 /** What `nproc`, `free -h` and `node --version` would say, recorded beside every result. */
@@ -25,5 +27,6 @@ export function describeMachine(): Machine {
     freeH,
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }

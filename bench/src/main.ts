@@ -71,4 +71,7 @@ const table = renderTable(resultRows(results));
 const out = path.join(repoRoot(), 'bench', 'results', 'latest.json');
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify({ ...results, table }, null, 2)}\n`);
-process.stdout.write(`\n${table}\n\nMachine: ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGiB} GiB, node ${results.machine.node}\nJSON: ${out}\n`);
+const { machine } = results;
+process.stdout.write(
+  `\n${table}\n\nMachine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverage.join(' ')}\nJSON: ${out}\n`,
+);
