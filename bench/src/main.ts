@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '@megatron/testkit';
 import { broadcastRun } from './broadcast/broadcast-run.js';
+import { parseBenchArgs, type BenchArgs, type Section } from './cli-args.js';
 import { describeMachine } from './machine.js';
 import { PLANS } from './plan.js';
 import { renderTable, resultRows, type BenchResults } from './report.js';
@@ -10,21 +11,18 @@ import { compareRelays } from './scenarios/relay-bench.js';
 import { withRelaySandbox } from './scenarios/relay-sandbox.js';
 import { DEFAULT_PARTITIONS, scalingPoint, type ScalingPoint } from './scenarios/scaling-bench.js';
 
-// `npm run bench [-- --quick]`: relay vs baseline, rate-limited broadcast, scaling; a table on stdout and
-// the full numbers in bench/results/latest.json.
-const SECTIONS = ['relay', 'broadcast', 'scaling'] as const;
-type Section = (typeof SECTIONS)[number];
-const args = process.argv.slice(2);
-const onlyArg = args.find((arg) => arg.startsWith('--only='));
-const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : [...SECTIONS];
-const unknown = [...args.filter((arg) => arg !== '--quick' && arg !== onlyArg), ...only.filter((name) => !(SECTIONS as readonly string[]).includes(name))];
-if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --quick] [--only=${SECTIONS.join(',')}]\n`);
+// `npm run bench [-- --quick] [--only=…]`: relay vs baseline, rate-limited broadcast, scaling; a table on
+// stdout and the full numbers in bench/results/latest.json.
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
   process.exit(2);
 }
-const runs = (section: Section) => only.includes(section);
+const runs = (section: Section) => args.sections.includes(section);
 const skipped = { measured: false as const, reason: 'not run (--only)' };
-const plan = PLANS[args.includes('--quick') ? 'quick' : 'full'];
+const plan = PLANS[args.mode];
 const runId = randomBytes(3).toString('hex');
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const failed = (error: unknown) => ({ measured: false as const, reason: `failed: ${error instanceof Error ? error.message : String(error)}` });

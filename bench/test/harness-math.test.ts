@@ -1,3 +1,4 @@
+import { parseBenchArgs } from '../src/cli-args.js';
 import { deliveryFaults, markerText, parseMarker } from '../src/delivery-check.js';
 import { percentile, ratio, summarize } from '../src/stats.js';
 import { broadcastMinimumMs, bucketMinimumMs } from '../src/theoretical-minimum.js';
@@ -80,5 +81,20 @@ describe('theoretical minimum under Slack limits', () => {
   test('nonsense buckets and request counts are refused by name', () => {
     expect(() => bucketMinimumMs({ capacity: 0, perSecond: 1 }, 1)).toThrow('bucket needs capacity ≥ 1 and perSecond > 0');
     expect(() => bucketMinimumMs({ capacity: 1, perSecond: 1 }, -1)).toThrow('requests must be a whole number ≥ 0, got -1');
+  });
+});
+
+describe('command line', () => {
+  test('no arguments mean a full run of every section', () => {
+    expect(parseBenchArgs([])).toEqual({ mode: 'full', sections: ['relay', 'broadcast', 'scaling'] });
+  });
+
+  test('--quick and --only pick the mode and the sections', () => {
+    expect(parseBenchArgs(['--quick', '--only=broadcast,relay'])).toEqual({ mode: 'quick', sections: ['broadcast', 'relay'] });
+  });
+
+  test('unknown arguments and sections are refused by name', () => {
+    expect(() => parseBenchArgs(['--fast'])).toThrow('unknown argument "--fast"; usage: npm run bench');
+    expect(() => parseBenchArgs(['--only=relay,speed'])).toThrow('unknown section "speed" in --only=relay,speed');
   });
 });
