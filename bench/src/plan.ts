@@ -9,7 +9,7 @@ export interface BenchPlan {
   scaling: {
     replicas: number[];
     channels: number[];
-    /** Extra points at one replica with more command partitions than the default 8. */
+    /** Extra points at one replica with more command partitions than the default 32. */
     partitions: { channels: number; partitions: number }[];
     totalMessages: number;
     concurrency: number;
@@ -30,6 +30,6 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     mode: 'full',
     relay: { channels: 50, messagesPerChannel: 20, concurrency: 32 },
     broadcast: { work: { users: 2000, channels: 50, messagesPerChannel: 63 }, limits: { perMinute: { 3: 1000 } } },
-    scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], partitions: [{ channels: 100, partitions: 32 }], totalMessages: 2000, concurrency: 32 },
+    scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], partitions: [{ channels: 100, partitions: 128 }], totalMessages: 2000, concurrency: 32 },
   },
 };

@@ -1,3 +1,4 @@
+import { env } from '@megatron/runtime';
 import { relayRun } from '../relay/relay-run.js';
 import type { RssByProcess } from '../rss.js';
 import { megatronLanes, notMeasured, type Measured } from './relay-bench.js';
@@ -5,14 +6,15 @@ import { withRelaySandbox } from './relay-sandbox.js';
 
 export interface ScalingPoint {
   replicas: number;
-  /** COMMAND_PARTITIONS; 8 is the default. */
+  /** COMMAND_PARTITIONS. */
   partitions: number;
   channels: number;
   messagesPerChannel: number;
   result: Measured<{ messagesPerSecond: number; p99Ms: number | null; faults: number; rssIdleMiB: RssByProcess; rssPeakMiB: RssByProcess }>;
 }
 
-export const DEFAULT_PARTITIONS = 8;
+/** The services' own default, so the report names what a deployment gets without setting it. */
+export const DEFAULT_PARTITIONS: number = env.commandPartitions.parse(undefined);
 
 /** One sandbox per point, so each starts from the same empty state. */
 export async function scalingPoint(

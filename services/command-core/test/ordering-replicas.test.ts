@@ -1,12 +1,12 @@
 import { startSandbox, Story, type Customer, type Sandbox } from '@megatron/sandbox';
-import { streamNames } from '@megatron/runtime';
+import { env, streamNames } from '@megatron/runtime';
 import { createTestDatabase, natsNamespace, waitFor, type TestDatabase } from '@megatron/testkit';
 import { openNats } from './takeover-world.js';
 
 const CHANNELS = 20;
 const MESSAGES_PER_CHANNEL = 10;
 // interpreter-slack and command-core in the sandbox both use the default partition count.
-const PARTITIONS = 8;
+const PARTITIONS: number = env.commandPartitions.parse(undefined);
 
 /**
  * README "Ordering and idempotency" with real processes: two command-core replicas share the partitioned
