@@ -1,3 +1,4 @@
+import type { UsersListResponse } from '@slack/web-api';
 import type { Workspaces } from './workspaces.js';
 
 export interface FoundUser {
@@ -6,19 +7,25 @@ export interface FoundUser {
   platform_team_id: string;
 }
 
-/** Fuzzy enough for support: a case-insensitive match on the start of any of the user's names. */
+type Member = NonNullable<UsersListResponse['members']>[number];
+
+/** Fuzzy enough for support: a case-insensitive match on the start of any of the user's names or words. */
+function matches(member: Member, wanted: string): boolean {
+  return [member.name, member.real_name, member.profile?.display_name, member.profile?.real_name]
+    .filter((candidate): candidate is string => Boolean(candidate))
+    .flatMap((candidate) => [candidate.toLowerCase(), ...candidate.toLowerCase().split(/\s+/)])
+    .some((candidate) => candidate.startsWith(wanted));
+}
+
 export async function searchUsers(workspaces: Workspaces, name: string): Promise<FoundUser[]> {
   const wanted = name.trim().toLowerCase().replace(/^@/, '');
   if (!wanted) return [];
   const found: FoundUser[] = [];
   for (const workspace of workspaces.all()) {
-    const { members = [] } = await workspace.client.users.list({});
-    for (const member of members) {
-      if (member.is_bot || member.deleted || !member.id) continue;
-      const names = [member.name, member.real_name, member.profile?.display_name, member.profile?.real_name]
-        .filter((candidate): candidate is string => Boolean(candidate))
-        .flatMap((candidate) => [candidate.toLowerCase(), ...candidate.toLowerCase().split(/\s+/)]);
-      if (names.some((candidate) => candidate.startsWith(wanted))) {
+    // users.list is paged (up to 200 a page here); the customer may be on any page.
+    for await (const page of workspace.client.paginate('users.list', { limit: 200 })) {
+      for (const member of (page as UsersListResponse).members ?? []) {
+        if (member.is_bot || member.deleted || !member.id || !matches(member, wanted)) continue;
         found.push({ username: member.name ?? member.id, platform_user_id: member.id, platform_team_id: workspace.teamId });
       }
     }

@@ -60,6 +60,14 @@ describe('the support bot answers app commands', () => {
     expect((await send({ command: 'search_user', targeted_user_name: 'nobody' })).body).toEqual({ users: [] });
   });
 
+  it('search_user finds a customer beyond the first page of users.list', async () => {
+    const crowd = await Promise.all(Array.from({ length: 230 }, (_, i) => sim.control.createUser({ teamId, name: `member${i}` })));
+    const late = await sim.control.createUser({ teamId, name: 'zelda', realName: 'Zelda Late' });
+    const result = await send({ command: 'search_user', targeted_user_name: 'zelda' });
+    expect(crowd).toHaveLength(230);
+    expect(result.body).toEqual({ users: [{ username: 'zelda', platform_user_id: late.id, platform_team_id: teamId }] });
+  });
+
   it('refresh_workspace answers the current credentials in the documented shape', async () => {
     const result = await send({ command: 'refresh_workspace', workspace_platform_id: teamId });
     expect(result).toEqual({ status: 200, body: { ok: true, data: { name: 'Globex', domain: 'globex', connection_token: app.botToken } } });
