@@ -78,10 +78,6 @@ export async function setArchived(db: Db, id: string): Promise<void> {
   await db.query('update engagement_channels set is_archived = true, is_paused = false, updated_at = now() where id = $1', [id]);
 }
 
-export async function touchLastMessage(db: Db, id: string, at: Date): Promise<void> {
-  await db.query('update engagement_channels set last_message_at = greatest(last_message_at, $2) where id = $1', [id, at]);
-}
-
 export async function selectEngagements(
   db: Db,
   organizationId: string,

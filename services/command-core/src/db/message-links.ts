@@ -25,6 +25,18 @@ export async function insertLink(
   );
 }
 
+/** Records a forwarded message and moves the engagement's last activity in one round trip. */
+export async function insertLinkAndTouch(db: Db, link: Omit<MessageLinkRow, 'id'>, at: Date): Promise<void> {
+  await db.query(
+    `with link as (
+       insert into message_links (engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key)
+       values ($1, $2, $3, $4, $5, $6) on conflict do nothing
+     )
+     update engagement_channels set last_message_at = greatest(last_message_at, $7) where id = $1`,
+    [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key, at],
+  );
+}
+
 export async function selectLinkByKey(db: Db, key: string): Promise<MessageLinkRow | undefined> {
   const { rows } = await db.query<MessageLinkRow>(`select ${LINK} from message_links where idempotency_key = $1`, [key]);
   return rows[0];

@@ -1,6 +1,6 @@
 import type { SlackFile } from '@megatron/contracts';
-import { touchLastMessage, type EngagementRow } from '../db/engagements.js';
-import { deleteLink, insertLink, selectLinkByIntegrationTs, selectLinkByKey } from '../db/message-links.js';
+import type { EngagementRow } from '../db/engagements.js';
+import { deleteLink, insertLinkAndTouch, selectLinkByIntegrationTs, selectLinkByKey } from '../db/message-links.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { tsToDate } from './history.js';
@@ -28,8 +28,8 @@ async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: Engage
  */
 export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
   const key = `fwd:${actor.key}`;
-  if (await selectLinkByKey(ctx.pool, key)) return;
-  const customer = await customerOf(ctx, actor, engagement);
+  const [linked, customer] = await Promise.all([selectLinkByKey(ctx.pool, key), customerOf(ctx, actor, engagement)]);
+  if (linked) return;
   const dm = await ensureDm(ctx, customer);
   let customerTs = attempt > 1 ? await findPosted(ctx, customer, dm, key) : undefined;
   if (!customerTs) {
@@ -41,16 +41,19 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
       await tellAgent(ctx, actor, engagement.channel_id, `Could not send ${describeFailedFiles(files.failed)} to the customer.${retry}`);
     }
   }
-  await insertLink(ctx.pool, {
+  const link = {
     engagement_channel_id: engagement.id,
-    direction: 'to_customer',
+    direction: 'to_customer' as const,
     integration_ts: message.ts,
     customer_channel_id: dm,
     customer_ts: customerTs,
     idempotency_key: key,
-  });
-  await touchLastMessage(ctx.pool, engagement.id, message.ts ? tsToDate(message.ts) : ctx.clock());
-  if (!engagement.is_paused) await warnNotPaused(ctx, actor, engagement, customer);
+  };
+  const [, warn] = await Promise.all([
+    insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock()),
+    !engagement.is_paused && claimNotPausedWarning(ctx, engagement),
+  ]);
+  if (warn) await warnNotPaused(ctx, actor, engagement, customer);
 }
 
 async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string): Promise<string | undefined> {
@@ -59,9 +62,11 @@ async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, 
 }
 
 /** At most one warning per channel per hour, across replicas (Redis SET NX EX). */
+async function claimNotPausedWarning(ctx: TakeoverContext, engagement: EngagementRow): Promise<boolean> {
+  return (await ctx.redis.set(`not-paused-warning:${engagement.channel_id}`, '1', 'EX', NOT_PAUSED_WARNING_SECONDS, 'NX')) === 'OK';
+}
+
 async function warnNotPaused(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer): Promise<void> {
-  const first = await ctx.redis.set(`not-paused-warning:${engagement.channel_id}`, '1', 'EX', NOT_PAUSED_WARNING_SECONDS, 'NX');
-  if (first !== 'OK') return;
   const key = { teamId: customer.workspace.platformId, userId: customer.user.platform_id };
   await ctx.slack.postMessage({ channel: engagement.channel_id, content: notPausedWarning(customer.name, key) }, withToken(actor.integration.botToken));
 }

@@ -4,6 +4,7 @@ import { ack, term, type Outcome } from '@megatron/runtime';
 import { upsertFeedback } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
 import { selectByChannel } from '../db/engagements.js';
+import { selectAgent } from '../db/people.js';
 import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
 import { closeEngagement } from './close-engagement.js';
@@ -112,9 +113,10 @@ async function onAgentMessage(
 ): Promise<void> {
   // Megatron's own posts (cards, mirrors) come back as events; they are never forwarded.
   if (!userId || userId === actor.integration.botUserId) return;
-  const engagement = await openEngagementOf(ctx, actor, channelId);
+  // Only the read runs alongside: a profile is fetched from Slack only for messages in engagement channels.
+  const [engagement, known] = await Promise.all([openEngagementOf(ctx, actor, channelId), selectAgent(ctx.pool, actor.integration.id, userId)]);
   if (!engagement) return;
-  const agent = await ensureAgent(ctx, actor.integration, userId);
+  const agent = known ?? (await ensureAgent(ctx, actor.integration, userId));
   await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt);
 }
 

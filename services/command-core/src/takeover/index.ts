@@ -4,6 +4,7 @@ import { appCommandStream, EngagementDirectory, ensureStream, rpcClient, type Lo
 import { megatronService } from '../api/megatron-service.js';
 import type { Config } from '../config.js';
 import { Scheduler, type RunDueOptions } from '../scheduler/scheduler.js';
+import { CachedTenants } from '../tenants/cached-tenants.js';
 import type { Tenants } from '../tenants/types.js';
 import { startCommandConsumers } from './command-consumer.js';
 import type { TakeoverContext } from './context.js';
@@ -34,6 +35,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
   const { config, logger, metrics, nats } = deps;
   const slack = rpcClient(SlackConnectionService, config.CONNECTION_SLACK_URL);
   const appNotifier = rpcClient(AppNotifierService, config.APP_NOTIFIER_URL);
+  const tenants = new CachedTenants(deps.tenants);
   let directory: EngagementDirectory | undefined;
   const ctx: TakeoverContext = {
     config,
@@ -41,10 +43,10 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
     pool: deps.pool,
     redis: deps.redis,
     js: nats.js,
-    tenants: deps.tenants,
+    tenants,
     slack,
     appNotifier,
-    customerTokens: new CustomerTokens(deps.tenants, appNotifier, logger),
+    customerTokens: new CustomerTokens(tenants, appNotifier, logger),
     // Opened in start(); every operation that needs it runs after start.
     get directory(): EngagementDirectory {
       if (!directory) throw new Error('takeover not started: the engagement directory is not open yet');

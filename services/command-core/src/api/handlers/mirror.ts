@@ -1,8 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { MessageContentSchema, MirrorResultSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
-import { selectByCustomer, selectByCustomerUserId, touchLastMessage, type EngagementRow } from '../../db/engagements.js';
-import { insertLink, selectLinkByCustomerTs, selectLinkByKey } from '../../db/message-links.js';
+import { selectByCustomer, selectByCustomerUserId, type EngagementRow } from '../../db/engagements.js';
+import { insertLinkAndTouch, selectLinkByCustomerTs, selectLinkByKey } from '../../db/message-links.js';
 import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer } from '../../takeover/customers.js';
 import { tsToDate } from '../../takeover/history.js';
@@ -48,15 +48,15 @@ export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContex
   const files = message.files.length ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, message.files, token)) : NO_FILES;
   const body = withFailedFilesNote(message.content ?? create(MessageContentSchema, {}), files.failed);
   const integrationTs = await postMirror(ctx, actor.integration, engagement.channel_id, customer, fromBot, body, files.attachments);
-  await insertLink(ctx.pool, {
+  const link = {
     engagement_channel_id: engagement.id,
-    direction: 'to_channel',
+    direction: 'to_channel' as const,
     integration_ts: integrationTs,
     customer_channel_id: customer.user.dm_channel_id,
     customer_ts: ts,
     idempotency_key: `mirror:${engagement.id}:${ts}`,
-  });
-  await touchLastMessage(ctx.pool, engagement.id, tsToDate(ts));
+  };
+  await insertLinkAndTouch(ctx.pool, link, tsToDate(ts));
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: integrationTs });
 }
 
