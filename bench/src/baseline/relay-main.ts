@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { verifySlackSignature } from '@megatron/slack-signature';
+import { BodyTooLargeError, readBody } from '@megatron/runtime';
 
 // The irreducible work of one forward, in one process: verify Slack's signature, store one row, post one
 // message. The benchmark divides Megatron's numbers by this relay's, measured on the same machine and run.
@@ -45,17 +46,8 @@ async function forward(event: Required<Pick<MessageEvent, 'channel' | 'ts' | 'te
   if (!result.ok) process.stderr.write(`baseline relay: chat.postMessage failed: ${result.error ?? response.status}\n`);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 const server = createServer((req, res) => {
-  void readBody(req).then((rawBody) => {
+  void readBody(req, 1024 * 1024).then((rawBody) => {
     const check = verifySlackSignature(
       signingSecret,
       { timestamp: req.headers['x-slack-request-timestamp'] as string | undefined, signature: req.headers['x-slack-signature'] as string | undefined, rawBody },
@@ -80,6 +72,8 @@ const server = createServer((req, res) => {
       process.stderr.write(`baseline relay: forward failed: ${String(error)}\n`);
     });
     chains.set(event.channel, next);
+  }).catch((error: unknown) => {
+    if (!res.headersSent) res.writeHead(error instanceof BodyTooLargeError ? 413 : 400).end(String(error));
   });
 });
 

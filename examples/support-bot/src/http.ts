@@ -1,4 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { BodyTooLargeError, readBody as readLimitedBody } from '@megatron/runtime';
+
+export { sendJson } from '@megatron/runtime';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -12,19 +15,11 @@ export class HttpError extends Error {
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'body too large');
-    chunks.push(chunk as Buffer);
+  try {
+    return await readLimitedBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    throw error instanceof BodyTooLargeError ? new HttpError(413, error.message) : error;
   }
-  return Buffer.concat(chunks);
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {

@@ -12,3 +12,4 @@ export * from './redis.js';
 export * from './rpc-client.js';
 export * from './service.js';
 export * from './engagement-directory.js';
+export * from './read-body.js';

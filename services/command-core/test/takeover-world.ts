@@ -8,6 +8,7 @@ import { AppCommandSchema, AppNotifierService, MegatronService, FoundUserSchema,
 import {
   appCommandStream,
   connectNats,
+  createLogger,
   createPool,
   createRedis,
   ensureConsumer,
@@ -26,7 +27,6 @@ import { createTestDatabase, natsNamespace, redisPrefix, startService, type Serv
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
 import path from 'node:path';
-import { pino } from 'pino';
 import { authInterceptor } from '../src/api/auth.js';
 import { restCompatHandler } from '../src/api/rest-compat/index.js';
 import { configSchema, type Config } from '../src/config.js';
@@ -37,7 +37,7 @@ import { tenantErrorInterceptor } from '../src/tenants/connect-errors.js';
 
 const PARTITIONS = '4';
 
-export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export const logger = createLogger('takeover-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 /** Stands in for app-notifier's synchronous calls over real gRPC: the integrating app's user search and token refresh. */
 export interface AppStandIn {

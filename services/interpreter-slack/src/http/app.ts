@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import Router, { type RouterMiddleware } from '@koa/router';
 import Koa from 'koa';
-import type { Logger } from '@megatron/runtime';
+import { BodyTooLargeError, readBody, type Logger } from '@megatron/runtime';
 import type { InterpreterMetrics, RequestOutcome, Route } from '../metrics.js';
 import { RequestError } from '../request-error.js';
 import { verifySlackSignature } from '@megatron/slack-signature';
-import { readRawBody } from './raw-body.js';
 
 /** A Slack request whose signature checked out: the exact bytes and the declared content type. */
 export interface VerifiedRequest {
@@ -68,7 +67,9 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       const started = performance.now();
       let reply: SlackReply;
       try {
-        const rawBody = await readRawBody(ctx.req, options.maxBodyBytes);
+        const rawBody = await readBody(ctx.req, options.maxBodyBytes).catch((error: unknown) => {
+          throw error instanceof BodyTooLargeError ? new RequestError(413, error.message) : error;
+        });
         const check = verifySlackSignature(
           options.signingSecret,
           { timestamp: ctx.get('x-slack-request-timestamp') || undefined, signature: ctx.get('x-slack-signature') || undefined, rawBody },

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ConnectError, createClient, createRouterTransport, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
 import { MegatronService } from '@megatron/contracts';
-import { sendJson, type HttpHandler, type Logger } from '@megatron/runtime';
+import { BodyTooLargeError, readBody, sendJson, type HttpHandler, type Logger } from '@megatron/runtime';
 import { tokenFrom } from '../auth.js';
 import { parseBody } from './body.js';
 import { RestError, restErrorFrom } from './rest-error.js';
@@ -53,7 +53,7 @@ export function restCompatHandler(options: RestCompatOptions): HttpHandler {
         if (authorization !== undefined) headers.set('authorization', authorization);
         // Answer a missing token before judging the body, as the original API did.
         if (tokenFrom(headers) === undefined) throw new RestError(401, 'Missing API token: send "Authorization: MegatronToken <token>"');
-        const body = parseBody(await readBody(req, maxBodyBytes));
+        const body = parseBody(await readText(req, maxBodyBytes));
         const answer = await route({ body, parameter, query: url.searchParams, client, headers });
         sendJson(res, 200, answer);
       } catch (error) {
@@ -66,26 +66,10 @@ export function restCompatHandler(options: RestCompatOptions): HttpHandler {
   };
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      return reject(new RestError(413, `Body larger than ${limit} bytes`));
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new RestError(413, `Body larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+async function readText(req: http.IncomingMessage, limit: number): Promise<string> {
+  try {
+    return (await readBody(req, limit)).toString('utf8');
+  } catch (error) {
+    throw error instanceof BodyTooLargeError ? new RestError(413, `Body larger than ${limit} bytes`) : error;
+  }
 }
