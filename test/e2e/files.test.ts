@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@megatron/testkit';
-import type { Customer, Sandbox, Story } from '@megatron/sandbox';
+import type { Customer, Story } from '@megatron/sandbox';
 import type { SimMessage } from '@megatron/slack-sim';
 import { startE2eWorld, type E2eWorld } from './world.js';
 
@@ -22,7 +22,6 @@ async function download(url: string): Promise<Buffer> {
 // SPEC §6 with every real process: images travel both ways through S3 as presigned URLs.
 describe('files and images between an agent and a customer', () => {
   let world: E2eWorld;
-  let sandbox: Sandbox;
   let story: Story;
   let phil: Customer;
   let philDm: string;
@@ -30,7 +29,7 @@ describe('files and images between an agent and a customer', () => {
 
   beforeAll(async () => {
     world = await startE2eWorld({ 'connection-slack': { FILE_MAX_BYTES: String(LIMIT) } });
-    ({ sandbox, story } = world);
+    ({ story } = world);
     phil = story.customer('globex', 'phil');
     ({ channel: philDm } = await story.customerSays(phil, 'My screen shows an error'));
     channel = await story.openEngagement(story.alice, phil);

@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import { SlackConnectionService } from '@megatron/contracts';
+import { SLACK_TOKEN_HEADER, SlackConnectionService } from '@megatron/contracts';
 import { rpcClient } from '@megatron/runtime';
 import { startSlackSim, type RateLimitConfig } from '@megatron/slack-sim';
 import { startService } from '@megatron/testkit';
@@ -44,7 +44,7 @@ export async function broadcastRun(work: BroadcastWork, limits: RateLimitConfig,
     }
 
     const client = rpcClient(SlackConnectionService, service.grpcUrl as string);
-    const auth = { headers: { 'x-slack-token': bot.botToken }, timeoutMs: 900_000 };
+    const auth = { headers: { [SLACK_TOKEN_HEADER]: bot.botToken }, timeoutMs: 900_000 };
     const metricsUrl = `${service.httpUrl}/metrics`;
     const rateLimitedBefore = await counterTotal(metricsUrl, 'megatron_slack_rate_limited_total');
     await control.setRateLimits(true, limits);

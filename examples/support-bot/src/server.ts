@@ -1,8 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { PlatformType } from '@megatron/contracts';
-import type { Logger } from '@megatron/runtime';
+import { secretsEqual, type Logger } from '@megatron/runtime';
 import { appCommandsHandler } from './app-commands.js';
 import type { Config } from './config.js';
 import { header, HttpError, readBody, sendJson } from './http.js';
@@ -87,9 +86,7 @@ async function registerAll(workspaces: Workspaces, megatron: MegatronClient): Pr
  */
 function rotateTokenRoute(config: Config, workspaces: Workspaces, megatron: MegatronClient, teamId: string): Route {
   return async (req, res) => {
-    const given = Buffer.from(header(req, 'authorization') ?? '');
-    const expected = Buffer.from(`Bearer ${config.SUPPORT_BOT_ADMIN_TOKEN ?? ''}`);
-    if (!config.SUPPORT_BOT_ADMIN_TOKEN || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!config.SUPPORT_BOT_ADMIN_TOKEN || !secretsEqual(header(req, 'authorization') ?? '', `Bearer ${config.SUPPORT_BOT_ADMIN_TOKEN}`)) {
       throw new HttpError(401, 'admin token required');
     }
     const body = JSON.parse((await readBody(req)).toString('utf8')) as { botToken?: unknown; notifyMegatron?: unknown };

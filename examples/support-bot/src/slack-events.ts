@@ -1,5 +1,5 @@
 import { verifySlackSignature } from '@megatron/slack-signature';
-import type { Logger } from '@megatron/runtime';
+import { slackFileFromJson, type Logger } from '@megatron/runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerFor, wantsHuman } from './faq.js';
 import { header, HttpError, readBody, sendJson } from './http.js';
@@ -44,15 +44,7 @@ export interface SlackEventDeps {
   now?: () => number;
 }
 
-const toProtoFiles = (files: SlackFile[] = []) =>
-  files.map((file) => ({
-    id: file.id,
-    name: file.name ?? '',
-    title: file.title ?? '',
-    mimetype: file.mimetype ?? '',
-    size: BigInt(file.size ?? 0),
-    urlPrivate: file.url_private ?? '',
-  }));
+const toProtoFiles = (files: SlackFile[] = []) => files.map((file) => slackFileFromJson({ ...file }));
 
 /**
  * POST /slack/events: the customer side. Every customer message and every bot reply is mirrored to

@@ -1,3 +1,4 @@
+import { DEFAULT_COMMAND_PARTITIONS } from '@megatron/contracts';
 import { z } from 'zod';
 
 export { z };
@@ -66,7 +67,7 @@ export const env = {
     .regex(/^[a-z][a-z0-9_]{0,31}$/, { message: 'expected lowercase letters, digits and _ (max 32)' })
     .default('megatron'),
   /** Command partitions: interpreters and command-core must agree (see streams.ts). */
-  commandPartitions: z.coerce.number().int().min(1).max(256).default(32),
+  commandPartitions: z.coerce.number().int().min(1).max(256).default(DEFAULT_COMMAND_PARTITIONS),
 };
 
 /** Variables every service reads. */

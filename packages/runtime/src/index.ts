@@ -13,3 +13,6 @@ export * from './rpc-client.js';
 export * from './service.js';
 export * from './engagement-directory.js';
 export * from './read-body.js';
+export * from './timeout.js';
+export * from './secrets.js';
+export * from './slack-json.js';

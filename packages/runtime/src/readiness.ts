@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from './logger.js';
+import { withTimeout } from './timeout.js';
 
 /** A dependency the service cannot work without; `probe` rejects or returns false while it is down. */
 export interface DependencyCheck {
@@ -79,7 +80,7 @@ export class Readiness {
     const previous = this.state.get(check.name);
     let next: { up: boolean; error?: string };
     try {
-      const result = await withTimeout(check.probe(), PROBE_TIMEOUT_MS, check.name);
+      const result = await withTimeout(check.probe(), PROBE_TIMEOUT_MS, () => new Error(`${check.name} probe timed out after ${PROBE_TIMEOUT_MS}ms`));
       next = result === false ? { up: false, error: 'probe answered not ready' } : { up: true };
     } catch (error) {
       next = { up: false, error: error instanceof Error ? error.message : String(error) };
@@ -98,12 +99,4 @@ export class Readiness {
       this.events.emit('change', ready);
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} probe timed out after ${ms}ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,4 @@
+import { MAX_COMMAND_DELIVERIES } from '@megatron/contracts';
 import type { ConsumerSpec, StreamSpec } from './nats.js';
 
 /**
@@ -53,7 +54,7 @@ export function commandConsumer(namespace: string, partition: number, ackWaitMs:
     filterSubject: names.subject(partition),
     ackWaitMs,
     maxAckPending: 1,
-    maxDeliver: 20,
+    maxDeliver: MAX_COMMAND_DELIVERIES,
   };
 }
 

@@ -1,12 +1,10 @@
-import { createClient, type Client, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { createClient, type Client, type ServiceImpl } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { MegatronAdminService, MegatronService, TenantSettingsService } from '@megatron/contracts';
 import { Metrics, Readiness, startServers, type RunningServers } from '@megatron/runtime';
 import { adminService } from '../src/admin/admin-service.js';
-import { authInterceptor } from '../src/api/auth.js';
-import { restCompatHandler } from '../src/api/rest-compat/index.js';
+import { apiSurface } from '../src/api/api-surface.js';
 import { tenantSettingsService } from '../src/tenant-settings/tenant-settings-service.js';
-import { tenantErrorInterceptor } from '../src/tenants/connect-errors.js';
 import type { TenantsFixture } from './tenants-fixture.js';
 
 export interface ApiServer {
@@ -26,10 +24,13 @@ export async function startApiServer(
   megatronService: Partial<ServiceImpl<typeof MegatronService>>,
   options: { adminToken?: string } = {},
 ): Promise<ApiServer> {
-  const interceptors: Interceptor[] = [
-    authInterceptor({ authenticate: (token) => f.admin.authenticate(token), adminToken: options.adminToken, logger: f.logger }),
-    tenantErrorInterceptor,
-  ];
+  const api = apiSurface({
+    megatronService,
+    adminService: adminService(f.admin, f.directory),
+    authenticate: (token) => f.admin.authenticate(token),
+    adminToken: options.adminToken,
+    logger: f.logger,
+  });
   const readiness = new Readiness(f.logger);
   const servers = await startServers({
     logger: f.logger,
@@ -38,14 +39,11 @@ export async function startApiServer(
     httpPort: 0,
     grpcPort: 0,
     host: '127.0.0.1',
-    serviceNames: [MegatronService.typeName],
-    interceptors,
-    routes: (router) =>
-      router
-        .service(MegatronService, megatronService)
-        .service(MegatronAdminService, adminService(f.admin, f.directory))
-        .service(TenantSettingsService, tenantSettingsService(f.admin)),
-    httpHandler: restCompatHandler({ megatronService, interceptors, logger: f.logger }),
+    ...api,
+    routes: (router) => {
+      api.routes(router);
+      router.service(TenantSettingsService, tenantSettingsService(f.admin));
+    },
   });
   const grpcUrl = `http://127.0.0.1:${servers.grpcPort}`;
   const transport = createGrpcTransport({ baseUrl: grpcUrl });

@@ -222,6 +222,13 @@ describe('MegatronService against the simulator and the real connection-slack', 
     expect(unknownPlatform.rawMessage).toContain('platform');
     const noTeam = await failure(client.sendMessage({ customer: { teamId: '', userId: world.customers.sam.id }, content: { text: 'x' } }));
     expect(noTeam).toMatchObject({ code: Code.InvalidArgument, rawMessage: 'customer.team_id is required' });
+    // The REST route names the same field as its callers know it.
+    expect(await api.rest(`message/${world.customers.sam.id}/`, token, { text: 'x' })).toEqual({ status: 400, body: { ok: false, error: 'Missing parameter: team_id' } });
+  });
+
+  it('authenticates REST calls before reading their body: a wrong token with an empty body is 401, not 400', async () => {
+    expect(await api.rest('incoming/', 'mt_wrong', {})).toEqual({ status: 401, body: { ok: false, error: 'invalid or revoked API token' } });
+    expect(await api.rest('broadcast/', 'mt_wrong', {})).toEqual({ status: 401, body: { ok: false, error: 'invalid or revoked API token' } });
   });
 
   it('lists and gets engagements by customer and by channel; an unknown one is NOT_FOUND', async () => {

@@ -5,7 +5,7 @@ import { waitFor } from '@megatron/testkit';
 import type { SimMessage } from '@megatron/slack-sim';
 import { adminService } from '../src/admin/admin-service.js';
 import { tickOf } from '../src/scheduler/scheduler.js';
-import type { Takeover } from '../src/takeover/index.js';
+import type { Takeover } from '../src/engine.js';
 import { startWorld, type World } from './takeover-world.js';
 
 jest.setTimeout(60_000);

@@ -27,13 +27,11 @@ import { createTestDatabase, natsNamespace, redisPrefix, startService, type Serv
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
 import path from 'node:path';
-import { authInterceptor } from '../src/api/auth.js';
-import { restCompatHandler } from '../src/api/rest-compat/index.js';
+import { apiSurface } from '../src/api/api-surface.js';
 import { configSchema, type Config } from '../src/config.js';
 import { TokenCipher } from '../src/crypto/token-cipher.js';
-import { createTakeover, type Takeover } from '../src/takeover/index.js';
+import { createTakeover, type Takeover } from '../src/engine.js';
 import { TenantAdmin, TenantDirectory } from '../src/tenants/index.js';
-import { tenantErrorInterceptor } from '../src/tenants/connect-errors.js';
 
 const PARTITIONS = '4';
 
@@ -256,18 +254,14 @@ export interface WorldApi {
 }
 
 export async function serveApi(world: World, megatronService: ServiceImpl<typeof MegatronService>): Promise<WorldApi> {
-  const interceptors: Interceptor[] = [authInterceptor({ authenticate: (token) => world.admin.authenticate(token), logger }), tenantErrorInterceptor];
   const servers = await startServers({
+    ...apiSurface({ megatronService, authenticate: (token) => world.admin.authenticate(token), logger }),
     logger,
     metrics: new Metrics('command-core-test'),
     readiness: new Readiness(logger),
     httpPort: 0,
     grpcPort: 0,
     host: '127.0.0.1',
-    serviceNames: [MegatronService.typeName],
-    interceptors,
-    routes: (router) => router.service(MegatronService, megatronService),
-    httpHandler: restCompatHandler({ megatronService, interceptors, logger }),
   });
   const httpUrl = `http://127.0.0.1:${servers.httpPort}`;
   const grpcUrl = `http://127.0.0.1:${servers.grpcPort}`;

@@ -1,5 +1,5 @@
 import { SlackConnectionService } from '@megatron/contracts';
-import { startServers, type ServiceKit } from '@megatron/runtime';
+import { startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import type { Config } from './config.js';
 import { slackConnectionService } from './connection-service.js';
 import { deadlineInterceptor, metricsInterceptor, tokenInterceptor } from './rpc/interceptors.js';
@@ -7,13 +7,6 @@ import { S3Store } from './s3/s3-store.js';
 import { SlackClientCache } from './slack/client-cache.js';
 import { SlackCaller } from './slack/slack-caller.js';
 import { createSlackMetrics } from './slack/slack-metrics.js';
-
-export interface RunningConnectionSlack {
-  httpPort: number;
-  grpcPort: number;
-  /** Stops taking calls, lets in-flight ones finish, then releases the S3 client. */
-  close(): Promise<void>;
-}
 
 function s3From(config: Config, kit: ServiceKit): S3Store | undefined {
   if (!config.AWS_S3_BUCKET) return undefined;
@@ -30,7 +23,7 @@ function s3From(config: Config, kit: ServiceKit): S3Store | undefined {
 }
 
 /** Wires clients, the service and its servers; main.ts and the tests both start the service through here. */
-export async function startConnectionSlack(config: Config, kit: ServiceKit): Promise<RunningConnectionSlack> {
+export async function startConnectionSlack(config: Config, kit: ServiceKit): Promise<RunningService> {
   const clients = new SlackClientCache({
     slackApiUrl: config.SLACK_API_URL,
     requestTimeoutMs: config.SLACK_REQUEST_TIMEOUT_MS,
@@ -73,10 +66,9 @@ export async function startConnectionSlack(config: Config, kit: ServiceKit): Pro
   return {
     httpPort: servers.httpPort,
     grpcPort: servers.grpcPort,
-    async close() {
-      kit.readiness.stop();
-      await servers.close();
-      s3?.close();
-    },
+    shutdownSteps: [
+      { name: 'servers', run: () => servers.close() },
+      { name: 's3', run: () => s3?.close() },
+    ],
   };
 }

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConnectError, type Client } from '@connectrpc/connect';
-import { SlackConnectionService } from '@megatron/contracts';
-import { createServiceKit, loadConfig, rpcClient } from '@megatron/runtime';
+import { SLACK_TOKEN_HEADER, SlackConnectionService } from '@megatron/contracts';
+import { createServiceKit, loadConfig, rpcClient, stopService, type RunningService } from '@megatron/runtime';
 import { startSlackSim, type SlackSim } from '@megatron/slack-sim';
 import { uniqueName } from '@megatron/testkit';
 import S3rver from 's3rver';
 import { configSchema } from '../src/config.js';
-import { startConnectionSlack, type RunningConnectionSlack } from '../src/service.js';
+import { startConnectionSlack } from '../src/service.js';
 
 export const S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
@@ -48,7 +48,7 @@ export async function startTestS3(): Promise<TestS3> {
 
 export interface Harness {
   sim: SlackSim;
-  service: RunningConnectionSlack;
+  service: RunningService;
   client: Client<typeof SlackConnectionService>;
   httpUrl: string;
   close(): Promise<void>;
@@ -65,21 +65,22 @@ export async function startHarness(env: Record<string, string> = {}, sim?: Slack
     SLACK_RETRY_BASE_MS: '20',
     ...env,
   });
-  const service = await startConnectionSlack(config, createServiceKit('connection-slack', config));
+  const kit = createServiceKit('connection-slack', config);
+  const service = await startConnectionSlack(config, kit);
   return {
     sim: slackSim,
     service,
     client: rpcClient(SlackConnectionService, `http://127.0.0.1:${service.grpcPort}`),
     httpUrl: `http://127.0.0.1:${service.httpPort}`,
     async close() {
-      await service.close();
+      await stopService(service, kit);
       if (!sim) await slackSim.close();
     },
   };
 }
 
 export function withToken(token: string): { headers: Record<string, string> } {
-  return { headers: { 'x-slack-token': token } };
+  return { headers: { [SLACK_TOKEN_HEADER]: token } };
 }
 
 /** A workspace with a bot and `users` people in it, as a customer workspace or the integration workspace. */

@@ -7,6 +7,7 @@ import {
   TargetSchema,
   type Command,
   type CommandOrigin,
+  type CustomerVerb,
   type Target,
 } from '@megatron/contracts';
 
@@ -25,10 +26,8 @@ export function newCommand(init: { id: string; receivedAtMs: number; context: Co
   });
 }
 
-export type Verb = 'open' | 'close' | 'pause' | 'unpause' | 'clear-context' | 'do';
-
 /** The Command variant of a verb, whether typed, clicked or picked from a select. */
-export function verbKind(verb: Verb, target: Target, text = ''): CommandKind {
+export function verbKind(verb: CustomerVerb, target: Target, text = ''): CommandKind {
   const value = { target };
   switch (verb) {
     case 'open':
@@ -53,10 +52,4 @@ export function targetByName(name: string | undefined): Target {
 
 export function targetByUser(teamId: string, userId: string): Target {
   return create(TargetSchema, { kind: { case: 'user', value: { teamId, userId } } });
-}
-
-/** `<team_id>:<user_id>`: how buttons and selects name a customer (command-core builds them the same way). */
-export function parseUserRef(value: string): { teamId: string; userId: string } | undefined {
-  const match = /^([A-Z0-9]+):([A-Z0-9]+)$/.exec(value);
-  return match?.[1] && match[2] ? { teamId: match[1], userId: match[2] } : undefined;
 }

@@ -1,5 +1,5 @@
-import { CommandSchema, type Command } from '@megatron/contracts';
-import { partitionOf, publishProto, streamNames, type NatsClients } from '@megatron/runtime';
+import { COMMAND_KIND_HEADER, CommandSchema, type Command } from '@megatron/contracts';
+import { partitionOf, publishProto, streamNames, withTimeout, type NatsClients } from '@megatron/runtime';
 
 /** NATS did not confirm storing the Command in time: nothing may be acknowledged to Slack. */
 export class PublishFailed extends Error {
@@ -21,13 +21,6 @@ export interface CommandPublisherOptions {
 
 export type PublishCommand = (command: Command) => Promise<PublishResult>;
 
-function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PublishFailed(`${what} within ${ms}ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Publishes a Command on the partition of its channel, so command-core sees one channel's Commands
@@ -39,12 +32,12 @@ export function createCommandPublisher(options: CommandPublisherOptions): Publis
   return async (command) => {
     const started = Date.now();
     try {
-      const { js } = await within(options.clients, options.timeoutMs, 'no NATS connection');
+      const { js } = await withTimeout(options.clients, options.timeoutMs, () => new PublishFailed(`no NATS connection within ${options.timeoutMs}ms`));
       const remainingMs = Math.max(1, options.timeoutMs - (Date.now() - started));
       const subject = names.subject(partitionOf(command.context?.channelId ?? '', options.partitions));
       const ack = await publishProto(js, subject, CommandSchema, command, {
         msgId: command.id,
-        headers: { 'megatron-command-kind': command.kind.case ?? 'none' },
+        headers: { [COMMAND_KIND_HEADER]: command.kind.case ?? 'none' },
         timeoutMs: remainingMs,
       });
       return { duplicate: ack.duplicate };

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { RETRY_AFTER_HEADER } from '@megatron/contracts';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { refusalReason, type AddressPolicy } from './address-policy.js';
@@ -72,7 +73,7 @@ export async function postJson(input: PostJsonInput, policy: AddressPolicy, disp
       }
       chunks.push(chunk);
     }
-    const retryAfter = response.headers['retry-after'];
+    const retryAfter = response.headers[RETRY_AFTER_HEADER];
     return {
       status: response.statusCode,
       retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,

@@ -3,7 +3,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import type { RunScheduledJobsRequest } from '@megatron/contracts';
 import type { Config } from '../config.js';
 import { UnknownJobError } from '../scheduler/scheduler.js';
-import type { Takeover } from '../takeover/index.js';
+import type { Takeover } from '../engine.js';
 
 /** A caller's "now" travels over the network before it arrives: this much apart still counts as now. */
 const NOW_TOLERANCE_MS = 5_000;

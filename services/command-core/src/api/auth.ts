@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { MegatronAdminService, MegatronService } from '@megatron/contracts';
-import type { Logger } from '@megatron/runtime';
+import { secretsEqual, type Logger } from '@megatron/runtime';
 import { organizationIdKey } from './auth-context.js';
 
 export interface AuthOptions {
@@ -22,37 +21,42 @@ export function tokenFrom(headers: Headers): string | undefined {
   return AUTHORIZATION.exec(value)?.[1];
 }
 
-/**
- * Authenticates MegatronService calls with an organization API token (setting organizationIdKey for the
- * handlers) and MegatronAdminService calls with the admin token. Other services (health, the internal
- * TenantSettingsService) pass: the network policy keeps those inside the cluster.
- */
-export function authInterceptor(options: AuthOptions): Interceptor {
-  const adminDigest = options.adminToken === undefined ? undefined : digest(options.adminToken);
-  return (next) => async (req) => {
-    if (req.service.typeName === MegatronService.typeName) {
-      const token = tokenFrom(req.header);
-      if (token === undefined) throw new ConnectError('missing API token: send "authorization: Bearer <token>"', Code.Unauthenticated);
-      let organizationId: string | undefined;
-      try {
-        organizationId = await options.authenticate(token);
-      } catch (error) {
-        options.logger.error({ err: error, method: req.method.name }, 'API token check failed');
-        throw new ConnectError('cannot check the API token right now; retry shortly', Code.Unavailable);
-      }
-      if (organizationId === undefined) throw new ConnectError('invalid or revoked API token', Code.Unauthenticated);
-      req.contextValues.set(organizationIdKey, organizationId);
-    } else if (req.service.typeName === MegatronAdminService.typeName) {
-      if (adminDigest === undefined) throw new ConnectError('admin API disabled: MEGATRON_ADMIN_TOKEN is not set', Code.PermissionDenied);
-      const token = tokenFrom(req.header);
-      if (token === undefined) throw new ConnectError('missing admin token: send "authorization: Bearer <MEGATRON_ADMIN_TOKEN>"', Code.Unauthenticated);
-      if (!timingSafeEqual(digest(token), adminDigest)) throw new ConnectError('invalid admin token', Code.Unauthenticated);
+export type ApiAuthenticator = (headers: Headers, method: string) => Promise<string>;
+
+/** The organization an API call acts for, from its organization API token; refuses a missing, unknown or revoked one. */
+export function apiAuthenticator(options: AuthOptions): ApiAuthenticator {
+  return async (headers, method) => {
+    const token = tokenFrom(headers);
+    if (token === undefined) throw new ConnectError('missing API token: send "authorization: Bearer <token>"', Code.Unauthenticated);
+    let organizationId: string | undefined;
+    try {
+      organizationId = await options.authenticate(token);
+    } catch (error) {
+      options.logger.error({ err: error, method }, 'API token check failed');
+      throw new ConnectError('cannot check the API token right now; retry shortly', Code.Unavailable);
     }
-    return next(req);
+    if (organizationId === undefined) throw new ConnectError('invalid or revoked API token', Code.Unauthenticated);
+    return organizationId;
   };
 }
 
-// Equal-length digests let timingSafeEqual compare tokens of any length without leaking it.
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+/**
+ * Authenticates MegatronService calls with an organization API token (setting organizationIdKey for the
+ * handlers; the REST routes authenticate before they read a body and hand the organization on) and
+ * MegatronAdminService calls with the admin token. Other services (health, the internal
+ * TenantSettingsService) pass: the network policy keeps those inside the cluster.
+ */
+export function authInterceptor(options: AuthOptions): Interceptor {
+  const authenticate = apiAuthenticator(options);
+  return (next) => async (req) => {
+    if (req.service.typeName === MegatronService.typeName) {
+      if (req.contextValues.get(organizationIdKey) === undefined) req.contextValues.set(organizationIdKey, await authenticate(req.header, req.method.name));
+    } else if (req.service.typeName === MegatronAdminService.typeName) {
+      if (options.adminToken === undefined) throw new ConnectError('admin API disabled: MEGATRON_ADMIN_TOKEN is not set', Code.PermissionDenied);
+      const token = tokenFrom(req.header);
+      if (token === undefined) throw new ConnectError('missing admin token: send "authorization: Bearer <MEGATRON_ADMIN_TOKEN>"', Code.Unauthenticated);
+      if (!secretsEqual(token, options.adminToken)) throw new ConnectError('invalid admin token', Code.Unauthenticated);
+    }
+    return next(req);
+  };
 }

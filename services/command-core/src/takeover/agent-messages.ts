@@ -4,7 +4,8 @@ import { deleteLink, insertLinkAndTouch, selectLinkByIntegrationTs, selectLinkBy
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { tsToDate } from './history.js';
-import { carriesKey, forwarded, notPausedWarning, text } from './messages.js';
+import { carriesKey, forwardKey } from './forward-key.js';
+import { forwarded, notPausedWarning, text } from './messages.js';
 import { describeFailedFiles, NO_FILES, relayFiles } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
 
@@ -27,7 +28,7 @@ async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: Engage
  * (found in the DM's recent history) stands in for it.
  */
 export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
-  const key = `fwd:${actor.key}`;
+  const key = forwardKey(actor.key);
   const [linked, customer] = await Promise.all([selectLinkByKey(ctx.pool, key), customerOf(ctx, actor, engagement)]);
   if (linked) return;
   const dm = await ensureDm(ctx, customer);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AppCommandSchema } from '@megatron/contracts';
+import { APP_COMMAND_KIND_HEADER, AppCommandSchema } from '@megatron/contracts';
 import { publishProto, streamNames, type JetStreamClient } from '@megatron/runtime';
 
 type Kind = NonNullable<MessageInitShape<typeof AppCommandSchema>['kind']>;
@@ -23,6 +23,6 @@ export async function publishAppCommand(js: JetStreamClient, namespace: string, 
   const command = create(AppCommandSchema, { id, organizationId, createdAt: timestampFromDate(now), kind });
   await publishProto(js, streamNames(namespace).appCommands.subject(organizationId), AppCommandSchema, command, {
     msgId: id,
-    headers: { 'megatron-app-command-kind': kind.case ?? '' },
+    headers: { [APP_COMMAND_KIND_HEADER]: kind.case ?? '' },
   });
 }

@@ -1,5 +1,5 @@
 import { Code } from '@connectrpc/connect';
-import { ResponseType, type Command, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
+import { MAX_COMMAND_DELIVERIES, ResponseType, type CustomerVerb, type Command, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
 import { ack, term, type Outcome } from '@megatron/runtime';
 import { upsertFeedback } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
@@ -12,14 +12,11 @@ import { once, type Actor, type TakeoverContext } from './context.js';
 import { agentActor, ensureAgent, ensureCustomer } from './customers.js';
 import { requireEngagement } from './engagement-lookup.js';
 import { AgentError, describeFailure, isPermanent } from './errors.js';
-import { channelLink, channelUrl, disambiguation, HELP_TEXT, messages, text, type SelectVerb } from './messages.js';
+import { channelLink, channelUrl, disambiguation, HELP_TEXT, messages, text } from './messages.js';
 import { openEngagement } from './open-engagement.js';
 import { setPause } from './pause-customer.js';
 import { withToken } from './slack-gateway.js';
 import { resolveTarget } from './target.js';
-
-/** After this many deliveries a transient failure is treated as permanent and the agent told. */
-export const MAX_ATTEMPTS = 20;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,7 +43,7 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
     await dispatch(ctx, actor, command, context, attempt);
     return finish(ctx, command, ack());
   } catch (error) {
-    if (!isPermanent(error) && attempt < MAX_ATTEMPTS) throw error;
+    if (!isPermanent(error) && attempt < MAX_COMMAND_DELIVERIES) throw error;
     ctx.logger.warn({ err: error, commandId: command.id, kind: command.kind.case, attempt }, 'command failed for good');
     await reply(ctx, actor, context, text(describeFailure(error))).catch((replyError: unknown) =>
       ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
@@ -120,7 +117,7 @@ async function onAgentMessage(
   await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt);
 }
 
-async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContext, verb: SelectVerb, target: Target | undefined, doText = ''): Promise<void> {
+async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContext, verb: CustomerVerb, target: Target | undefined, doText = ''): Promise<void> {
   if (verb === 'open' && target?.kind.case === undefined) throw new AgentError(messages.specifyUser, Code.InvalidArgument);
   const resolution = await resolveTarget(ctx, actor, target, context.channelId);
   if (resolution.kind === 'choose') {

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from '@connectrpc/connect';
+import { SLACK_ERROR_HEADER } from '@megatron/contracts';
 
 /**
  * A failure that will not go away by trying again, with words the agent can act on. The command is
@@ -13,10 +14,29 @@ export class AgentError extends Error {
   }
 }
 
+/**
+ * A request field that is missing or malformed, named by its path in the API (`customer.team_id`); the
+ * REST routes report it under their own parameter names.
+ */
+export class FieldError extends Error {
+  override name = 'FieldError';
+
+  constructor(
+    readonly field: string,
+    readonly missing: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const missingField = (field: string) => new FieldError(field, true, `${field} is required`);
+export const invalidField = (field: string, problem: string) => new FieldError(field, false, `${field} ${problem}`);
+
 const PERMANENT = new Set([Code.InvalidArgument, Code.NotFound, Code.AlreadyExists, Code.PermissionDenied, Code.FailedPrecondition, Code.Unauthenticated, Code.Unimplemented]);
 
 export function slackErrorOf(error: unknown): string | undefined {
-  return error instanceof ConnectError ? (error.metadata.get('slack-error') ?? undefined) : undefined;
+  return error instanceof ConnectError ? (error.metadata.get(SLACK_ERROR_HEADER) ?? undefined) : undefined;
 }
 
 export function isSlackError(error: unknown, ...names: string[]): boolean {
@@ -26,20 +46,15 @@ export function isSlackError(error: unknown, ...names: string[]): boolean {
 
 /** Slack or another service said no for good (bad request, missing channel, revoked token). */
 export function isPermanent(error: unknown): boolean {
-  return error instanceof AgentError || (error instanceof ConnectError && PERMANENT.has(error.code));
+  return error instanceof AgentError || error instanceof FieldError || (error instanceof ConnectError && PERMANENT.has(error.code));
 }
 
 /** What the agent reads when a command fails for good. */
 export function describeFailure(error: unknown): string {
   if (error instanceof AgentError) return error.agentMessage;
+  if (error instanceof FieldError) return error.message;
   const slackError = slackErrorOf(error);
   if (slackError) return `Slack refused the request (${slackError}). Check the channel and the customer, then try again.`;
   if (error instanceof ConnectError) return `That did not work: ${error.rawMessage}`;
   return 'Something went wrong on our side; the command was not carried out. Please try again.';
-}
-
-/** The same failure for API callers: AgentErrors keep their code, Slack refusals become FailedPrecondition. */
-export function toConnectError(error: unknown): unknown {
-  if (error instanceof AgentError) return new ConnectError(error.agentMessage, error.code);
-  return error;
 }

@@ -1,4 +1,5 @@
-import { carriesKey, customerNotice, disambiguation, forwarded, forwardKeyOf, helpRequest, pauseStateCard } from './messages.js';
+import { carriesKey, forwardKeyOf } from './forward-key.js';
+import { customerNotice, disambiguation, forwarded, helpRequest, pauseStateCard } from './messages.js';
 
 const key = { teamId: 'T1', userId: 'U1' };
 

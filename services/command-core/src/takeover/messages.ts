@@ -1,13 +1,8 @@
 import { create } from '@bufbuild/protobuf';
-import { MessageContentSchema, type MessageContent } from '@megatron/contracts';
+import { formatCustomerRef, formatVerbChoice, MessageContentSchema, type CustomerRef, type CustomerVerb, type MessageContent } from '@megatron/contracts';
 
 export type ButtonVerb = 'open' | 'pause' | 'unpause';
-export type SelectVerb = 'open' | 'close' | 'pause' | 'unpause' | 'clear-context' | 'do';
-
-export interface CustomerKey {
-  teamId: string;
-  userId: string;
-}
+export type CustomerKey = CustomerRef;
 
 export interface Candidate extends CustomerKey {
   username: string;
@@ -41,8 +36,6 @@ export const HELP_TEXT = [
   'Inside an engagement channel, [name] defaults to its customer.',
 ].join('\n');
 
-export const customerValue = (key: CustomerKey) => `${key.teamId}:${key.userId}`;
-
 export function text(value: string): MessageContent {
   return create(MessageContentSchema, { text: value });
 }
@@ -59,7 +52,7 @@ function button(verb: ButtonVerb, label: string, key: CustomerKey, style?: 'prim
     type: 'button',
     action_id: verb,
     text: { type: 'plain_text', text: label },
-    value: customerValue(key),
+    value: formatCustomerRef(key),
     ...(style ? { style } : {}),
   };
 }
@@ -93,17 +86,11 @@ export function helpRequest(name: string, teamDomain: string, key: CustomerKey):
   return withBlocks(line, [section(where), { type: 'actions', elements: [button('open', 'Open engagement channel', key, 'primary')] }]);
 }
 
-/** Option value the interpreter parses: `<verb>|<team_id>:<user_id>`, plus `|<text>` for do. */
-export function selectValue(verb: SelectVerb, key: CustomerKey, doText?: string): string {
-  const base = `${verb}|${customerValue(key)}`;
-  return verb === 'do' ? `${base}|${doText ?? ''}` : base;
-}
-
-export function disambiguation(verb: SelectVerb, name: string, candidates: Candidate[], doText?: string): MessageContent {
+export function disambiguation(verb: CustomerVerb, name: string, candidates: Candidate[], doText?: string): MessageContent {
   const line = `Several customers match *${name}*. Which one did you mean?`;
   const options = candidates.slice(0, 100).map((candidate) => ({
     text: { type: 'plain_text', text: `${candidate.username} (${candidate.teamId})`.slice(0, 75) },
-    value: selectValue(verb, candidate, doText),
+    value: formatVerbChoice({ verb, ...candidate, text: doText ?? '' }),
   }));
   return withBlocks(line, [
     {
@@ -134,22 +121,4 @@ export function forwarded(body: string, agent: string, org: string, avatarUrl: s
     ...(avatarUrl ? { footer_icon: avatarUrl } : {}),
   };
   return create(MessageContentSchema, { text: body, attachmentsJson: JSON.stringify([...extraAttachments, footer]) });
-}
-
-/** The idempotency key of Megatron's own forwarded copy, when a message is one (its footer's callback_id). */
-export function forwardKeyOf(attachmentsJson: string): string | undefined {
-  if (!attachmentsJson) return undefined;
-  const attachments = JSON.parse(attachmentsJson) as unknown;
-  if (!Array.isArray(attachments)) return undefined;
-  for (const attachment of attachments as unknown[]) {
-    const key = typeof attachment === 'object' && attachment !== null ? (attachment as { callback_id?: unknown }).callback_id : undefined;
-    if (typeof key === 'string' && key.startsWith('fwd:')) return key;
-  }
-  return undefined;
-}
-
-export function carriesKey(attachmentsJson: string, idempotencyKey: string): boolean {
-  if (!attachmentsJson) return false;
-  const attachments = JSON.parse(attachmentsJson) as unknown;
-  return Array.isArray(attachments) && attachments.some((a: unknown) => typeof a === 'object' && a !== null && (a as { callback_id?: unknown }).callback_id === idempotencyKey);
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@connectrpc/connect';
 import { Code, ConnectError } from '@connectrpc/connect';
-import type { AppNotifierService, SlackConnectionService } from '@megatron/contracts';
+import { SLACK_ERROR_HEADER, SLACK_SOURCE_TOKEN_HEADER, SLACK_TOKEN_HEADER, type AppNotifierService, type SlackConnectionService } from '@megatron/contracts';
 import type { Logger } from '@megatron/runtime';
 import type { CustomerWorkspace, Tenants } from '../tenants/types.js';
 import { AgentError } from './errors.js';
@@ -15,7 +15,7 @@ function isRefused(error: unknown): error is ConnectError {
 
 /** Call options carrying a bot token to connection-slack (metadata only, never a message field). */
 export function withToken(token: string, sourceToken?: string) {
-  return { headers: { 'x-slack-token': token, ...(sourceToken ? { 'x-slack-source-token': sourceToken } : {}) } };
+  return { headers: { [SLACK_TOKEN_HEADER]: token, ...(sourceToken ? { [SLACK_SOURCE_TOKEN_HEADER]: sourceToken } : {}) } };
 }
 
 /**
@@ -40,7 +40,7 @@ export class CustomerTokens {
       } catch (retryError) {
         if (!isRefused(retryError)) throw retryError;
         throw new AgentError(
-          `Slack refused the bot token of workspace ${workspace.name || workspace.platformId} again, right after the app refreshed it (${retryError.metadata.get('slack-error') ?? retryError.rawMessage}). The bot may need to be reinstalled there; nothing was sent.`,
+          `Slack refused the bot token of workspace ${workspace.name || workspace.platformId} again, right after the app refreshed it (${retryError.metadata.get(SLACK_ERROR_HEADER) ?? retryError.rawMessage}). The bot may need to be reinstalled there; nothing was sent.`,
         );
       }
     }

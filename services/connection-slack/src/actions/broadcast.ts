@@ -3,11 +3,11 @@ import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import {
   BroadcastMessageResultSchema,
   BroadcastMessagesResponseSchema,
+  SLACK_ERROR_HEADER,
   type BroadcastMessageResult,
   type SlackConnectionService,
 } from '@megatron/contracts';
 import type { ChatPostMessageResponse, ConversationsOpenResponse } from '@slack/web-api';
-import { SLACK_ERROR_HEADER } from '../slack/errors.js';
 import { slackFor, type ActionDeps, type CallSlack } from './action-deps.js';
 import { invalid, messageArgs, type SlackMessageArgs } from './input.js';
 

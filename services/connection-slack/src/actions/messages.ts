@@ -18,6 +18,7 @@ import type {
   ConversationsHistoryResponse,
   ConversationsOpenResponse,
 } from '@slack/web-api';
+import { slackFileFromJson } from '@megatron/runtime';
 import { slackFor, type ActionDeps } from './action-deps.js';
 import { invalid, messageArgs, required } from './input.js';
 
@@ -84,16 +85,7 @@ export function messageActions(deps: ActionDeps): MessageActions {
           botId: message.bot_id ?? '',
           subtype: message.subtype ?? '',
           text: message.text ?? '',
-          files: (message.files ?? []).map((file) =>
-            create(SlackFileSchema, {
-              id: file.id ?? '',
-              name: file.name ?? '',
-              title: file.title ?? '',
-              mimetype: file.mimetype ?? '',
-              size: BigInt(file.size ?? 0),
-              urlPrivate: file.url_private ?? '',
-            }),
-          ),
+          files: (message.files ?? []).map((file) => create(SlackFileSchema, slackFileFromJson({ ...file }))),
           attachmentsJson: message.attachments?.length ? JSON.stringify(message.attachments) : '',
         }),
       );

@@ -1,9 +1,8 @@
 import { createContextKey, type HandlerContext } from '@connectrpc/connect';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { SLACK_SOURCE_TOKEN_HEADER, SLACK_TOKEN_HEADER } from '@megatron/contracts';
 import { CallDeadline } from './call-deadline.js';
 
-export const SLACK_TOKEN_HEADER = 'x-slack-token';
-export const SLACK_SOURCE_TOKEN_HEADER = 'x-slack-source-token';
 
 export const slackTokenKey = createContextKey<string | undefined>(undefined, { description: 'Slack token of the workspace acted on' });
 export const sourceTokenKey = createContextKey<string | undefined>(undefined, { description: 'Slack token of the workspace a file comes from' });

@@ -1,7 +1,8 @@
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import type { Metrics } from '@megatron/runtime';
 import { CallDeadline } from './call-deadline.js';
-import { deadlineKey, SLACK_SOURCE_TOKEN_HEADER, SLACK_TOKEN_HEADER, slackTokenKey, sourceTokenKey } from './context-keys.js';
+import { SLACK_SOURCE_TOKEN_HEADER, SLACK_TOKEN_HEADER } from '@megatron/contracts';
+import { deadlineKey, slackTokenKey, sourceTokenKey } from './context-keys.js';
 
 /** Moves the tokens from metadata into context values, so handlers never touch headers (and logs never see them). */
 export const tokenInterceptor: Interceptor = (next) => async (req) => {

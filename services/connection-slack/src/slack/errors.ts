@@ -1,9 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
+import { RETRY_AFTER_HEADER, SLACK_ERROR_HEADER } from '@megatron/contracts';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 
-/** Response metadata carrying Slack's own error string, so callers can branch on it. */
-export const SLACK_ERROR_HEADER = 'slack-error';
-export const RETRY_AFTER_HEADER = 'retry-after';
 
 /** What went wrong with one attempt, in the terms the retry policy needs. */
 export type SlackFailure =

@@ -1,3 +1,4 @@
+import { RETRY_AFTER_HEADER } from '@megatron/contracts';
 import type { CallDeadline } from '../rpc/call-deadline.js';
 import { SlackHttpError } from './errors.js';
 
@@ -9,7 +10,7 @@ export async function fetchSlackUrl(url: string, init: RequestInit, deadline: Ca
   const response = await fetch(url, { ...init, redirect: 'manual', signal: deadline.signal });
   if (response.status >= 200 && response.status < 300) return response;
   const body = await response.text().catch(() => '');
-  const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+  const retryAfter = Number.parseInt(response.headers.get(RETRY_AFTER_HEADER) ?? '', 10);
   throw new SlackHttpError(response.status, body, Number.isFinite(retryAfter) ? retryAfter : undefined, what);
 }
 

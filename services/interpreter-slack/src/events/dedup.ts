@@ -1,14 +1,9 @@
-import type { Logger, Redis } from '@megatron/runtime';
+import { withTimeout, type Logger, type Redis } from '@megatron/runtime';
 
 const REDIS_BUDGET_MS = 300;
 
-function bounded<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis ${what} took over ${REDIS_BUDGET_MS}ms`)), REDIS_BUDGET_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+const bounded = <T>(work: Promise<T>, what: string): Promise<T> =>
+  withTimeout(work, REDIS_BUDGET_MS, () => new Error(`redis ${what} took over ${REDIS_BUDGET_MS}ms`));
 
 /**
  * Remembers handled event ids in Redis for longer than JetStream's two-minute duplicate window,

@@ -2,7 +2,7 @@ import type { HandlerDeps } from '../handler-deps.js';
 import { publishCounted } from '../handler-deps.js';
 import type { SlackHandler } from '../http/app.js';
 import { JSON_TYPE, parseJsonBody, requireMediaType } from '../http/body.js';
-import { stringAt } from '../json-fields.js';
+import { stringAt } from '@megatron/runtime';
 import { PublishFailed } from '../publish.js';
 import { RequestError } from '../request-error.js';
 import { legacyTokenMatches } from '../verify/legacy-token.js';

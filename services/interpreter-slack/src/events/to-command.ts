@@ -1,6 +1,6 @@
 import { CommandOrigin, type Command } from '@megatron/contracts';
 import { newCommand, type CommandKind } from '../command.js';
-import { arrayAt, isObject, objectAt, stringAt, type JsonObject } from '../json-fields.js';
+import { arrayAt, isBotMessage, isObject, objectAt, slackFileFromJson, stringAt, type JsonObject } from '@megatron/runtime';
 import { RequestError } from '../request-error.js';
 
 export type EventDecision =
@@ -10,22 +10,7 @@ export type EventDecision =
 
 type AgentEvent = { kind: CommandKind; userId: string } | { ignored: string };
 
-function files(message: unknown) {
-  return arrayAt(message, 'files')
-    .filter(isObject)
-    .map((file) => ({
-      id: stringAt(file, 'id') ?? '',
-      name: stringAt(file, 'name') ?? '',
-      title: stringAt(file, 'title') ?? '',
-      mimetype: stringAt(file, 'mimetype') ?? '',
-      size: BigInt(typeof file.size === 'number' && Number.isSafeInteger(file.size) ? file.size : 0),
-      urlPrivate: stringAt(file, 'url_private') ?? '',
-    }));
-}
-
-// Every message with a bot_id is a bot's, Megatron's own mirrors and warnings included: Slack sets
-// bot_id on all app posts and adds `subtype: bot_message` when username or icon were overridden.
-const isBotMessage = (message: unknown) => stringAt(message, 'bot_id') !== undefined || stringAt(message, 'subtype') === 'bot_message';
+const files = (message: unknown) => arrayAt(message, 'files').filter(isObject).map(slackFileFromJson);
 
 function agentEvent(event: JsonObject, channelId: string): AgentEvent {
   if (isBotMessage(event)) return { ignored: 'bot message' };

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from '../json-fields.js';
+import { isObject, type JsonObject } from '@megatron/runtime';
 import { RequestError } from '../request-error.js';
 
 export const FORM = 'application/x-www-form-urlencoded';

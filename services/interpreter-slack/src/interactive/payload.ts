@@ -1,5 +1,5 @@
 import { RequestError } from '../request-error.js';
-import { arrayAt, objectAt, stringAt, type JsonObject } from '../json-fields.js';
+import { arrayAt, objectAt, stringAt, type JsonObject } from '@megatron/runtime';
 
 /** The clicked button or picked option: the verb (`callback_id` / `action_id`) and the value it carries. */
 export interface ChosenAction {

@@ -1,13 +1,10 @@
-import { CommandOrigin, type Command } from '@megatron/contracts';
-import { newCommand, parseUserRef, targetByUser, verbKind, type CommandKind } from '../command.js';
+import { CommandOrigin, parseCustomerRef, parseVerbChoice, type Command } from '@megatron/contracts';
+import { newCommand, targetByUser, verbKind, type CommandKind } from '../command.js';
 import { RequestError } from '../request-error.js';
 import type { ChosenAction, Interaction } from './payload.js';
 
 export type InteractionDecision = { kind: 'command'; command: Command } | { kind: 'refused'; text: string };
 
-const SELECT_VERBS = ['open', 'close', 'pause', 'unpause', 'clear-context', 'do'] as const;
-type SelectVerb = (typeof SELECT_VERBS)[number];
-const isSelectVerb = (word: string): word is SelectVerb => (SELECT_VERBS as readonly string[]).includes(word);
 
 type Decoded = { kind: CommandKind; origin: CommandOrigin } | { refused: string };
 
@@ -15,19 +12,17 @@ const NO_CUSTOMER = "That button doesn't say which customer it is for, so nothin
 
 /** Buttons carry `<team_id>:<user_id>`; the verb is the callback_id / action_id. */
 function button(verb: 'open' | 'pause' | 'unpause', value: string | undefined): Decoded {
-  const customer = parseUserRef(value ?? '');
+  const customer = parseCustomerRef(value ?? '');
   if (!customer) return { refused: NO_CUSTOMER };
   return { kind: verbKind(verb, targetByUser(customer.teamId, customer.userId)), origin: CommandOrigin.BUTTON };
 }
 
 /** The disambiguation select: `<verb>|<team_id>:<user_id>`, and for do `|<text>` after that. */
 function userSelect(value: string | undefined): Decoded {
-  const [verb = '', ref = '', ...text] = (value ?? '').split('|');
-  const customer = parseUserRef(ref);
-  if (!isSelectVerb(verb) || !customer) return { refused: "That choice doesn't name a verb and a customer, so nothing was done." };
-  const doText = text.join('|');
-  if (verb === 'do' && doText === '') return { refused: 'That choice carries nothing for the bot to do, so nothing was done.' };
-  return { kind: verbKind(verb, targetByUser(customer.teamId, customer.userId), doText), origin: CommandOrigin.USER_SELECT };
+  const choice = parseVerbChoice(value ?? '');
+  if (!choice) return { refused: "That choice doesn't name a verb and a customer, so nothing was done." };
+  if (choice.verb === 'do' && choice.text === '') return { refused: 'That choice carries nothing for the bot to do, so nothing was done.' };
+  return { kind: verbKind(choice.verb, targetByUser(choice.teamId, choice.userId), choice.text), origin: CommandOrigin.USER_SELECT };
 }
 
 /** 👍/👎 under a broadcast, clicked by a customer: `<broadcast_id>|up` or `<broadcast_id>|down`. */

@@ -1,7 +1,8 @@
+import { isCustomerVerb, type CustomerVerb } from '@megatron/contracts';
 import { helpText } from './help.js';
 
-export const TARGET_VERBS = ['open', 'close', 'pause', 'unpause', 'clear-context'] as const;
-export type TargetVerb = (typeof TARGET_VERBS)[number];
+/** The verbs that take at most a customer's name; `do` takes free text instead. */
+export type TargetVerb = Exclude<CustomerVerb, 'do'>;
 
 /** What the agent typed after the slash command, decided without any data. */
 export type SlashParse =
@@ -10,7 +11,7 @@ export type SlashParse =
   | { kind: 'verb'; verb: TargetVerb; name: string | undefined }
   | { kind: 'do'; text: string };
 
-const isTargetVerb = (word: string): word is TargetVerb => (TARGET_VERBS as readonly string[]).includes(word);
+const isTargetVerb = (word: string): word is TargetVerb => word !== 'do' && isCustomerVerb(word);
 
 /**
  * Slack turns a typed mention into `<@U123|phil>` when escaping is on; agents also type `@phil`.

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
-import type { UserRef } from '@megatron/contracts';
-import { TenantError } from '../../tenants/errors.js';
-import { toConnectError as tenantToConnectError } from '../../tenants/connect-errors.js';
 import type { Actor, TakeoverContext } from '../../takeover/context.js';
-import { AgentError } from '../../takeover/errors.js';
 import { organizationIdKey } from '../auth-context.js';
 
 export function organizationIdOf(context: HandlerContext): string {
@@ -21,25 +17,4 @@ export async function apiActor(ctx: TakeoverContext, context: HandlerContext, ag
   if (!organization) throw new ConnectError('organization not found', Code.Unauthenticated);
   if (!integration) throw new ConnectError('the organization has no integration workspace yet; set one with megatron-admin integration set', Code.FailedPrecondition);
   return { organization, integration, agentUserId, agentName: organization.name, key: `api:${randomUUID()}` };
-}
-
-export function requireField(value: string, name: string): string {
-  if (!value.trim()) throw new ConnectError(`${name} is required`, Code.InvalidArgument);
-  return value.trim();
-}
-
-export function requireCustomer(customer: UserRef | undefined, field = 'customer'): { teamId: string; userId: string } {
-  if (!customer) throw new ConnectError(`${field} is required`, Code.InvalidArgument);
-  return { teamId: requireField(customer.teamId, `${field}.team_id`), userId: requireField(customer.userId, `${field}.user_id`) };
-}
-
-/** One place where domain errors become Connect codes for API callers. */
-export async function guard<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof AgentError) throw new ConnectError(error.agentMessage.replace(/\*/g, ''), error.code);
-    if (error instanceof TenantError) throw tenantToConnectError(error);
-    throw error;
-  }
 }

@@ -9,7 +9,9 @@ import { ensureCustomer, toEngagement } from '../../takeover/customers.js';
 import { requireEngagement } from '../../takeover/engagement-lookup.js';
 import { openEngagement } from '../../takeover/open-engagement.js';
 import { setPause } from '../../takeover/pause-customer.js';
-import { apiActor, organizationIdOf, requireCustomer } from './api-actor.js';
+import { FieldError, invalidField } from '../../takeover/errors.js';
+import { requireCustomer } from '../validation.js';
+import { apiActor, organizationIdOf } from './api-actor.js';
 
 export async function openForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, agentUserId: string): Promise<Engagement> {
   const { teamId, userId } = requireCustomer(customer);
@@ -46,12 +48,12 @@ async function integrationDomain(ctx: TakeoverContext, organizationId: string): 
 
 export async function listForApi(ctx: TakeoverContext, context: HandlerContext, request: ListEngagementsRequest) {
   const organizationId = organizationIdOf(context);
-  if (request.pageSize < 0 || request.pageSize > 500) throw new ConnectError('page_size must be between 0 and 500', Code.InvalidArgument);
+  if (request.pageSize < 0 || request.pageSize > 500) throw invalidField('page_size', 'must be between 0 and 500');
   const limit = request.pageSize || 100;
   let after: { afterCreatedAt: Date; afterId: string } | undefined;
   if (request.pageToken) {
     const last = /^[0-9a-f-]{36}$/i.test(request.pageToken) ? await selectById(ctx.pool, request.pageToken) : undefined;
-    if (!last || last.organization_id !== organizationId) throw new ConnectError('page_token is not valid', Code.InvalidArgument);
+    if (!last || last.organization_id !== organizationId) throw invalidField('page_token', 'is not valid');
     after = { afterCreatedAt: last.created_at, afterId: last.id };
   }
   const rows = await selectEngagements(ctx.pool, organizationId, { includeArchived: request.includeArchived, limit: limit + 1, ...after });
@@ -72,7 +74,7 @@ export async function getForApi(ctx: TakeoverContext, context: HandlerContext, k
   } else if (key.case === 'channelId' && key.value) {
     row = await selectByChannelInOrganization(ctx.pool, organizationId, key.value);
   } else {
-    throw new ConnectError('customer or channel_id is required', Code.InvalidArgument);
+    throw new FieldError('customer', true, 'customer or channel_id is required');
   }
   if (!row) throw new ConnectError('no such engagement', Code.NotFound);
   return toEngagement(row, await integrationDomain(ctx, organizationId));

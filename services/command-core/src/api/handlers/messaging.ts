@@ -20,12 +20,13 @@ import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer, ensureDm } from '../../takeover/customers.js';
 import { requireEngagement } from '../../takeover/engagement-lookup.js';
 import { helpRequest } from '../../takeover/messages.js';
-import { slackErrorOf } from '../../takeover/errors.js';
+import { FieldError, missingField, slackErrorOf } from '../../takeover/errors.js';
 import { withToken } from '../../takeover/slack-gateway.js';
-import { apiActor, organizationIdOf, requireCustomer, requireField } from './api-actor.js';
+import { requireCustomer, requireField } from '../validation.js';
+import { apiActor, organizationIdOf } from './api-actor.js';
 
 function requireContent<T extends { text: string; blocksJson: string; attachmentsJson: string }>(content: T | undefined): T {
-  if (!content || (!content.text.trim() && !content.blocksJson && !content.attachmentsJson)) throw new ConnectError('content is required (text, blocks or attachments)', Code.InvalidArgument);
+  if (!content || (!content.text.trim() && !content.blocksJson && !content.attachmentsJson)) throw new FieldError('content', true, 'content is required (text, blocks or attachments)');
   return content;
 }
 
@@ -62,7 +63,7 @@ export async function getAHuman(ctx: TakeoverContext, context: HandlerContext, r
 }
 
 export async function registerWorkspace(ctx: TakeoverContext, context: HandlerContext, request: RegisterWorkspaceRequest) {
-  if (request.platform !== PlatformType.SLACK) throw new ConnectError('platform must be PLATFORM_TYPE_SLACK (platform_type "slack")', Code.InvalidArgument);
+  if (request.platform !== PlatformType.SLACK) throw new FieldError('platform', false, 'platform must be PLATFORM_TYPE_SLACK (platform_type "slack")');
   const result = await ctx.tenants.registerWorkspace(organizationIdOf(context), {
     platformId: request.platformId,
     name: request.name,
@@ -80,7 +81,7 @@ export async function registerWorkspace(ctx: TakeoverContext, context: HandlerCo
 export async function broadcast(ctx: TakeoverContext, context: HandlerContext, request: BroadcastRequest) {
   const organizationId = organizationIdOf(context);
   const content = requireContent(request.content);
-  if (request.audiences.length === 0) throw new ConnectError('audiences is required', Code.InvalidArgument);
+  if (request.audiences.length === 0) throw missingField('audiences');
   const broadcastId = await insertBroadcast(ctx.pool, organizationId, request.captureFeedback);
   const results: BroadcastRecipientResult[] = [];
   const failAll = (teamId: string, users: string[], error: string) =>

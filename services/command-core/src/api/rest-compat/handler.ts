@@ -1,8 +1,9 @@
 import type http from 'node:http';
-import { ConnectError, createClient, createRouterTransport, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { ConnectError, createClient, createContextValues, createRouterTransport, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
 import { MegatronService } from '@megatron/contracts';
 import { BodyTooLargeError, readBody, sendJson, type HttpHandler, type Logger } from '@megatron/runtime';
-import { tokenFrom } from '../auth.js';
+import { organizationIdKey } from '../auth-context.js';
+import { tokenFrom, type ApiAuthenticator } from '../auth.js';
 import { parseBody } from './body.js';
 import { RestError, restErrorFrom } from './rest-error.js';
 import { REST_ROUTES } from './routes.js';
@@ -11,6 +12,8 @@ export interface RestCompatOptions {
   megatronService: Partial<ServiceImpl<typeof MegatronService>>;
   /** The same interceptors as the gRPC and Connect routes, so auth and errors behave identically. */
   interceptors: Interceptor[];
+  /** Runs before the body is read: a stranger's request is answered 401 without parsing anything. */
+  authenticate: ApiAuthenticator;
   logger: Logger;
   /** Default 1 MiB. */
   maxBodyBytes?: number;
@@ -51,10 +54,11 @@ export function restCompatHandler(options: RestCompatOptions): HttpHandler {
         const headers = new Headers();
         const authorization = req.headers.authorization;
         if (authorization !== undefined) headers.set('authorization', authorization);
-        // Answer a missing token before judging the body, as the original API did.
+        // Authentication comes before the body is judged (or even read), as the original API did.
         if (tokenFrom(headers) === undefined) throw new RestError(401, 'Missing API token: send "Authorization: MegatronToken <token>"');
+        const contextValues = createContextValues().set(organizationIdKey, await options.authenticate(headers, name));
         const body = parseBody(await readText(req, maxBodyBytes));
-        const answer = await route({ body, parameter, query: url.searchParams, client, headers });
+        const answer = await route({ body, parameter, query: url.searchParams, client, options: { headers, contextValues } });
         sendJson(res, 200, answer);
       } catch (error) {
         const restError = error instanceof RestError ? error : error instanceof ConnectError ? restErrorFrom(error) : undefined;

@@ -1,4 +1,5 @@
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code, type ConnectError } from '@connectrpc/connect';
+import { FIELD_HEADER, FIELD_MISSING_HEADER } from '../error-edge.js';
 
 /** An answer in the original API's error shape: `{ok: false, error}` with an HTTP status. */
 export class RestError extends Error {
@@ -30,7 +31,17 @@ const STATUS: Partial<Record<Code, number>> = {
   [Code.DeadlineExceeded]: 504,
 };
 
-/** The one place where MegatronService's Connect codes become the REST routes' HTTP statuses. */
+/**
+ * The one place where MegatronService's Connect codes become the REST routes' HTTP statuses. A field
+ * the API names by its path (`customer.team_id`) is reported by its REST parameter name (`team_id`).
+ */
 export function restErrorFrom(error: ConnectError): RestError {
+  const field = error.metadata.get(FIELD_HEADER);
+  if (error.code === Code.InvalidArgument && field) {
+    const name = field.split('.').at(-1) ?? field;
+    if (error.metadata.get(FIELD_MISSING_HEADER) === 'true') return missingParameter(name);
+    const problem = error.rawMessage.startsWith(`${field} `) ? error.rawMessage.slice(field.length + 1) : error.rawMessage;
+    return badParameter(name, problem);
+  }
   return new RestError(STATUS[error.code] ?? 500, error.rawMessage);
 }

@@ -1,5 +1,6 @@
-import type { Client } from '@connectrpc/connect';
+import type { CallOptions, Client } from '@connectrpc/connect';
 import { PlatformType, type MegatronService } from '@megatron/contracts';
+import { isBotMessage } from '@megatron/runtime';
 import {
   isObject,
   messageContent,
@@ -19,8 +20,8 @@ export interface RestCall {
   parameter: string | undefined;
   query: URLSearchParams;
   client: Client<typeof MegatronService>;
-  /** Forwarded as is, so the auth interceptor sees exactly what the caller sent. */
-  headers: Headers;
+  /** The caller's headers and the organization it was authenticated as, passed on to every call. */
+  options: CallOptions;
 }
 
 export type RestRoute = (call: RestCall) => Promise<JsonObject>;
@@ -43,11 +44,7 @@ function sentByMegatron(message: JsonObject): boolean {
   return isObject(last) && typeof last.footer === 'string' && last.footer.startsWith('sent by');
 }
 
-function isBotMessage(message: JsonObject): boolean {
-  return typeof message.bot_id === 'string' || message.subtype === 'bot_message';
-}
-
-const incoming: RestRoute = async ({ body, client, headers }) => {
+const incoming: RestRoute = async ({ body, client, options }) => {
   const message = requireObject(body, 'message');
   const { result } = await client.incoming(
     {
@@ -59,12 +56,12 @@ const incoming: RestRoute = async ({ body, client, headers }) => {
         files: slackFiles(message, 'message'),
       },
     },
-    { headers },
+    options,
   );
   return { ok: true, track: result?.track ?? false };
 };
 
-const outgoing: RestRoute = async ({ body, client, headers }) => {
+const outgoing: RestRoute = async ({ body, client, options }) => {
   const user = requireString(body, 'user');
   const message = requireObject(body, 'message');
   const ts = optionalString(body, 'ts') ?? optionalString(message, 'ts', 'message.ts');
@@ -79,12 +76,12 @@ const outgoing: RestRoute = async ({ body, client, headers }) => {
         files: slackFiles(message, 'message'),
       },
     },
-    { headers },
+    options,
   );
   return { ok: true, track: result?.track ?? false };
 };
 
-const edit: RestRoute = async ({ body, client, headers }) => {
+const edit: RestRoute = async ({ body, client, options }) => {
   const message = requireObject(body, 'message');
   const previous = requireObject(body, 'previous_message');
   const ts = requireString(previous, 'ts', 'previous_message.ts');
@@ -95,7 +92,7 @@ const edit: RestRoute = async ({ body, client, headers }) => {
   if (user === undefined || user === '') throw missingParameter(fromBot ? 'user' : 'message.user');
   const { result } = await client.edit(
     { fromBot, message: { teamId: teamOf(body, message, 'message'), userId: user, ts, content: messageContent(message, 'message') } },
-    { headers },
+    options,
   );
   return { ok: true, track: result?.track ?? false };
 };
@@ -115,7 +112,7 @@ function broadcastText(body: JsonObject): JsonObject {
   return parsed;
 }
 
-const broadcast: RestRoute = async ({ body, client, headers }) => {
+const broadcast: RestRoute = async ({ body, client, options }) => {
   const message = broadcastText(body);
   const audiences = requireArray(body, 'broadcasts').map((entry, index) => {
     const name = `broadcasts[${index}]`;
@@ -136,7 +133,7 @@ const broadcast: RestRoute = async ({ body, client, headers }) => {
   }
   const response = await client.broadcast(
     { content: messageContent(message, 'text'), audiences, captureFeedback: captureFeedback === true },
-    { headers },
+    options,
   );
   const results: JsonObject[] = response.results.map((r) => ({
     team_id: r.teamId,
@@ -156,16 +153,16 @@ const broadcast: RestRoute = async ({ body, client, headers }) => {
   return { ...answer, errors };
 };
 
-const message: RestRoute = async ({ body, parameter, query, client, headers }) => {
+const message: RestRoute = async ({ body, parameter, query, client, options }) => {
   if (parameter === undefined || parameter === '') throw missingParameter('user_id');
   const content = messageContent(body, 'message');
   if (content.text === '' && content.blocksJson === '' && content.attachmentsJson === '') throw missingParameter('text');
   const teamId = optionalString(body, 'team_id') ?? query.get('team_id') ?? '';
-  const response = await client.sendMessage({ customer: { teamId, userId: parameter }, content }, { headers });
+  const response = await client.sendMessage({ customer: { teamId, userId: parameter }, content }, options);
   return { ok: true, channel: response.channelId, ts: response.ts };
 };
 
-const notifyUser: RestRoute = async ({ body, client, headers }) => {
+const notifyUser: RestRoute = async ({ body, client, options }) => {
   const raw = body.message;
   if (raw === undefined || raw === null || raw === '') throw missingParameter('message');
   const content = typeof raw === 'string' ? { text: raw } : isObject(raw) ? messageContent(raw, 'message') : undefined;
@@ -175,13 +172,13 @@ const notifyUser: RestRoute = async ({ body, client, headers }) => {
   const platform = optionalString(body, 'platform_type');
   if (platform !== undefined) platformOf(platform, 'platform_type');
   // The original named the engagement channel; the API names the customer, so look the channel up first.
-  const { engagement } = await client.getEngagement({ key: { case: 'channelId', value: channelId } }, { headers });
+  const { engagement } = await client.getEngagement({ key: { case: 'channelId', value: channelId } }, options);
   if (!engagement?.customer) throw new RestError(404, `No engagement channel ${channelId}`);
-  await client.notifyUser({ customer: engagement.customer, agentUserId, content }, { headers });
+  await client.notifyUser({ customer: engagement.customer, agentUserId, content }, options);
   return { ok: true, track: true };
 };
 
-const getAHuman: RestRoute = async ({ body, client, headers }) => {
+const getAHuman: RestRoute = async ({ body, client, options }) => {
   const requestingUser = requireObject(body, 'requesting_user');
   const response = await client.getAHuman(
     {
@@ -191,12 +188,12 @@ const getAHuman: RestRoute = async ({ body, client, headers }) => {
       },
       teamDomain: optionalString(requestingUser, 'with_team_domain', 'requesting_user.with_team_domain') ?? '',
     },
-    { headers },
+    options,
   );
   return { ok: true, channel: response.channelId, ts: response.ts };
 };
 
-const registerWorkspace: RestRoute = async ({ body, client, headers }) => {
+const registerWorkspace: RestRoute = async ({ body, client, options }) => {
   const request = {
     name: requireString(body, 'name'),
     platform: platformOf(requireString(body, 'platform_type'), 'platform_type'),
@@ -204,7 +201,7 @@ const registerWorkspace: RestRoute = async ({ body, client, headers }) => {
     domain: requireString(body, 'domain'),
     connectionToken: requireString(body, 'connection_token'),
   };
-  const response = await client.registerWorkspace(request, { headers });
+  const response = await client.registerWorkspace(request, options);
   return { ok: true, created: response.created, workspace_id: response.workspace?.id ?? '' };
 };
 

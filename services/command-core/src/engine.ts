@@ -1,14 +1,14 @@
 import type { ServiceImpl } from '@connectrpc/connect';
 import { AppNotifierService, SlackConnectionService, type MegatronService } from '@megatron/contracts';
 import { appCommandStream, EngagementDirectory, ensureStream, rpcClient, type Logger, type Metrics, type NatsClients, type Pool, type Redis, type RunningConsumer } from '@megatron/runtime';
-import { megatronService } from '../api/megatron-service.js';
-import type { Config } from '../config.js';
-import { Scheduler, type RunDueOptions } from '../scheduler/scheduler.js';
-import { CachedTenants } from '../tenants/cached-tenants.js';
-import type { Tenants } from '../tenants/types.js';
-import { startCommandConsumers } from './command-consumer.js';
-import type { TakeoverContext } from './context.js';
-import { CustomerTokens } from './slack-gateway.js';
+import { megatronService } from './api/megatron-service.js';
+import type { Config } from './config.js';
+import { Scheduler, type RunDueOptions } from './scheduler/scheduler.js';
+import { startCommandConsumers } from './takeover/command-consumer.js';
+import type { TakeoverContext } from './takeover/context.js';
+import { CustomerTokens } from './takeover/slack-gateway.js';
+import { CachedTenants } from './tenants/cached-tenants.js';
+import type { Tenants } from './tenants/types.js';
 
 export interface TakeoverDeps {
   config: Config;

@@ -1,0 +1,79 @@
+import { MegatronService, TenantSettingsService } from '@megatron/contracts';
+import { createPool, createRedis, NatsLink, postgresCheck, redisCheck, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
+import { adminService } from './admin/admin-service.js';
+import { apiSurface } from './api/api-surface.js';
+import { bootstrapTenant } from './bootstrap.js';
+import type { Config } from './config.js';
+import { TokenCipher } from './crypto/token-cipher.js';
+import { deferredService } from './deferred-service.js';
+import { createTakeover, type Takeover } from './engine.js';
+import { applyMigrations } from './migrations.js';
+import { tenantSettingsService } from './tenant-settings/tenant-settings-service.js';
+import { TenantAdmin } from './tenants/tenant-admin.js';
+import { TenantDirectory } from './tenants/tenant-directory.js';
+
+/**
+ * Wires command-core: Postgres (migrated in megatron-dev), the tenant bootstrap, the takeover engine
+ * once NATS answers, and the public API with the internal tenant settings. Ready only once the engine
+ * consumes Commands and serves the API, so no caller meets "starting".
+ */
+export async function startCommandCore(config: Config, kit: ServiceKit): Promise<RunningService> {
+  const { logger } = kit;
+  const pool = createPool(config.DATABASE_URL, logger);
+  const redis = createRedis(config.REDIS_URL, logger, `${config.NATS_NAMESPACE}:`);
+  const nats = new NatsLink(config.NATS_URL, 'command-core', logger);
+  kit.readiness
+    .add({ name: 'postgres', probe: postgresCheck(pool) })
+    .add({ name: 'redis', probe: redisCheck(redis) })
+    .add({ name: 'nats', probe: nats.check });
+
+  const cipher = TokenCipher.fromConfig(config);
+  const tenants = new TenantDirectory(pool, cipher);
+  const admin = new TenantAdmin(pool, cipher);
+  if (config.MIGRATE_ON_START ?? config.MEGATRON_APP_MODE === 'megatron-dev') await applyMigrations(pool, logger);
+  await bootstrapTenant(pool, admin, config, logger);
+
+  let started: Takeover | undefined;
+  const takeover = nats.ready.then(async (clients) => {
+    const engine = createTakeover({ config, logger, metrics: kit.metrics, pool, redis, nats: clients, tenants });
+    await engine.start();
+    started = engine;
+    return engine;
+  });
+  takeover.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'takeover engine failed to start');
+    process.exit(1);
+  });
+  const api = apiSurface({
+    megatronService: deferredService(MegatronService, takeover.then((engine) => engine.megatronService), 'command-core is starting (waiting for NATS); retry shortly'),
+    adminService: adminService(admin, tenants, { appMode: config.MEGATRON_APP_MODE, engine: () => started }),
+    authenticate: (token) => admin.authenticate(token),
+    adminToken: config.MEGATRON_ADMIN_TOKEN,
+    logger,
+  });
+  const servers = await startServers({
+    ...kit,
+    ...api,
+    httpPort: config.HTTP_PORT,
+    grpcPort: config.GRPC_PORT,
+    serviceNames: [...api.serviceNames, TenantSettingsService.typeName],
+    routes: (router) => {
+      api.routes(router);
+      router.service(TenantSettingsService, tenantSettingsService(admin));
+    },
+  });
+  kit.readiness.add({ name: 'takeover', probe: async () => started !== undefined });
+  await kit.readiness.start();
+
+  return {
+    httpPort: servers.httpPort,
+    grpcPort: servers.grpcPort,
+    shutdownSteps: [
+      { name: 'takeover', run: () => started?.stop() },
+      { name: 'servers', run: () => servers.close() },
+      { name: 'nats', run: () => nats.close() },
+      { name: 'postgres', run: () => pool.end() },
+      { name: 'redis', run: async () => void (await redis.quit()) },
+    ],
+  };
+}

@@ -1,0 +1,76 @@
+import { create } from '@bufbuild/protobuf';
+import { MessageContentSchema, MirrorResultSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
+import { selectByCustomer, selectByCustomerUserId, type EngagementRow } from '../db/engagements.js';
+import { insertLinkAndTouch, selectLinkByCustomerTs, selectLinkByKey } from '../db/message-links.js';
+import type { Actor, TakeoverContext } from './context.js';
+import { ensureCustomer } from './customers.js';
+import { FieldError } from './errors.js';
+import { forwardKeyOf } from './forward-key.js';
+import { tsToDate } from './history.js';
+import { maskContent } from './masking.js';
+import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
+import { withToken } from './slack-gateway.js';
+
+const untracked = (): MirrorResult => create(MirrorResultSchema, { track: false });
+
+/** The open engagement a reported message belongs to; a user id alone must name one workspace. */
+async function trackedEngagement(ctx: TakeoverContext, actor: Actor, message: ReportedMessage): Promise<EngagementRow | undefined> {
+  const organizationId = actor.organization.id;
+  if (message.teamId) {
+    const row = await selectByCustomer(ctx.pool, organizationId, message.teamId, message.userId);
+    return row && !row.is_archived ? row : undefined;
+  }
+  const open = (await selectByCustomerUserId(ctx.pool, organizationId, message.userId)).filter((row) => !row.is_archived);
+  if (open.length > 1) throw new FieldError('message.team_id', false, `user ${message.userId} has engagements in several workspaces; give message.team_id`);
+  return open[0];
+}
+
+/**
+ * Mirrors a customer's (fromBot false) or the bot's (fromBot true) message, masked, into the
+ * engagement channel: the mirror image of forwarding an agent's message to the customer.
+ */
+export async function mirrorCustomerMessage(ctx: TakeoverContext, actor: Actor, message: ReportedMessage, fromBot: boolean): Promise<MirrorResult> {
+  const engagement = await trackedEngagement(ctx, actor, message);
+  if (!engagement) return untracked();
+  const { ts } = message;
+  // Any link of this DM message answers: a repeated report or one already imported with the history
+  // (its mirror), or Megatron's own forwarded copy reported back by the app (the agent's original,
+  // never echoed). Scoped by the engagement, so another organization serving the same customer keeps its own.
+  const linked = await selectLinkByCustomerTs(ctx.pool, engagement.id, ts);
+  if (linked) return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: linked.integration_ts });
+  // Megatron's own copy reported before its link was recorded (the app is quick): recognised by its
+  // footer, never echoed; ts is the agent's original once known.
+  const ownKey = forwardKeyOf(message.content?.attachmentsJson ?? '');
+  if (ownKey) {
+    const own = await selectLinkByKey(ctx.pool, ownKey);
+    return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: own?.integration_ts ?? '' });
+  }
+  const customer = await ensureCustomer(ctx, engagement.organization_id, engagement.team_id, engagement.user_id);
+  const files = message.files.length ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, message.files, token)) : NO_FILES;
+  const body = withFailedFilesNote(message.content ?? create(MessageContentSchema, {}), files.failed);
+  const integrationTs = await postMirror(ctx, actor.integration, engagement.channel_id, customer, fromBot, body, files.attachments);
+  const link = {
+    engagement_channel_id: engagement.id,
+    direction: 'to_channel' as const,
+    integration_ts: integrationTs,
+    customer_channel_id: customer.user.dm_channel_id,
+    customer_ts: ts,
+    idempotency_key: `mirror:${engagement.id}:${ts}`,
+  };
+  await insertLinkAndTouch(ctx.pool, link, tsToDate(ts));
+  return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: integrationTs });
+}
+
+/** A customer's or the bot's edit updates its (masked) mirror; a message never mirrored is untracked. */
+export async function mirrorCustomerEdit(ctx: TakeoverContext, actor: Actor, message: ReportedMessage): Promise<MirrorResult> {
+  const engagement = await trackedEngagement(ctx, actor, message);
+  if (!engagement) return untracked();
+  const link = await selectLinkByCustomerTs(ctx.pool, engagement.id, message.ts);
+  if (!link || link.direction !== 'to_channel') return untracked();
+  const content = message.content ?? create(MessageContentSchema, {});
+  await ctx.slack.updateMessage(
+    { channel: engagement.channel_id, ts: link.integration_ts, content: maskContent(content) },
+    withToken(actor.integration.botToken),
+  );
+  return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: link.integration_ts });
+}

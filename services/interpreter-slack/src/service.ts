@@ -1,0 +1,27 @@
+import { createRedis, NatsLink, redisCheck, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
+import type { Config } from './config.js';
+import { createInterpreter } from './interpreter.js';
+
+/** Wires interpreter-slack: Redis for event de-duplication, NATS for Commands, the Slack routes on the HTTP port. */
+export async function startInterpreterSlack(config: Config, kit: ServiceKit): Promise<RunningService> {
+  const redis = createRedis(config.REDIS_URL, kit.logger, `${config.NATS_NAMESPACE}:`);
+  const nats = new NatsLink(config.NATS_URL, 'interpreter-slack', kit.logger);
+  const interpreter = createInterpreter(config, { ...kit, nats, redis });
+  kit.readiness
+    .add({ name: 'redis', probe: redisCheck(redis) })
+    .add({ name: 'nats', probe: nats.check })
+    .add({ name: 'engagement-directory', probe: interpreter.check });
+
+  const servers = await startServers({ ...kit, httpPort: config.HTTP_PORT, grpcPort: config.GRPC_PORT, httpHandler: interpreter.handler });
+  await kit.readiness.start();
+  return {
+    httpPort: servers.httpPort,
+    grpcPort: servers.grpcPort,
+    shutdownSteps: [
+      { name: 'servers', run: () => servers.close() },
+      { name: 'interpreter', run: () => interpreter.close() },
+      { name: 'nats', run: () => nats.close() },
+      { name: 'redis', run: async () => void (await redis.quit()) },
+    ],
+  };
+}
