@@ -97,6 +97,7 @@ function cardStretches(chain: readonly DigitGroup[]): Array<[number, number]> {
       continue;
     }
     for (let inner = first + 1; ; ) {
+      // A card starting inside the stretch and ending past it joins it: no card is left half masked.
       for (; inner <= last; inner++) last = Math.max(last, longest[inner]!);
       // What a second pass would read: the visible four digits glued to the groups after them.
       const visibleEnd = longestCardEnd(chain, last, lastDigits(chain, first, last));
