@@ -66,12 +66,12 @@ describe('MegatronService against the simulator and the real connection-slack', 
   it("mirrors the bot's reply under the bot's name with the robot icon, masked", async () => {
     const { result } = await client.outgoing({ message: { ...phil(), ts: customerTs(), content: { text: 'Charged card 4111-1111-1111-1111, not 4111 1111 1111 1112' } } });
     const message = await mirrored(result?.ts ?? '');
-    expect(message).toMatchObject({ text: 'Charged card ****, not 4111 1111 1111 1112', username: 'Bot', icons: { emoji: ':robot_face:' } });
+    expect(message).toMatchObject({ text: 'Charged card ****1111, not 4111 1111 1111 1112', username: 'Bot', icons: { emoji: ':robot_face:' } });
   });
 
-  it('masks Luhn-valid numbers of 13 to 19 digits with spaces or dashes in both directions and keeps invalid ones', async () => {
+  it('masks Luhn-valid card numbers of 13 to 19 digits with spaces or dashes down to their last four, from the customer and the bot, and keeps invalid ones', async () => {
     const text = '13: 4222222222222, 16: 4111 1111 1111 1111, 19: 4000-0000-0000-0000-006, bad: 4111-1111-1111-1112, order 12345';
-    const expected = '13: ****, 16: ****, 19: ****, bad: 4111-1111-1111-1112, order 12345';
+    const expected = '13: ****2222, 16: ****1111, 19: ****0006, bad: 4111-1111-1111-1112, order 12345';
     const fromCustomer = await client.incoming({ message: { ...phil(), ts: customerTs(), content: { text } } });
     const fromBot = await client.outgoing({ message: { ...phil(), ts: customerTs(), content: { text } } });
     expect((await mirrored(fromCustomer.result?.ts ?? '')).text).toBe(expected);
@@ -92,7 +92,7 @@ describe('MegatronService against the simulator and the real connection-slack', 
     const { result } = await client.incoming({ message: { ...phil(), ts, content: { text: 'card is 4111' } } });
     const edited = await client.edit({ message: { ...phil(), ts, content: { text: 'card is 4111 1111 1111 1111' } } });
     expect(edited.result).toMatchObject({ track: true, channelId: channel, ts: result?.ts });
-    expect((await mirrored(result?.ts ?? '')).text).toBe('card is ****');
+    expect((await mirrored(result?.ts ?? '')).text).toBe('card is ****1111');
 
     const before = (await world.sim.control.messages(channel)).length;
     expect((await client.edit({ message: { ...phil(), ts: customerTs(), content: { text: 'never seen' } } })).result?.track).toBe(false);
@@ -104,7 +104,7 @@ describe('MegatronService against the simulator and the real connection-slack', 
     const { result } = await client.outgoing({ message: { ...phil(), ts, content: { text: 'Your total is 10 dollars' } } });
     const edited = await client.edit({ fromBot: true, message: { ...phil(), ts, content: { text: 'Your total is 12 dollars on 4222222222222' } } });
     expect(edited.result).toMatchObject({ track: true, ts: result?.ts });
-    expect(await mirrored(result?.ts ?? '')).toMatchObject({ text: 'Your total is 12 dollars on ****', username: 'Bot', icons: { emoji: ':robot_face:' } });
+    expect(await mirrored(result?.ts ?? '')).toMatchObject({ text: 'Your total is 12 dollars on ****2222', username: 'Bot', icons: { emoji: ':robot_face:' } });
   });
 
   it('answers a repeated report with the existing mirror instead of posting twice', async () => {

@@ -61,8 +61,8 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     const messages = await world.sim.control.waitForMessages(channel, 3, 10_000);
     const imported = texts(messages).filter((text) => !/joined/.test(text));
     expect(imported[0]).toMatch(/^\*\[[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M\]\*$/);
-    expect(imported).toContain('my card **** is refused');
-    expect(imported).toContain('Sorry, I did not get that: ****');
+    expect(imported).toContain('my card ****1111 is refused');
+    expect(imported).toContain('Sorry, I did not get that: ****1111');
     expect((await world.sim.control.conversation(channel)).members).toContain(integration.alice.id);
   });
 

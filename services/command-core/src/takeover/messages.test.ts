@@ -34,6 +34,12 @@ describe('message builders', () => {
     expect(content.blocksJson).toContain('Open engagement channel');
   });
 
+  it("masks a card number in an agent's forwarded message down to its last four", () => {
+    const content = forwarded('your card 4111 1111 1111 1111 was declined', 'Alice Smith', 'Acme', '', 'fwd:event:Ev1');
+    expect(content.text).toBe('your card ****1111 was declined');
+    expect(forwardKeyOf(content.attachmentsJson)).toBe('fwd:event:Ev1');
+  });
+
   it('puts the footer and the idempotency key on a forwarded message', () => {
     const content = forwarded('hello', 'Alice Smith', 'Acme', 'https://img/a.png', 'fwd:event:Ev1');
     expect(content.text).toBe('hello');

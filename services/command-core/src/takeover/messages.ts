@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { formatCustomerRef, formatVerbChoice, MessageContentSchema, type CustomerRef, type CustomerVerb, type MessageContent } from '@megatron/contracts';
+import { maskText } from './masking.js';
 
 export type ButtonVerb = 'open' | 'pause' | 'unpause';
 export type CustomerKey = CustomerRef;
@@ -120,5 +121,7 @@ export function forwarded(body: string, agent: string, org: string, avatarUrl: s
     footer: messages.sentBy(agent, org),
     ...(avatarUrl ? { footer_icon: avatarUrl } : {}),
   };
-  return create(MessageContentSchema, { text: body, attachmentsJson: JSON.stringify([...extraAttachments, footer]) });
+  // Masked here, the one builder for forwards and their edits: an agent quoting a card number
+  // must not send it back in clear (only its last four).
+  return create(MessageContentSchema, { text: maskText(body), attachmentsJson: JSON.stringify([...extraAttachments, footer]) });
 }

@@ -5,19 +5,23 @@ import type { Integration } from '../tenants/types.js';
 import type { TakeoverContext } from './context.js';
 import type { Customer } from './customers.js';
 import { isPermanent } from './errors.js';
-import { maskContent } from './masking.js';
+import { maskContent, maskFileTitle } from './masking.js';
 import { withToken } from './slack-gateway.js';
 
 export const BOT_MIRROR_NAME = 'Bot';
 const ROBOT_ICON = ':robot_face:';
 
-/** Attachments that show relayed files: images inline, anything else as a link. */
+/**
+ * Attachments that show relayed files: images inline, anything else as a link. Names and titles are
+ * masked here because these attachments are added after a mirror's content is masked, and forwards
+ * to the customer use them too.
+ */
 export function fileAttachments(relayed: Array<{ file: SlackFile; url: string; mimetype: string }>): unknown[] {
-  return relayed.map(({ file, url, mimetype }) =>
-    mimetype.startsWith('image/')
-      ? { fallback: file.name || file.title, image_url: url, title: file.title || file.name }
-      : { fallback: file.name || file.title, title: file.title || file.name, title_link: url },
-  );
+  return relayed.map(({ file, url, mimetype }) => {
+    const fallback = maskFileTitle(file.name || file.title);
+    const title = maskFileTitle(file.title || file.name);
+    return mimetype.startsWith('image/') ? { fallback, image_url: url, title } : { fallback, title, title_link: url };
+  });
 }
 
 /** A file that could not be relayed, with words a person can act on. */
