@@ -1,5 +1,6 @@
 import { repoRoot } from '@megatron/testkit';
-import { describeChartLaunch, SERVICES } from './launch-suite.js';
+import { SERVICES } from './images.js';
+import { describeChartLaunch } from './launch-suite.js';
 
 // The repository after `npm run build` stands in for every image: its root is their /app.
 describeChartLaunch('the services launched exactly as the chart describes them', () => ({

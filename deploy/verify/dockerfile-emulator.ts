@@ -110,7 +110,10 @@ export interface EmulatedImage {
  */
 export function emulateBuild(dockerfile: string, context: string, scratch: string, buildArgs: Record<string, string> = {}): EmulatedImage {
   const { args: globalArgs, stages } = parseDockerfile(readFileSync(dockerfile, 'utf8'));
-  const declared = new Set(Object.keys(globalArgs));
+  // Docker only warns about a build argument no ARG declares; here a misspelt one fails the build.
+  const declared = new Set([...Object.keys(globalArgs), ...stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'ARG').map((i) => parseArg(i.args)[0]))]);
+  const unused = Object.keys(buildArgs).filter((name) => !declared.has(name));
+  if (unused.length > 0) throw new Error(`${dockerfile}: build arguments ${unused.join(', ')} are declared by no ARG`);
   const globals = Object.fromEntries(Object.keys(globalArgs).flatMap((name) => {
     const value = buildArgs[name] ?? globalArgs[name];
     return value === undefined ? [] : [[name, value]];
@@ -134,7 +137,6 @@ export function emulateBuild(dockerfile: string, context: string, scratch: strin
       const args = ['RUN', 'CMD'].includes(keyword) ? raw : expand(raw, variables());
       if (keyword === 'ARG') {
         const [name, value] = parseArg(raw);
-        declared.add(name);
         // A value given to the build wins; then the ARG's own default; a bare ARG takes the global default.
         const given = buildArgs[name] ?? (value === undefined ? globals[name] : expand(value, variables()));
         if (given !== undefined) stageArgs[name] = given;
@@ -181,7 +183,5 @@ export function emulateBuild(dockerfile: string, context: string, scratch: strin
     image = { root, base: expand(stage.base, globals), workdir, cmd, env, labels, ...(user === undefined ? {} : { user }) };
   }
   if (image === undefined) throw new Error(`${dockerfile}: no FROM`);
-  const unused = Object.keys(buildArgs).filter((name) => !declared.has(name));
-  if (unused.length > 0) throw new Error(`${dockerfile}: build arguments ${unused.join(', ')} are declared by no ARG`);
   return image;
 }

@@ -94,6 +94,13 @@ describe('the images, built by running the Dockerfile once per workspace', () =>
     images.set(imageName(workspace), image);
   }, 120_000);
 
+  it('refuses a build whose WORKSPACE names no workspace folder, or whose ENTRY was not built', () => {
+    const build = (name: string, args: Record<string, string>) => () => emulateBuild(dockerfile(), path.join(scratch, 'context'), path.join(scratch, 'refused', name), args);
+    expect(build('unset', {})).toThrow(/image-workspace: WORKSPACE must name a workspace folder, one of .*services\/command-core.*; got ""/);
+    expect(build('misspelt', { WORKSPCE: 'services/command-core' })).toThrow(/build arguments WORKSPCE are declared by no ARG/);
+    expect(build('entry', { WORKSPACE: 'tools/slack-sim', ENTRY: 'dist/server-main.js' })).toThrow(/image-workspace: tools\/slack-sim\/dist\/server-main.js was not built/);
+  }, 60_000);
+
   it("starts by its CMD what the chart's command starts: sh execs node (PID 1 stays node) in /app with the same arguments", () => {
     const commands = new Map(
       renderChart({ valuesFiles: [sandboxValues()] }).flatMap((object) =>

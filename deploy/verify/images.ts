@@ -5,6 +5,9 @@ import { repoRoot } from '@megatron/testkit';
 /** The workspaces that ship as images, each built from the root Dockerfile with the build argument WORKSPACE. */
 export const IMAGE_WORKSPACES = ['services/interpreter-slack', 'services/command-core', 'services/connection-slack', 'services/app-notifier', 'tools/slack-sim', 'examples/support-bot'];
 
+/** The four services: each a Deployment of the chart, with a Service, a HorizontalPodAutoscaler and a PDB. */
+export const SERVICES = IMAGE_WORKSPACES.filter((workspace) => workspace.startsWith('services/')).map((workspace) => path.posix.basename(workspace));
+
 /** The image a workspace is built into (skaffold's artifact) and the chart pulls: megatron-<folder name>. */
 export const imageName = (workspace: string): string => `megatron-${path.posix.basename(workspace)}`;
 

@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createTestDatabase, natsNamespace, type TestDatabase } from '@megatron/testkit';
 import { launch, planLaunch, stopLikeKubelet, waitUntilReady, type LaunchImage, type Launched, type LaunchPlan } from './chart-launch.js';
+import { SERVICES } from './images.js';
 import { renderChart, type K8sObject } from './k8s-tools.js';
-
-/** The four services, each a Deployment of the chart and a URL the helm test pod checks. */
-export const SERVICES = ['interpreter-slack', 'command-core', 'connection-slack', 'app-notifier'];
 
 function required(name: string): string {
   const value = process.env[name];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { repoRoot } from '@megatron/testkit';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { IMAGE_WORKSPACES, imageName } from './images.js';
+import { IMAGE_WORKSPACES, imageName, SERVICES } from './images.js';
 import { renderChart } from './k8s-tools.js';
 import { podOf } from './pod-specs.js';
 import { validateObjects } from './validate-objects.js';
@@ -97,7 +97,7 @@ describe('skaffold.yaml', () => {
 
   it('builds the four service images, and in the sandbox the simulator and the example bot, from the one Dockerfile with WORKSPACE naming each', () => {
     const built = effectiveConfigs().map(({ profile, config: effective }) => ({ profile, images: effective.build.artifacts.map((artifact) => artifact.image) }));
-    const services = IMAGE_WORKSPACES.filter((workspace) => workspace.startsWith('services/')).map(imageName);
+    const services = SERVICES.map((service) => imageName(`services/${service}`));
     expect(built).toEqual([
       { profile: undefined, images: services },
       { profile: 'sandbox', images: IMAGE_WORKSPACES.map(imageName) },
