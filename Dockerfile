@@ -3,12 +3,13 @@
 #   docker build --build-arg WORKSPACE=services/command-core -t megatron-command-core .
 # Build context: the repository root (see deploy/README.md). WORKSPACE is the workspace's folder; ENTRY is the
 # file the image starts, relative to it. Every workspace starts from dist/main.js (what its `npm start` runs).
+# RUN steps name paths relative to the WORKDIR: deploy/verify runs them on the host, in a folder standing for /.
 ARG NODE_IMAGE=node:22-bookworm-slim
 ARG ENTRY=dist/main.js
 
 # The workspace and the @megatron/* packages it depends on, cut out of the context (scripts/image-workspace.mjs).
 # The stages below copy from here, and BuildKit keys such copies on content: an edit elsewhere in the repository
-# rebuilds nothing of this image, and an edit to sources alone keeps the npm ci layers.
+# rebuilds nothing past this stage, and an edit to sources alone keeps the npm ci layers.
 FROM ${NODE_IMAGE} AS workspace
 ARG WORKSPACE
 WORKDIR /context
