@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '@megatron/testkit';
 import type { K8sObject } from './k8s-tools.js';
 import { probeOnce, probePort } from './kubelet-probes.js';
-import { componentOf, podOf, resolvePort, type Container, type EnvVar, type Probe } from './pod-specs.js';
+import { componentOf, podOf, resolvePort, type Container, type EnvVar, type PodSpec, type Probe } from './pod-specs.js';
 
 /** One container of the rendered chart, ready to run as a local process. */
 export interface LaunchPlan {
@@ -13,14 +13,23 @@ export interface LaunchPlan {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
+  /** The pod's runAsUser and runAsGroup, which the launcher takes on when it can (as root). */
+  runAs?: { uid: number; gid: number };
   /** containerPort → local port. */
   ports: Map<number, number>;
   terminationGracePeriodSeconds: number;
 }
 
-export interface LaunchOptions {
+/** What the launcher needs of the image a container names. */
+export interface LaunchImage {
   /** Where the image's WORKDIR (/app) is: the repo root after `npm run build`, or an emulated image. */
-  appRoot: (component: string) => string;
+  appRoot: string;
+  /** The image's ENV, under the container's own environment. */
+  env: Record<string, string>;
+}
+
+export interface LaunchOptions {
+  image: (reference: string) => LaunchImage;
   namespace: string;
 }
 
@@ -109,7 +118,8 @@ export async function planLaunch(objects: K8sObject[], options: LaunchOptions, k
       if (argv.length === 0) throw new Error(`${owner}: container ${container.name} sets no command; the launcher needs the chart to say what runs`);
       if (argv[0] === 'node') argv[0] = process.execPath;
       if (container.workingDir !== '/app') throw new Error(`${owner}: workingDir is ${container.workingDir}, the images use /app`);
-      const env: Record<string, string> = {};
+      const image = options.image(container.image);
+      const env: Record<string, string> = { ...image.env };
       for (const entry of container.env ?? []) {
         const value = resolveEnv(objects, owner, entry, { name: `${workload.metadata.name}-0`, namespace: options.namespace });
         if (value === undefined) continue;
@@ -121,8 +131,9 @@ export async function planLaunch(objects: K8sObject[], options: LaunchOptions, k
         component,
         container,
         argv: argv.map(rewriteAddresses),
-        cwd: options.appRoot(component),
+        cwd: image.appRoot,
         env,
+        ...runAs(template.spec, container),
         ports,
         terminationGracePeriodSeconds: template.spec.terminationGracePeriodSeconds ?? 30,
       });
@@ -140,12 +151,23 @@ export interface Launched {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a planned container with only the chart's environment (plus PATH): nothing leaks in from the test run. */
+function runAs(pod: PodSpec, container: Container): Pick<LaunchPlan, 'runAs'> {
+  const uid = container.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
+  const gid = container.securityContext?.runAsGroup ?? pod.securityContext?.runAsGroup;
+  return uid === undefined ? {} : { runAs: { uid, gid: gid ?? uid } };
+}
+
+/**
+ * Starts a planned container with only the image's and the chart's environment (plus PATH): nothing leaks in from
+ * the test run. As root it runs as the pod's user, to whom the image's files (owned by root) are read-only, as
+ * they are under readOnlyRootFilesystem.
+ */
 export function launch(plan: LaunchPlan): Launched {
   const child = spawn(plan.argv[0]!, plan.argv.slice(1), {
     cwd: plan.cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...plan.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(plan.runAs !== undefined && process.getuid?.() === 0 ? plan.runAs : {}),
   });
   let output = '';
   const append = (chunk: Buffer) => {

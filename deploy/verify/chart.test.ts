@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { repoRoot } from '@megatron/testkit';
+import { SERVICES } from './images.js';
 import { chartDir, helm, objectsOfKind, renderChart, templateChart, type K8sObject } from './k8s-tools.js';
 import { allowsFlow, type Endpoint } from './network-policies.js';
 import { componentOf, podOf, resolvePort } from './pod-specs.js';
 import { validateObjects } from './validate-objects.js';
 
-const SERVICES = ['interpreter-slack', 'command-core', 'connection-slack', 'app-notifier'] as const;
 const productionValues = () => path.join(repoRoot(), 'deploy', 'values', 'production.yaml');
 const sandboxValues = () => path.join(repoRoot(), 'deploy', 'values', 'sandbox.yaml');
 const ownSecretValues = {

@@ -34,6 +34,8 @@ export interface Container {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: {
     runAsNonRoot?: boolean;
+    runAsUser?: number;
+    runAsGroup?: number;
     readOnlyRootFilesystem?: boolean;
     allowPrivilegeEscalation?: boolean;
     capabilities?: { drop?: string[]; add?: string[] };
@@ -43,7 +45,7 @@ export interface Container {
 
 export interface PodSpec {
   containers: Container[];
-  securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } };
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; runAsGroup?: number; seccompProfile?: { type: string } };
   terminationGracePeriodSeconds?: number;
 }
 
