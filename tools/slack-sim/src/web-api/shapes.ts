@@ -71,8 +71,7 @@ export function fileObject(ctx: SimContext, file: SimFile & { created: number })
 /** team.info's team: Slack serves the icon in fixed sizes. */
 export function teamObject(ws: WorkspaceRecord): Record<string, unknown> {
   const icon = (size: number): string => `https://avatars.slack-sim.invalid/${ws.id}/team_${size}.png`;
-  return { id: ws.id, name: ws.name, url: `https://${ws.domain}.slack.com/`, domain: ws.domain,
-    email_domain: '', is_verified: false, enterprise_id: null, enterprise_name: null, avatar_base_url: 'https://avatars.slack-sim.invalid/',
+  return { id: ws.id, name: ws.name, domain: ws.domain, email_domain: '',
     icon: { image_34: icon(34), image_44: icon(44), image_68: icon(68), image_88: icon(88), image_102: icon(102),
       image_132: icon(132), image_230: icon(230), image_default: false } };
 }
