@@ -34,9 +34,10 @@ describe('pins', () => {
     expect(added.body).toEqual({ ok: true });
     expect(validate('pins.add', added.body)).toEqual([]);
 
-    const history = await slackClient(sim, megatron.botToken).conversations.history({ channel });
-    expect(history.pin_count).toBe(1);
-    expect(history.messages?.find((m) => m.ts === card.ts)?.pinned_to).toEqual([channel]);
+    const history = await rawCall(sim, 'conversations.history', megatron.botToken, { channel });
+    expect(history.body.pin_count).toBe(1);
+    expect((history.body.messages as { ts: string; pinned_to?: string[] }[]).find((m) => m.ts === card.ts)?.pinned_to)
+      .toEqual([channel]);
     expect((await sim.control.messages(channel)).find((m) => m.ts === card.ts)?.pinned_to).toEqual([channel]);
 
     const listed = await rawCall(sim, 'pins.list', megatron.botToken, { channel });

@@ -113,11 +113,11 @@ describe('threads', () => {
   });
 
   test('deleting a parent that has replies leaves a tombstone so the thread can still be read', async () => {
-    const web = slackClient(sim, megatron.botToken);
     const { ts: parentTs } = await say(bob.id, 'to be deleted');
     await say(alice.id, 'still here', { threadTs: parentTs });
     await sim.control.deleteAsUser({ teamId: acme.id, userId: bob.id, channel, ts: parentTs });
-    const thread = (await web.conversations.replies({ channel, ts: parentTs })).messages ?? [];
+    const replies = await rawCall(sim, 'conversations.replies', megatron.botToken, { channel, ts: parentTs });
+    const thread = replies.body.messages as { subtype?: string; text: string }[];
     expect(thread.map((m) => [m.subtype, m.text])).toEqual([['tombstone', 'This message was deleted.'],
       [undefined, 'still here']]);
     expect(thread[0]).toMatchObject({ reply_count: 1 });
