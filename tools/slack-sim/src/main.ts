@@ -1,4 +1,4 @@
-import { SLACK_RETRY_SCHEDULE_MS } from './delivery.js';
+import { parseRetryDelays } from './retry-delays-env.js';
 import { seedDemo } from './seed-demo.js';
 import { startSlackSim } from './server.js';
 
@@ -14,17 +14,12 @@ if (rateLimits !== 'on' && rateLimits !== 'off') fail(`SLACK_SIM_RATE_LIMITS mus
 const seed = process.env.SLACK_SIM_SEED;
 if (seed !== undefined && seed !== '' && seed !== 'demo') fail(`SLACK_SIM_SEED must be demo or unset, got ${seed}`);
 
-/** `slack` is Slack's real schedule (0 s, 1 min, 5 min); otherwise comma-separated milliseconds. */
-function retryDelays(raw: string | undefined): number[] | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  if (raw.trim() === 'slack') return [...SLACK_RETRY_SCHEDULE_MS];
-  const delays = raw.split(',').map((part) => Number(part.trim()));
-  if (delays.some((d) => !Number.isInteger(d) || d < 0)) {
-    fail(`SLACK_SIM_RETRY_DELAYS_MS must be "slack" or comma-separated milliseconds such as 0,60000,300000, got ${raw}`);
-  }
-  return delays;
+let retryDelaysMs: number[] | undefined;
+try {
+  retryDelaysMs = parseRetryDelays(process.env.SLACK_SIM_RETRY_DELAYS_MS);
+} catch (error) {
+  fail((error as Error).message);
 }
-const retryDelaysMs = retryDelays(process.env.SLACK_SIM_RETRY_DELAYS_MS);
 
 const sim = await startSlackSim({ port, host: process.env.HOST ?? '127.0.0.1', rateLimits: rateLimits === 'on',
   ...(retryDelaysMs ? { retryDelaysMs } : {}),
