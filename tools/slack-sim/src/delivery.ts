@@ -98,7 +98,14 @@ export class Deliverer {
     return out.app.socketMode ? this.attemptSocket(out, retryNum) : this.attemptHttp(out, retryNum, previous);
   }
 
+  /** Records an attempt unless a reset came in between: a cleared simulator keeps no stale deliveries. */
+  private record(delivery: SimDelivery, generation: number): SimDelivery {
+    if (generation === this.generation) this.state.deliveries.push(delivery);
+    return delivery;
+  }
+
   private async attemptSocket(out: Outbound, retryNum: number): Promise<SimDelivery> {
+    const generation = this.generation;
     // Socket Mode names one reason for every retry: the previous envelope was not acknowledged in time.
     const result = await this.hub.deliver(out.app.appId, { type: ENVELOPE_TYPES[out.kind], payload: out.body,
       accepts_response_payload: out.acceptsResponsePayload ?? false, retry_attempt: retryNum,
@@ -113,11 +120,11 @@ export class Deliverer {
       ...(out.eventId ? { eventId: out.eventId } : {}),
       ...(acked ? {} : { retryReason: result.outcome }),
     };
-    this.state.deliveries.push(delivery);
-    return delivery;
+    return this.record(delivery, generation);
   }
 
   private async attemptHttp(out: Outbound, retryNum: number, previous?: SimDelivery): Promise<SimDelivery> {
+    const generation = this.generation;
     const timestamp = this.state.nowSeconds();
     const headers: Record<string, string> = {
       'content-type': out.contentType,
@@ -139,8 +146,7 @@ export class Deliverer {
       ...(out.eventId ? { eventId: out.eventId } : {}),
       ...(result.reason ? { retryReason: result.reason } : {}),
     };
-    this.state.deliveries.push(delivery);
-    return delivery;
+    return this.record(delivery, generation);
   }
 
   private post(url: string, headers: Record<string, string>, rawBody: string): Promise<AttemptResult> {
