@@ -1,12 +1,42 @@
+import type { RateLimitConfig } from './rate-limits.js';
+import type { DisconnectReason, SocketConnectionInfo } from './socket-mode/hub.js';
 import type {
-  DeliveryKind, InteractionResult, SimApp, SimConversation, SimDelivery, SimEphemeral, SimFault, SimFile, SimMessage,
+  DeliveryKind, DeliveryTransport, InteractionResult, SimApp, SimConversation, SimDelivery, SimEphemeral, SimFault, SimFile, SimMessage,
   SimResponseReply, SimUser, SimWorkspace, SlashCommandRoute,
 } from './types.js';
 
-export interface CreateAppInput {
-  teamId: string; name: string; signingSecret?: string; eventsUrl?: string; interactivityUrl?: string;
-  slashCommands?: SlashCommandRoute[];
+/** App settings createApp and updateApp share. */
+export interface AppSettings {
+  eventsUrl?: string; interactivityUrl?: string; slashCommands?: SlashCommandRoute[];
+  /** Distributed outside the Marketplace: conversations.history/replies at 1 request a minute and 15 messages. */
+  historyLimited?: boolean;
+  /** Events, slash commands and interactions go over Socket Mode connections instead of HTTP. */
+  socketMode?: boolean;
+  /** Subscribed event types (`message.im`, `reaction_added`, ...); absent means every type. */
+  events?: string[];
 }
+
+export interface CreateAppInput extends AppSettings {
+  teamId: string; name: string; signingSecret?: string;
+}
+
+/** One entry of the workspaces overview a UI's sidebar is built from. */
+export interface WorkspaceOverview {
+  id: string; name: string; domain: string;
+  channels: { id: string; name?: string; isPrivate: boolean; isArchived: boolean; members: string[];
+    messageCount: number; pinCount: number }[];
+  dms: { id: string; isArchived: boolean; messageCount: number; user: OverviewPerson; bot: OverviewPerson }[];
+  users: OverviewPerson[];
+  apps: { appId: string; name: string; botUserId: string; botId: string; socketMode: boolean; historyLimited: boolean;
+    socketConnections: number }[];
+}
+
+export interface OverviewPerson {
+  id: string; name?: string; realName?: string; displayName?: string; image72?: string; isBot?: boolean; tz?: string;
+  appId?: string;
+}
+
+export interface ChannelActionInput { teamId: string; userId: string; channel: string }
 
 export interface InteractionInput {
   teamId: string; userId: string; channel: string; style: 'legacy' | 'block'; callbackId?: string; actionId?: string;
@@ -34,7 +64,7 @@ export class SimControl {
 
   /** `id` fixes the user id (random otherwise); the same id may exist in two workspaces, not twice in one. */
   createUser(p: { teamId: string; name: string; realName?: string; displayName?: string; email?: string;
-    id?: string }): Promise<SimUser> {
+    id?: string; tz?: string }): Promise<SimUser> {
     return this.post('users', p);
   }
 
@@ -42,8 +72,8 @@ export class SimControl {
     return this.post('apps', p);
   }
 
-  async updateApp(appId: string, p: { eventsUrl?: string; interactivityUrl?: string;
-    slashCommands?: SlashCommandRoute[] }): Promise<void> {
+  /** `events: null` goes back to receiving every event type. */
+  async updateApp(appId: string, p: Omit<AppSettings, 'events'> & { events?: string[] | null }): Promise<void> {
     await this.post('apps/update', { appId, ...p });
   }
 
@@ -52,8 +82,9 @@ export class SimControl {
     return this.post('actions/direct-message', p);
   }
 
-  postAsUser(p: { teamId: string; userId: string; channel: string; text: string; threadTs?: string }):
-  Promise<{ ts: string; eventId: string }> {
+  /** `threadTs` replies in a thread; `replyBroadcast` also sends the reply to the channel (thread_broadcast). */
+  postAsUser(p: { teamId: string; userId: string; channel: string; text: string; threadTs?: string;
+    replyBroadcast?: boolean }): Promise<{ ts: string; eventId: string }> {
     return this.post('actions/post', p);
   }
 
@@ -82,6 +113,23 @@ export class SimControl {
 
   chooseOption(p: InteractionInput): Promise<InteractionResult> {
     return this.post('actions/choose-option', p);
+  }
+
+  archiveChannel(p: ChannelActionInput): Promise<{ eventId: string }> {
+    return this.post('actions/archive-channel', p);
+  }
+
+  unarchiveChannel(p: ChannelActionInput): Promise<{ eventId: string }> {
+    return this.post('actions/unarchive-channel', p);
+  }
+
+  deleteChannel(p: ChannelActionInput): Promise<{ eventId: string }> {
+    return this.post('actions/delete-channel', p);
+  }
+
+  /** Like conversations.kick by the person `userId`. */
+  removeFromChannel(p: ChannelActionInput & { removeUserId: string }): Promise<{ eventId: string }> {
+    return this.post('actions/remove-from-channel', p);
   }
 
   sendUrlVerification(p: { appId: string }): Promise<{ status: number; body: unknown; challenge: string }> {
@@ -123,10 +171,12 @@ export class SimControl {
     return (await this.get<{ files: SimFile[] }>('files', {})).files;
   }
 
-  async deliveries(filter: { appId?: string; kind?: DeliveryKind } = {}): Promise<SimDelivery[]> {
+  async deliveries(filter: { appId?: string; kind?: DeliveryKind; transport?: DeliveryTransport } = {}):
+  Promise<SimDelivery[]> {
     const query: Record<string, string> = {};
     if (filter.appId) query.appId = filter.appId;
     if (filter.kind) query.kind = filter.kind;
+    if (filter.transport) query.transport = filter.transport;
     return (await this.get<{ deliveries: SimDelivery[] }>('deliveries', query)).deliveries;
   }
 
@@ -156,9 +206,43 @@ export class SimControl {
     return this.post('apps/bot-token', { appId });
   }
 
-  async setRateLimits(on: boolean, config?: { perMinute?: Partial<Record<1 | 2 | 3 | 4, number>>;
-    postMessagePerSecond?: number; postMessageBurst?: number }): Promise<void> {
+  /** An app-level token (`xapp-1-...`) for apps.connections.open. */
+  issueAppToken(appId: string): Promise<{ appToken: string }> {
+    return this.post('apps/app-token', { appId });
+  }
+
+  async setRateLimits(on: boolean, config?: RateLimitConfig): Promise<void> {
     await this.post('rate-limits', { on, ...(config ? { config } : {}) });
+  }
+
+  /** Event retries on or off, and the delays before retry 1, 2 and 3 (SLACK_RETRY_SCHEDULE_MS is Slack's). */
+  setEventRetries(p: { on?: boolean; delaysMs?: readonly number[] }): Promise<{ on: boolean; delaysMs: number[] }> {
+    return this.post('event-retries', p);
+  }
+
+  async socketConnections(appId?: string): Promise<SocketConnectionInfo[]> {
+    return (await this.get<{ connections: SocketConnectionInfo[] }>('socket/connections', appId ? { appId } : {}))
+      .connections;
+  }
+
+  /** Sends Slack's `disconnect` message to one connection or all of the app's; they close after it. */
+  async disconnectSocket(p: { appId: string; reason?: DisconnectReason; connectionId?: string }):
+  Promise<SocketConnectionInfo[]> {
+    return (await this.post<{ connections: SocketConnectionInfo[] }>('socket/disconnect', p)).connections;
+  }
+
+  /** Destroys the connections without a close frame. */
+  async dropSocket(p: { appId: string; connectionId?: string }): Promise<SocketConnectionInfo[]> {
+    return (await this.post<{ connections: SocketConnectionInfo[] }>('socket/drop', p)).connections;
+  }
+
+  async workspacesOverview(): Promise<WorkspaceOverview[]> {
+    return (await this.get<{ workspaces: WorkspaceOverview[] }>('workspaces-overview', {})).workspaces;
+  }
+
+  /** Where `GET /_sim/stream` (server-sent events of SimChange) is served, for an EventSource. */
+  get streamUrl(): string {
+    return `${this.baseUrl}/_sim/stream`;
   }
 
   async reset(): Promise<void> {

@@ -2,6 +2,7 @@ import type { SimContext } from './context.js';
 import { slackId } from './ids.js';
 import { appendMessage, botMessageFields } from './messaging.js';
 import type { ConversationRecord } from './state.js';
+import { threadParent } from './threads.js';
 import type { SimFile, SimMessage } from './types.js';
 import { fileObject } from './web-api/shapes.js';
 
@@ -22,9 +23,10 @@ export async function shareFiles(ctx: SimContext, conv: ConversationRecord, file
   for (const file of files) if (!file.channels.includes(conv.id)) file.channels.push(conv.id);
   const app = ctx.state.user(conv.team, uploader)?.isBot ? ctx.state.appByBotUser(uploader) : undefined;
   const author = app ? botMessageFields(ctx, app, {}) : { user: uploader };
+  const parent = threadTs ? threadParent(conv, threadTs) : undefined;
   const message: SimMessage = { type: 'message', subtype: 'file_share', ...author, text, ts: ctx.state.nextTs(conv),
     team: conv.team, files: files.map((f) => fileObject(ctx, f)), upload: true,
-    ...(threadTs ? { thread_ts: threadTs } : {}) };
+    ...(parent ? { thread_ts: parent.ts, ...(parent.user ? { parent_user_id: parent.user } : {}) } : {}) };
   const eventId = await appendMessage(ctx, conv, message);
   return { message, eventId };
 }

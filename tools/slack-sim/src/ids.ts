@@ -18,6 +18,11 @@ export function tokenOf(kind: 'xoxb' | 'xoxp', teamNumber: string): string {
   return `${kind}-${teamNumber}-${randomBytes(6).readUIntBE(0, 6)}-${randomBytes(12).toString('hex')}`;
 }
 
+/** App-level tokens look like `xapp-1-A0123ABCDEF-1234567890123-<64 hex>`. */
+export function appTokenOf(appId: string): string {
+  return `xapp-1-${appId}-${randomBytes(6).readUIntBE(0, 6)}-${randomBytes(32).toString('hex')}`;
+}
+
 /** Formats microseconds since the epoch the way Slack writes `ts`: "1700000000.000100". */
 export function formatTs(micros: bigint): string {
   const seconds = micros / 1_000_000n;

@@ -1,3 +1,4 @@
+import { parseRetryDelays } from './retry-delays-env.js';
 import { seedDemo } from './seed-demo.js';
 import { startSlackSim } from './server.js';
 
@@ -13,7 +14,15 @@ if (rateLimits !== 'on' && rateLimits !== 'off') fail(`SLACK_SIM_RATE_LIMITS mus
 const seed = process.env.SLACK_SIM_SEED;
 if (seed !== undefined && seed !== '' && seed !== 'demo') fail(`SLACK_SIM_SEED must be demo or unset, got ${seed}`);
 
+let retryDelaysMs: number[] | undefined;
+try {
+  retryDelaysMs = parseRetryDelays(process.env.SLACK_SIM_RETRY_DELAYS_MS);
+} catch (error) {
+  fail((error as Error).message);
+}
+
 const sim = await startSlackSim({ port, host: process.env.HOST ?? '127.0.0.1', rateLimits: rateLimits === 'on',
+  ...(retryDelaysMs ? { retryDelaysMs } : {}),
   ...(process.env.SLACK_SIM_PUBLIC_URL ? { publicUrl: process.env.SLACK_SIM_PUBLIC_URL } : {}) });
 console.log(`slack-sim listening on ${sim.url} (Web API ${sim.apiUrl}, control API ${sim.url}/_sim/)`);
 if (seed === 'demo') {

@@ -44,7 +44,7 @@ Promise<void> {
     await appendMessage(ctx, conv, { type: 'message', ...botMessageFields(ctx, app, {}), ...content,
       ts: state.nextTs(conv), team: conv.team });
   } else if (!deleteOriginal) {
-    state.ephemerals.push({ channel: record.channel, user: record.userId, ...content, ts: state.looseTs(),
+    state.addEphemeral({ channel: record.channel, user: record.userId, ...content, ts: state.looseTs(),
       appId: record.appId, source: 'response_url' });
   }
   state.responseReplies.push({ responseUrl, body, status: 200, receivedAt: state.now() });

@@ -25,8 +25,10 @@ export interface DemoUrls {
 async function customerWorkspace(control: SimControl, name: string, domain: string, appUrl: string,
   people: { name: string; realName: string }[]): Promise<DemoCustomerWorkspace> {
   const workspace = await control.createWorkspace({ name, domain });
+  // The support bot is installed in many customers' workspaces without being in the Marketplace, so Slack's 2025
+  // history limits apply to it; Megatron, installed only in the organization's own workspace, is exempt.
   const supportBot = await control.createApp({ teamId: workspace.id, name: 'Support Bot',
-    eventsUrl: `${appUrl}/slack/events`, interactivityUrl: `${appUrl}/slack/interactive` });
+    eventsUrl: `${appUrl}/slack/events`, interactivityUrl: `${appUrl}/slack/interactive`, historyLimited: true });
   const customers: SimUser[] = [];
   for (const person of people) {
     customers.push(await control.createUser({ teamId: workspace.id, name: person.name, realName: person.realName,

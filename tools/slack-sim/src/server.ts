@@ -1,13 +1,17 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { SimControl } from './control-client.js';
 import type { SimContext } from './context.js';
 import { controlRoutes, handleControl } from './control/routes.js';
-import { Deliverer } from './delivery.js';
+import { ChangeStreams } from './control/stream.js';
+import { Deliverer, type DeliveryOptions } from './delivery.js';
 import { handleDownload, handleSignin, handleUpload } from './file-transfer.js';
 import { sendJson, sendText } from './http-util.js';
 import { RateLimiter } from './rate-limits.js';
 import { handleResponseUrl } from './response-url.js';
+import { Sleeps } from './sleeps.js';
+import { SocketHub } from './socket-mode/hub.js';
 import { SimState } from './state.js';
 import type { SlackSimOptions } from './types.js';
 import { handleWebApi } from './web-api/dispatch.js';
@@ -19,22 +23,34 @@ export interface SlackSim {
   close(): Promise<void>;
 }
 
-const DEFAULT_RETRY_DELAYS_MS = [1000, 5000, 10000];
+/** Slack's retry schedule compressed to seconds, so a test sees all three retries without waiting minutes. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 5000, 10000];
 
-/** Starts the simulator on its own HTTP server; `close()` stops it along with any pending event retries. */
+/**
+ * Starts the simulator on its own HTTP server (Socket Mode upgrades included); `close()` stops it along with
+ * pending event retries, Socket Mode connections, change streams and armed latency faults.
+ */
 export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSim> {
   const now = opts.now ?? Date.now;
   const state = new SimState(now);
-  const deliverer = new Deliverer(state, { ackTimeoutMs: opts.ackTimeoutMs ?? 3000,
-    eventRetries: opts.eventRetries ?? true, retryDelaysMs: opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS });
+  const deliveryDefaults = (): DeliveryOptions => ({ ackTimeoutMs: opts.ackTimeoutMs ?? 3000,
+    eventRetries: opts.eventRetries ?? true, retryDelaysMs: [...(opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)] });
+  const sockets = new SocketHub({ warningCloseMs: opts.socketWarningCloseMs ?? 10_000, now });
+  const deliverer = new Deliverer(state, deliveryDefaults(), sockets);
   const limiter = new RateLimiter(now, opts.rateLimits ?? false);
-  const ctx: SimContext = { state, deliverer, limiter, baseUrl: '' };
+  const sleeps = new Sleeps();
+  const streams = new ChangeStreams(state.feed);
+  const ctx: SimContext = { state, deliverer, sockets, limiter, sleeps, baseUrl: '' };
   const routes = controlRoutes(() => {
     deliverer.cancelRetries();
+    sockets.closeAll();
+    sleeps.cancelAll();
     state.clear();
     limiter.reset();
     limiter.enabled = opts.rateLimits ?? false;
     limiter.config = {};
+    Object.assign(deliverer.options, deliveryDefaults());
+    state.feed.publish('reset');
   });
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -42,6 +58,7 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
     const path = url.pathname;
     const [, first, second] = path.split('/');
     if (first === 'api' && second) return handleWebApi(ctx, req, res, second, url);
+    if (req.method === 'GET' && path.replace(/\/$/, '') === '/_sim/stream') return streams.serve(req, res);
     if (first === '_sim') return handleControl(ctx, routes, req, res, url);
     if (first === 'upload' && path.startsWith('/upload/v1/')) return handleUpload(ctx, req, res, path.slice(11));
     if (first === 'files-pri' && second) return handleDownload(ctx, req, res, second);
@@ -57,6 +74,14 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
       else res.destroy();
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = /^\/socket\/([a-f0-9]+)$/.exec(new URL(req.url ?? '/', ctx.baseUrl).pathname);
+    if (!match?.[1]) {
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, match[1], `${ctx.baseUrl.replace(/^http/, 'ws')}${req.url ?? ''}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
@@ -71,6 +96,9 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
     control: new SimControl(ctx.baseUrl),
     close: async () => {
       deliverer.close();
+      sockets.closeAll();
+      sleeps.cancelAll();
+      streams.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

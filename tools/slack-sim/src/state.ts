@@ -1,4 +1,6 @@
-import { formatTs, parseTs, secretHex, slackId, tokenOf } from './ids.js';
+import { ChangeFeed } from './change-feed.js';
+import { appTokenOf, formatTs, parseTs, secretHex, slackId, tokenOf } from './ids.js';
+import { DEFAULT_TZ } from './time-zones.js';
 import type {
   SimConversation, SimEphemeral, SimFault, SimFile, SimMessage, SimResponseReply, SimDelivery, SlashCommandRoute,
 } from './types.js';
@@ -7,22 +9,37 @@ export interface WorkspaceRecord { id: string; name: string; domain: string }
 
 export interface UserRecord {
   id: string; teamId: string; name: string; realName: string; displayName: string; email?: string;
-  image72: string; isBot: boolean; botId?: string; appId?: string; created: number;
+  image72: string; isBot: boolean; botId?: string; appId?: string; created: number; tz: string;
 }
 
 export interface AppRecord {
   appId: string; teamId: string; name: string; signingSecret: string; verificationToken: string;
   botUserId: string; botId: string; eventsUrl?: string; interactivityUrl?: string; slashCommands: SlashCommandRoute[];
+  /** Distributed outside the Marketplace: conversations.history/replies at 1 request a minute, 15 messages a page. */
+  historyLimited: boolean;
+  /** Events, slash commands and interactions go over Socket Mode connections instead of HTTP. */
+  socketMode: boolean;
+  /** Subscribed event types; undefined means every type the simulator emits. */
+  events?: string[];
 }
 
-export interface TokenRecord {
-  token: string; kind: 'bot' | 'user'; teamId: string; userId: string; appId?: string; revoked: boolean;
+export interface AppOptions {
+  historyLimited?: boolean; socketMode?: boolean; events?: string[];
 }
+
+/** `app` tokens (xapp-) are app-level: they open Socket Mode connections and nothing else; their userId is ''. */
+export interface TokenRecord {
+  token: string; kind: 'bot' | 'user' | 'app'; teamId: string; userId: string; appId?: string; revoked: boolean;
+}
+
+export interface PinRecord { created: number; createdBy: string }
 
 export interface ConversationRecord extends Omit<SimConversation, 'members'> {
   members: Set<string>;
   messages: SimMessage[];
   lastTs: bigint;
+  /** Pinned messages by ts. */
+  pins: Map<string, PinRecord>;
 }
 
 export interface ResponseUrlRecord {
@@ -55,6 +72,8 @@ export class SimState {
   uploads = new Map<string, PendingUpload>();
   deliveries: SimDelivery[] = [];
   faults: (SimFault & { remaining: number })[] = [];
+  /** What changed, for watchers of `GET /_sim/stream`. */
+  readonly feed = new ChangeFeed();
   private deliverySeq = 0;
 
   constructor(readonly now: () => number) {}
@@ -90,6 +109,7 @@ export class SimState {
   addWorkspace(name: string, domain: string): WorkspaceRecord {
     const ws = { id: slackId('T'), name, domain };
     this.workspaces.set(ws.id, ws);
+    this.feed.publish('workspace', { teamId: ws.id });
     return ws;
   }
 
@@ -98,6 +118,7 @@ export class SimState {
     const user: UserRecord = { ...p, id, created: this.nowSeconds(),
       image72: `https://avatars.slack-sim.invalid/${p.teamId}/${id}_72.png` };
     this.users.set(userKey(p.teamId, id), user);
+    this.feed.publish('user', { teamId: p.teamId });
     return user;
   }
 
@@ -112,20 +133,29 @@ export class SimState {
     return token;
   }
 
+  issueAppToken(app: AppRecord): string {
+    const token = appTokenOf(app.appId);
+    this.tokens.set(token, { token, kind: 'app', teamId: app.teamId, userId: '', appId: app.appId, revoked: false });
+    return token;
+  }
+
   addApp(p: { teamId: string; name: string; signingSecret?: string; eventsUrl?: string; interactivityUrl?: string;
-    slashCommands?: SlashCommandRoute[] }): { app: AppRecord; botToken: string } {
+    slashCommands?: SlashCommandRoute[] } & AppOptions): { app: AppRecord; botToken: string } {
     const appId = slackId('A');
     const botId = slackId('B');
     const username = p.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
     const bot = this.addUser({ teamId: p.teamId, name: username, realName: p.name, displayName: '', isBot: true,
-      botId, appId });
+      botId, appId, tz: DEFAULT_TZ });
     const app: AppRecord = {
       appId, teamId: p.teamId, name: p.name, signingSecret: p.signingSecret ?? secretHex(),
       verificationToken: secretHex(12), botUserId: bot.id, botId, slashCommands: p.slashCommands ?? [],
+      historyLimited: p.historyLimited ?? false, socketMode: p.socketMode ?? false,
+      ...(p.events ? { events: p.events } : {}),
       ...(p.eventsUrl ? { eventsUrl: p.eventsUrl } : {}),
       ...(p.interactivityUrl ? { interactivityUrl: p.interactivityUrl } : {}),
     };
     this.apps.set(appId, app);
+    this.feed.publish('workspace', { teamId: p.teamId });
     return { app, botToken: this.issueToken('bot', p.teamId, bot.id, appId) };
   }
 
@@ -134,11 +164,12 @@ export class SimState {
     return undefined;
   }
 
-  addConversation(p: Omit<ConversationRecord, 'id' | 'messages' | 'lastTs' | 'created'>): ConversationRecord {
+  addConversation(p: Omit<ConversationRecord, 'id' | 'messages' | 'lastTs' | 'created' | 'pins'>): ConversationRecord {
     const prefix = p.is_im ? 'D' : 'C';
     const conv: ConversationRecord = { ...p, id: slackId(prefix), created: this.nowSeconds(), messages: [],
-      lastTs: 0n };
+      lastTs: 0n, pins: new Map() };
     this.conversations.set(conv.id, conv);
+    this.feed.publish('channel', { channel: conv.id, teamId: conv.team });
     return conv;
   }
 
@@ -161,6 +192,12 @@ export class SimState {
     return conv.messages.find((m) => m.ts === ts);
   }
 
+  addEphemeral(ephemeral: SimEphemeral): void {
+    this.ephemerals.push(ephemeral);
+    const conv = this.conversations.get(ephemeral.channel);
+    this.feed.publish('ephemeral', { channel: ephemeral.channel, ...(conv ? { teamId: conv.team } : {}) });
+  }
+
   addResponseUrl(baseUrl: string, p: Omit<ResponseUrlRecord, 'id' | 'url' | 'createdAt' | 'uses'>): ResponseUrlRecord {
     const id = `${p.teamId}/${slackId('', 13)}/${secretHex(12)}`;
     const record: ResponseUrlRecord = { ...p, id, url: `${baseUrl}/hooks/commands/${id}`, createdAt: this.now(),
@@ -180,7 +217,7 @@ export class SimState {
   }
 
   publicConversation(conv: ConversationRecord): SimConversation {
-    const { messages: _messages, lastTs: _lastTs, members, ...rest } = conv;
+    const { messages: _messages, lastTs: _lastTs, pins: _pins, members, ...rest } = conv;
     return { ...rest, members: [...members] };
   }
 }

@@ -9,6 +9,8 @@ export interface SlackSimOptions {
   retryDelaysMs?: number[];
   /** Base URL written into url_private, upload and response URLs when clients reach the simulator by another name. */
   publicUrl?: string;
+  /** How long a Socket Mode connection stays open after a `warning` disconnect message (Slack: about 10 s). */
+  socketWarningCloseMs?: number;
 }
 
 /** As the reference spec's `objs_message.icons`: `emoji` for icon_emoji, `image_64` for icon_url. */
@@ -47,6 +49,18 @@ export interface SimFileObject {
   comments_count: number;
 }
 
+export interface SimReaction {
+  name: string;
+  users: string[];
+  count: number;
+}
+
+/** Message metadata as chat.postMessage takes it (docs.slack.dev/messaging/message-metadata). */
+export interface SimMessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
 export interface SimMessage {
   type: 'message';
   ts: string;
@@ -66,6 +80,23 @@ export interface SimMessage {
   team?: string;
   client_msg_id?: string;
   inviter?: string;
+  reactions?: SimReaction[];
+  /** Channels the message is pinned to. */
+  pinned_to?: string[];
+  /** On a thread reply: the author of the thread's parent. */
+  parent_user_id?: string;
+  /** On a thread parent: the thread's summary, kept current as replies come and go. */
+  reply_count?: number;
+  reply_users_count?: number;
+  reply_users?: string[];
+  latest_reply?: string;
+  is_locked?: boolean;
+  subscribed?: boolean;
+  /** On a `thread_broadcast`: the thread's parent as it was when the reply was broadcast. */
+  root?: SimMessage;
+  metadata?: SimMessageMetadata;
+  /** A deleted parent that still has replies stays as a hidden `tombstone`, as on Slack. */
+  hidden?: boolean;
   bot_profile?: { id: string; app_id: string; name: string; deleted: boolean; team_id: string; updated: number;
     icons: { image_36: string; image_48: string; image_72: string } };
 }
@@ -121,12 +152,20 @@ export interface SimFile {
 
 export type DeliveryKind = 'event' | 'slash' | 'interactive';
 
+export type DeliveryTransport = 'http' | 'socket';
+
 export interface SimDelivery {
   id: string;
   kind: DeliveryKind;
   appId: string;
+  /** `http`: a signed POST to the app's URL; `socket`: an envelope over one of its Socket Mode connections. */
+  transport: DeliveryTransport;
+  /** The request URL (http) or the Socket Mode URL of the connection used ('' when none was open). */
   url: string;
-  /** HTTP status the app answered; 0 when it timed out or the connection failed. */
+  /** Socket Mode only: the envelope's id and the connection it went over. */
+  envelopeId?: string;
+  connectionId?: string;
+  /** HTTP status the app answered (200 for a Socket Mode ack); 0 when it timed out or could not be reached. */
   status: number;
   ackMs: number;
   retryNum: number;
@@ -160,6 +199,8 @@ export interface SimUser {
   realName: string;
   displayName: string;
   image72: string;
+  /** IANA time zone; users.info derives `tz_label` and `tz_offset` from it. */
+  tz: string;
   token: string;
 }
 
@@ -176,7 +217,8 @@ export interface SimApp {
 
 export interface SlashCommandRoute {
   command: string;
-  url: string;
+  /** Where the command is POSTed; not needed by an app in Socket Mode. */
+  url?: string;
 }
 
 export interface InteractionResult {

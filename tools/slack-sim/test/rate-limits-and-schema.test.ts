@@ -120,7 +120,8 @@ describe('answers against the reference OpenAPI schema, on the demo seed', () =>
       ['users.list', botToken, {}],
       ['files.info', botToken, { file: share.fileId }],
       ['chat.delete', botToken, { channel: dm.channel, ts: posted.ts }],
-      ['conversations.history', botToken, { channel: dm.channel }],
+      // The seeded support bot may read history once a minute (Marketplace limits), so the second read is Megatron's.
+      ['conversations.history', megatronToken, { channel }],
     ];
     const problems: string[] = [];
     for (const [method, token, params] of calls) {

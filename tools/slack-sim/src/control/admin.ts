@@ -1,6 +1,6 @@
 import type { SimContext } from '../context.js';
 import type { Params } from '../http-util.js';
-import type { RateLimitConfig } from '../rate-limits.js';
+import { METHOD_TIERS, type RateLimitConfig, type Tier } from '../rate-limits.js';
 import type { FaultKind } from '../types.js';
 import { ControlError, optStr, str } from './input.js';
 
@@ -28,13 +28,42 @@ export function fault(ctx: SimContext, body: Params): unknown {
   return {};
 }
 
+const TIERS: Tier[] = [1, 2, 3, 4, 'postMessage'];
+
+function rateLimitConfig(value: unknown): RateLimitConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ControlError(400, 'config must be an object');
+  const config = value as RateLimitConfig;
+  for (const [tier, perMinute] of Object.entries(config.perMinute ?? {})) {
+    if (!['1', '2', '3', '4'].includes(tier) || typeof perMinute !== 'number' || perMinute <= 0) {
+      throw new ControlError(400, `config.perMinute must map tiers 1-4 to positive numbers (got ${tier}: ${String(perMinute)})`);
+    }
+  }
+  for (const [method, tier] of Object.entries(config.methodTiers ?? {})) {
+    if (!(method in METHOD_TIERS)) throw new ControlError(400, `config.methodTiers names an unknown method ${method}`);
+    if (!TIERS.includes(tier)) throw new ControlError(400, `config.methodTiers.${method} must be 1, 2, 3, 4 or "postMessage"`);
+  }
+  return config;
+}
+
 export function rateLimits(ctx: SimContext, body: Params): unknown {
   if (typeof body.on !== 'boolean') throw new ControlError(400, 'on must be true or false');
+  const config = body.config === undefined ? undefined : rateLimitConfig(body.config);
   ctx.limiter.enabled = body.on;
-  if (body.config !== undefined) {
-    if (typeof body.config !== 'object' || body.config === null) throw new ControlError(400, 'config must be an object');
-    ctx.limiter.config = body.config as RateLimitConfig;
-  }
+  if (config) ctx.limiter.config = config;
   ctx.limiter.reset();
   return {};
+}
+
+/** `POST /_sim/event-retries {on?, delaysMs?}`: turns event retries on or off and sets their delays. */
+export function eventRetries(ctx: SimContext, body: Params): unknown {
+  const { on, delaysMs } = body;
+  if (on !== undefined && typeof on !== 'boolean') throw new ControlError(400, 'on must be true or false');
+  if (delaysMs !== undefined && (!Array.isArray(delaysMs) || delaysMs.length === 0
+    || delaysMs.some((d) => typeof d !== 'number' || !Number.isFinite(d) || d < 0))) {
+    throw new ControlError(400, 'delaysMs must be a non-empty array of non-negative milliseconds');
+  }
+  const options = ctx.deliverer.options;
+  if (typeof on === 'boolean') options.eventRetries = on;
+  if (Array.isArray(delaysMs)) options.retryDelaysMs = delaysMs as number[];
+  return { on: options.eventRetries, delaysMs: options.retryDelaysMs };
 }

@@ -58,6 +58,7 @@ export async function runSlashCommand(ctx: SimContext, body: Params): Promise<un
   const target = candidates.find((a) => a.slashCommands.some((c) => c.command === command));
   const route = target?.slashCommands.find((c) => c.command === command);
   if (!target || !route) throw new ControlError(404, `no app in ${teamId} handles ${command}`);
+  if (!route.url && !target.socketMode) throw new ControlError(400, `${command} has no url and ${target.appId} is not in Socket Mode`);
   const ws = workspace(ctx, teamId);
   const responseUrl = ctx.state.addResponseUrl(ctx.baseUrl, { teamId, channel: conv.id, userId: user.id,
     appId: target.appId });
@@ -68,7 +69,8 @@ export async function runSlashCommand(ctx: SimContext, body: Params): Promise<un
     is_enterprise_install: 'false', response_url: responseUrl.url, trigger_id: trigger,
   };
   const delivery = await ctx.deliverer.send({ kind: 'slash', app: target, url: route.url,
-    rawBody: new URLSearchParams(form).toString(), contentType: 'application/x-www-form-urlencoded', body: form });
+    rawBody: new URLSearchParams(form).toString(), contentType: 'application/x-www-form-urlencoded', body: form,
+    acceptsResponsePayload: true });
   const reply = parseBody(delivery);
   const content = delivery.status === 200 ? responseContent(reply) : undefined;
   if (content) {
@@ -77,7 +79,7 @@ export async function runSlashCommand(ctx: SimContext, body: Params): Promise<un
       await appendMessage(ctx, conv, { type: 'message', ...botMessageFields(ctx, target, {}), ...message,
         ts: ctx.state.nextTs(conv), team: teamId });
     } else {
-      ctx.state.ephemerals.push({ channel: conv.id, user: user.id, ...message, ts: ctx.state.looseTs(),
+      ctx.state.addEphemeral({ channel: conv.id, user: user.id, ...message, ts: ctx.state.looseTs(),
         appId: target.appId, source: 'slash_ack' });
     }
   }
@@ -93,7 +95,7 @@ function interactiveApp(ctx: SimContext, teamId: string, body: Params, original:
     if (record.teamId !== teamId) throw new ControlError(400, `app ${appId} is not installed in ${teamId}`);
     return record;
   }
-  const withUrl = [...ctx.state.apps.values()].filter((a) => a.teamId === teamId && a.interactivityUrl);
+  const withUrl = [...ctx.state.apps.values()].filter((a) => a.teamId === teamId && (a.interactivityUrl || a.socketMode));
   const [only] = withUrl;
   if (withUrl.length !== 1 || !only) {
     throw new ControlError(400, `pass appId or messageTs: ${withUrl.length} apps in ${teamId} take interactions`);
@@ -132,7 +134,9 @@ async function interact(ctx: SimContext, body: Params, kind: Interaction): Promi
   const ephemeral = messageTs && !original ? ctx.state.ephemerals.find((e) => e.ts === messageTs && e.channel === conv.id) : undefined;
   if (messageTs && !original && !ephemeral) throw new ControlError(404, `no message ${messageTs} in ${conv.id}`);
   const target = interactiveApp(ctx, teamId, body, original);
-  if (!target.interactivityUrl) throw new ControlError(400, `app ${target.appId} has no interactivityUrl`);
+  if (!target.interactivityUrl && !target.socketMode) {
+    throw new ControlError(400, `app ${target.appId} has no interactivityUrl and is not in Socket Mode`);
+  }
   const ws = workspace(ctx, teamId);
   const responseUrl = ctx.state.addResponseUrl(ctx.baseUrl, { teamId, channel: conv.id, userId: user.id,
     appId: target.appId, ...(original ? { messageTs: original.ts } : {}) });
@@ -154,8 +158,9 @@ async function interact(ctx: SimContext, body: Params, kind: Interaction): Promi
       ...(original ? { message: original } : {}) };
   }
   const rawBody = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  // Only a legacy interactive message's answer is used (it replaces the message), so only it accepts a payload.
   const delivery = await ctx.deliverer.send({ kind: 'interactive', app: target, url: target.interactivityUrl, rawBody,
-    contentType: 'application/x-www-form-urlencoded', body: payload });
+    contentType: 'application/x-www-form-urlencoded', body: payload, acceptsResponsePayload: style === 'legacy' });
   const reply = parseBody(delivery);
   // A legacy interactive message's synchronous answer replaces the original message.
   const content = style === 'legacy' && delivery.status === 200 ? responseContent(reply) : undefined;
@@ -176,6 +181,8 @@ export function chooseOption(ctx: SimContext, body: Params): Promise<unknown> {
 
 export async function sendUrlVerification(ctx: SimContext, body: Params): Promise<unknown> {
   const target = app(ctx, str(body, 'appId'));
+  // Socket Mode needs no Request URL, so Slack never verifies one.
+  if (target.socketMode) throw new ControlError(400, `app ${target.appId} is in Socket Mode: there is no URL to verify`);
   if (!target.eventsUrl) throw new ControlError(400, `app ${target.appId} has no eventsUrl`);
   const payload = { token: target.verificationToken, challenge: randomBytes(24).toString('base64url'),
     type: 'url_verification' };
@@ -190,7 +197,9 @@ export async function sendRawEvent(ctx: SimContext, body: Params): Promise<unkno
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new ControlError(400, 'event must be a JSON object');
   }
-  if (!target.eventsUrl) throw new ControlError(400, `app ${target.appId} has no eventsUrl`);
+  if (!target.eventsUrl && !target.socketMode) {
+    throw new ControlError(400, `app ${target.appId} has no eventsUrl and is not in Socket Mode`);
+  }
   const eventId = optStr(body, 'eventId') ?? newEventId();
   await deliverEvent(ctx, target, event as Record<string, unknown>, eventId);
   return { eventId };

@@ -22,6 +22,13 @@ export function optStr(body: Params, name: string): string | undefined {
   return value;
 }
 
+export function optBool(body: Params, name: string): boolean | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new ControlError(400, `${name} must be true or false`);
+  return value;
+}
+
 export function optUrl(body: Params, name: string): string | undefined {
   const value = optStr(body, name);
   if (value === undefined) return undefined;

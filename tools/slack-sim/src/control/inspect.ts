@@ -40,10 +40,13 @@ export function files(ctx: SimContext): unknown {
 export function deliveries(ctx: SimContext, q: Params): unknown {
   const appId = typeof q.appId === 'string' ? q.appId : undefined;
   const kind = typeof q.kind === 'string' ? q.kind : undefined;
+  const transport = typeof q.transport === 'string' ? q.transport : undefined;
   if (kind && !['event', 'slash', 'interactive'].includes(kind)) {
     throw new ControlError(400, 'kind must be event, slash or interactive');
   }
-  return { deliveries: ctx.state.deliveries.filter((d) => (!appId || d.appId === appId) && (!kind || d.kind === kind)) };
+  if (transport && !['http', 'socket'].includes(transport)) throw new ControlError(400, 'transport must be http or socket');
+  return { deliveries: ctx.state.deliveries.filter((d) => (!appId || d.appId === appId) && (!kind || d.kind === kind)
+    && (!transport || d.transport === transport)) };
 }
 
 /** Everything at once, for a person poking at a running simulator with curl. */

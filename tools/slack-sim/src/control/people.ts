@@ -1,7 +1,9 @@
 import type { SimContext } from '../context.js';
 import type { Params } from '../http-util.js';
+import type { AppOptions } from '../state.js';
+import { DEFAULT_TZ, isTimeZone } from '../time-zones.js';
 import type { SlashCommandRoute } from '../types.js';
-import { ControlError, app, optStr, optUrl, str, workspace } from './input.js';
+import { ControlError, app, optBool, optStr, optUrl, str, workspace } from './input.js';
 
 const DOMAIN = /^[a-z0-9][a-z0-9-]{0,20}$/;
 // Fixed ids let tests give two workspaces the same user id, which Slack allows across teams.
@@ -16,9 +18,32 @@ function slashCommands(body: Params): SlashCommandRoute[] | undefined {
     const command = str(item, 'command');
     if (!/^\/[a-z0-9_-]+$/.test(command)) throw new ControlError(400, `slashCommands[${i}].command must look like /name`);
     const url = optUrl(item, 'url');
-    if (!url) throw new ControlError(400, `slashCommands[${i}].url is required`);
-    return { command, url };
+    return url ? { command, url } : { command };
   });
+}
+
+function eventTypes(body: Params): string[] | undefined {
+  const value = body.events;
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
+    throw new ControlError(400, 'events must be an array of event type names');
+  }
+  return value as string[];
+}
+
+/** The app settings createApp and updateApp share; undefined where the body does not set them. */
+function appOptions(body: Params): AppOptions {
+  const historyLimited = optBool(body, 'historyLimited');
+  const socketMode = optBool(body, 'socketMode');
+  const events = eventTypes(body);
+  return { ...(historyLimited !== undefined ? { historyLimited } : {}),
+    ...(socketMode !== undefined ? { socketMode } : {}), ...(events ? { events } : {}) };
+}
+
+/** Over HTTP every command needs a URL; an app in Socket Mode receives commands over its connections. */
+function checkCommandUrls(commands: SlashCommandRoute[], socketMode: boolean): void {
+  const missing = commands.find((c) => !c.url);
+  if (missing && !socketMode) throw new ControlError(400, `slash command ${missing.command} needs a url unless socketMode is on`);
 }
 
 export function createWorkspace(ctx: SimContext, body: Params): unknown {
@@ -44,11 +69,13 @@ export function createUser(ctx: SimContext, body: Params): unknown {
     if (ctx.state.user(teamId, id)) throw new ControlError(409, `user id ${id} is already taken in ${teamId}`);
   }
   const email = optStr(body, 'email');
+  const tz = optStr(body, 'tz') ?? DEFAULT_TZ;
+  if (!isTimeZone(tz)) throw new ControlError(400, `tz must be an IANA time zone such as Europe/Berlin, got ${tz}`);
   const user = ctx.state.addUser({ teamId, name, realName: optStr(body, 'realName') ?? name,
-    displayName: optStr(body, 'displayName') ?? '', isBot: false, ...(email ? { email } : {}), ...(id ? { id } : {}) });
+    displayName: optStr(body, 'displayName') ?? '', isBot: false, tz, ...(email ? { email } : {}), ...(id ? { id } : {}) });
   const token = ctx.state.issueToken('user', teamId, user.id);
   return { id: user.id, teamId, name, realName: user.realName, displayName: user.displayName, image72: user.image72,
-    token };
+    tz, token };
 }
 
 export function createApp(ctx: SimContext, body: Params): unknown {
@@ -59,7 +86,9 @@ export function createApp(ctx: SimContext, body: Params): unknown {
   const eventsUrl = optUrl(body, 'eventsUrl');
   const interactivityUrl = optUrl(body, 'interactivityUrl');
   const commands = slashCommands(body);
-  const { app: record, botToken } = ctx.state.addApp({ teamId, name,
+  const options = appOptions(body);
+  checkCommandUrls(commands ?? [], options.socketMode ?? false);
+  const { app: record, botToken } = ctx.state.addApp({ teamId, name, ...options,
     ...(signingSecret ? { signingSecret } : {}), ...(eventsUrl ? { eventsUrl } : {}),
     ...(interactivityUrl ? { interactivityUrl } : {}), ...(commands ? { slashCommands: commands } : {}) });
   return { appId: record.appId, botUserId: record.botUserId, botId: record.botId, botToken,
@@ -71,9 +100,19 @@ export function updateApp(ctx: SimContext, body: Params): unknown {
   const eventsUrl = optUrl(body, 'eventsUrl');
   const interactivityUrl = optUrl(body, 'interactivityUrl');
   const commands = slashCommands(body);
+  const options = appOptions(body);
+  checkCommandUrls(commands ?? record.slashCommands, options.socketMode ?? record.socketMode);
   if (eventsUrl !== undefined) record.eventsUrl = eventsUrl;
   if (interactivityUrl !== undefined) record.interactivityUrl = interactivityUrl;
   if (commands !== undefined) record.slashCommands = commands;
+  if (options.historyLimited !== undefined) record.historyLimited = options.historyLimited;
+  if (options.events !== undefined) record.events = options.events;
+  if (body.events === null) delete record.events;
+  if (options.socketMode !== undefined) {
+    // Turning Socket Mode off in the app config ends its connections with link_disabled.
+    if (record.socketMode && !options.socketMode) ctx.sockets.disconnect(record.appId, 'link_disabled');
+    record.socketMode = options.socketMode;
+  }
   return {};
 }
 
@@ -87,4 +126,9 @@ export function revokeToken(ctx: SimContext, body: Params): unknown {
 export function issueBotToken(ctx: SimContext, body: Params): unknown {
   const record = app(ctx, str(body, 'appId'));
   return { botToken: ctx.state.issueToken('bot', record.teamId, record.botUserId, record.appId) };
+}
+
+/** An app-level token (`xapp-1-...`), what an app needs for apps.connections.open. */
+export function issueAppToken(ctx: SimContext, body: Params): unknown {
+  return { appToken: ctx.state.issueAppToken(app(ctx, str(body, 'appId'))) };
 }

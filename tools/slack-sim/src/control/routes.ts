@@ -1,16 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.js';
 import { type Params, readBody, sendJson } from '../http-util.js';
-import { fault, rateLimits } from './admin.js';
+import { eventRetries, fault, rateLimits } from './admin.js';
 import {
   chooseOption, clickButton, runSlashCommand, sendRawEvent, sendUrlVerification,
 } from './app-requests.js';
+import {
+  archiveChannelAction, deleteChannelAction, removeFromChannelAction, unarchiveChannelAction,
+} from './channel-actions.js';
 import { ControlError } from './input.js';
 import {
   channelByName, conversationInfo, deliveries, dmChannel, ephemerals, files, messages, overview, responseUrlReplies,
 } from './inspect.js';
-import { createApp, createUser, createWorkspace, issueBotToken, revokeToken, updateApp } from './people.js';
+import {
+  createApp, createUser, createWorkspace, issueAppToken, issueBotToken, revokeToken, updateApp,
+} from './people.js';
+import { disconnectSockets, dropSockets, socketConnections } from './socket.js';
 import { deleteAsUser, editAsUser, postAsUser, sendDirectMessage, shareFile } from './user-actions.js';
+import { workspacesOverview } from './workspaces-overview.js';
 
 type Handler = (ctx: SimContext, input: Params) => unknown;
 
@@ -22,6 +29,7 @@ export function controlRoutes(reset: () => void): Record<string, Handler> {
     'POST /_sim/apps': createApp,
     'POST /_sim/apps/update': updateApp,
     'POST /_sim/apps/bot-token': issueBotToken,
+    'POST /_sim/apps/app-token': issueAppToken,
     'POST /_sim/tokens/revoke': revokeToken,
     'POST /_sim/actions/direct-message': sendDirectMessage,
     'POST /_sim/actions/post': postAsUser,
@@ -33,6 +41,10 @@ export function controlRoutes(reset: () => void): Record<string, Handler> {
     'POST /_sim/actions/choose-option': chooseOption,
     'POST /_sim/actions/url-verification': sendUrlVerification,
     'POST /_sim/actions/raw-event': sendRawEvent,
+    'POST /_sim/actions/archive-channel': archiveChannelAction,
+    'POST /_sim/actions/unarchive-channel': unarchiveChannelAction,
+    'POST /_sim/actions/delete-channel': deleteChannelAction,
+    'POST /_sim/actions/remove-from-channel': removeFromChannelAction,
     'GET /_sim/messages': messages,
     'GET /_sim/conversation': conversationInfo,
     'GET /_sim/channel-by-name': channelByName,
@@ -42,6 +54,11 @@ export function controlRoutes(reset: () => void): Record<string, Handler> {
     'GET /_sim/files': files,
     'GET /_sim/deliveries': deliveries,
     'GET /_sim/state': overview,
+    'GET /_sim/workspaces-overview': workspacesOverview,
+    'GET /_sim/socket/connections': socketConnections,
+    'POST /_sim/socket/disconnect': disconnectSockets,
+    'POST /_sim/socket/drop': dropSockets,
+    'POST /_sim/event-retries': eventRetries,
     'POST /_sim/faults': fault,
     'POST /_sim/rate-limits': rateLimits,
     'POST /_sim/reset': () => {

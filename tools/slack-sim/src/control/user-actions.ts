@@ -4,17 +4,18 @@ import { shareFiles, storeFile } from '../files.js';
 import type { Params } from '../http-util.js';
 import { appendMessage, changeMessage, removeMessage } from '../messaging.js';
 import type { ConversationRecord, UserRecord } from '../state.js';
+import { replyFields, threadParent } from '../threads.js';
 import type { SimMessage } from '../types.js';
-import { ControlError, app, conversation, optStr, str, teamUser } from './input.js';
+import { ControlError, app, conversation, optBool, optStr, str, teamUser } from './input.js';
 
-/** What a Slack client sends for typed text: the plain text plus a rich_text block. */
-function typedMessage(ctx: SimContext, conv: ConversationRecord, user: UserRecord, text: string, threadTs?: string):
-SimMessage {
+/** What a Slack client sends for typed text: the plain text plus a rich_text block, and thread fields for a reply. */
+function typedMessage(ctx: SimContext, conv: ConversationRecord, user: UserRecord, text: string,
+  thread?: Partial<SimMessage>): SimMessage {
   return { type: 'message', user: user.id, text, ts: ctx.state.nextTs(conv), team: user.teamId,
     client_msg_id: randomUUID(),
     blocks: [{ type: 'rich_text', block_id: randomUUID().slice(0, 5),
       elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] }],
-    ...(threadTs ? { thread_ts: threadTs } : {}) };
+    ...thread };
 }
 
 function writableBy(ctx: SimContext, body: Params): { conv: ConversationRecord; user: UserRecord } {
@@ -45,11 +46,15 @@ export async function sendDirectMessage(ctx: SimContext, body: Params): Promise<
   return { channel: conv.id, ts: message.ts, eventId };
 }
 
+/** `threadTs` posts a reply (a reply's ts stands for its thread); `replyBroadcast` also sends it to the channel. */
 export async function postAsUser(ctx: SimContext, body: Params): Promise<unknown> {
   const { conv, user } = writableBy(ctx, body);
   const threadTs = optStr(body, 'threadTs');
-  if (threadTs && !ctx.state.findMessage(conv, threadTs)) throw new ControlError(404, `no thread ${threadTs} in ${conv.id}`);
-  const message = typedMessage(ctx, conv, user, str(body, 'text'), threadTs);
+  const replyBroadcast = optBool(body, 'replyBroadcast') ?? false;
+  const parent = threadTs ? threadParent(conv, threadTs) : undefined;
+  if (threadTs && !parent) throw new ControlError(404, `no thread ${threadTs} in ${conv.id}`);
+  if (replyBroadcast && !parent) throw new ControlError(400, 'replyBroadcast needs threadTs');
+  const message = typedMessage(ctx, conv, user, str(body, 'text'), parent ? replyFields(parent, replyBroadcast) : undefined);
   const eventId = await appendMessage(ctx, conv, message);
   return { ts: message.ts, eventId };
 }

@@ -15,7 +15,7 @@ const usersInfo: MethodHandler = (call) => {
   const user = workspaceUser(call, requireString(call, 'user'));
   const ws = call.ctx.state.workspaces.get(user.teamId);
   if (!ws) throw new SlackApiError('user_not_found');
-  return { user: userObject(user, ws) };
+  return { user: userObject(user, ws, call.ctx.state.now()) };
 };
 
 const usersList: MethodHandler = (call) => {
@@ -24,7 +24,7 @@ const usersList: MethodHandler = (call) => {
   if (!ws) throw new SlackApiError('invalid_auth');
   const all = [...state.users.values()].filter((u) => u.teamId === ws.id);
   const { page, nextCursor } = paginate(call, all, 200);
-  return { members: page.map((u) => userObject(u, ws)), cache_ts: state.nowSeconds(),
+  return { members: page.map((u) => userObject(u, ws, state.now())), cache_ts: state.nowSeconds(),
     response_metadata: { next_cursor: nextCursor } };
 };
 

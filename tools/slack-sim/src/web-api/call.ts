@@ -70,10 +70,12 @@ export function workspaceUser(call: ApiCall, id: string): UserRecord {
   return user;
 }
 
-export function paginate<T>(call: ApiCall, items: T[], defaultLimit: number):
+/** `maxLimit` caps `limit` silently, as Slack does for history-limited apps. */
+export function paginate<T>(call: ApiCall, items: T[], defaultLimit: number, maxLimit = 1000):
 { page: T[]; nextCursor: string } {
   const limitParam = Number(optionalString(call, 'limit') ?? defaultLimit);
-  const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.min(limitParam, 1000) : defaultLimit;
+  const wanted = Number.isFinite(limitParam) && limitParam > 0 ? Math.min(limitParam, 1000) : defaultLimit;
+  const limit = Math.min(wanted, maxLimit);
   const cursor = optionalString(call, 'cursor');
   let offset = 0;
   if (cursor) {

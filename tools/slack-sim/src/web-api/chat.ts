@@ -1,11 +1,13 @@
 import { appendMessage, botMessageFields, changeMessage, removeMessage } from '../messaging.js';
 import type { ConversationRecord } from '../state.js';
+import { replyFields, threadParent } from '../threads.js';
 import type { SimMessage } from '../types.js';
 import {
-  type ApiCall, type MethodHandler, callerApp, optionalJsonArray, optionalString, requireString, visibleConversation,
-  workspaceUser,
+  type ApiCall, type MethodHandler, callerApp, optionalBoolean, optionalJsonArray, optionalString, requireString,
+  visibleConversation, workspaceUser,
 } from './call.js';
 import { SlackApiError } from './errors.js';
+import { optionalMetadata } from './metadata.js';
 
 /** Slack rejects text over 40,000 characters (docs.slack.dev/reference/methods/chat.postMessage). */
 const MAX_TEXT = 40_000;
@@ -65,15 +67,18 @@ function ownsMessage(call: ApiCall, message: SimMessage): boolean {
 const postMessage: MethodHandler = async (call) => {
   const conv = postTarget(call);
   const content = readContent(call);
+  const metadata = optionalMetadata(call);
   assertWritable(call, conv);
   const threadTs = optionalString(call, 'thread_ts');
-  if (threadTs && !call.ctx.state.findMessage(conv, threadTs)) throw new SlackApiError('thread_not_found');
+  const parent = threadTs ? threadParent(conv, threadTs) : undefined;
+  if (threadTs && !parent) throw new SlackApiError('thread_not_found');
   const message: SimMessage = {
     type: 'message', ...authorFields(call), text: content.text, ts: call.ctx.state.nextTs(conv),
     team: call.token.teamId,
     ...(content.blocks ? { blocks: content.blocks } : {}),
     ...(content.attachments ? { attachments: content.attachments } : {}),
-    ...(threadTs ? { thread_ts: threadTs } : {}),
+    ...(parent ? replyFields(parent, optionalBoolean(call, 'reply_broadcast')) : {}),
+    ...(metadata ? { metadata } : {}),
   };
   await appendMessage(call.ctx, conv, message);
   return { channel: conv.id, ts: message.ts, message };
@@ -88,7 +93,7 @@ const postEphemeral: MethodHandler = (call) => {
   if (!conv.members.has(user.id)) throw new SlackApiError('user_not_in_channel');
   const ts = call.ctx.state.looseTs();
   const appId = call.token.appId;
-  call.ctx.state.ephemerals.push({ channel: conv.id, user: user.id, text: content.text, ts, source: 'api',
+  call.ctx.state.addEphemeral({ channel: conv.id, user: user.id, text: content.text, ts, source: 'api',
     ...(content.blocks ? { blocks: content.blocks } : {}),
     ...(content.attachments ? { attachments: content.attachments } : {}),
     ...(appId ? { appId } : {}) });
@@ -105,6 +110,7 @@ const update: MethodHandler = async (call) => {
   const text = optionalString(call, 'text');
   const blocks = optionalJsonArray(call, 'blocks', 'invalid_blocks');
   const attachments = optionalJsonArray(call, 'attachments', 'invalid_attachments');
+  const metadata = optionalMetadata(call);
   // Omitted blocks/attachments are kept, as Slack does; an update must still leave something to show.
   const nextText = text ?? (blocks || attachments ? '' : existing.text);
   if (!nextText && !(blocks ?? existing.blocks)?.length && !(attachments ?? existing.attachments)?.length) {
@@ -112,9 +118,11 @@ const update: MethodHandler = async (call) => {
   }
   if (nextText.length > 40_000) throw new SlackApiError('msg_too_long');
   const { message } = await changeMessage(call.ctx, conv, ts, call.token.userId, {
-    text: nextText, ...(blocks ? { blocks } : {}), ...(attachments ? { attachments } : {}) });
+    text: nextText, ...(blocks ? { blocks } : {}), ...(attachments ? { attachments } : {}),
+    ...(metadata ? { metadata } : {}) });
   const shown: Record<string, unknown> = { text: message.text };
-  for (const key of ['attachments', 'blocks', 'user', 'bot_id', 'app_id', 'type', 'subtype', 'username', 'edited', 'team'] as const) {
+  for (const key of ['attachments', 'blocks', 'user', 'bot_id', 'app_id', 'type', 'subtype', 'username', 'edited', 'team',
+    'thread_ts', 'metadata'] as const) {
     if (message[key] !== undefined) shown[key] = message[key];
   }
   return { channel: conv.id, ts, text: message.text, message: shown };

@@ -1,11 +1,15 @@
+import { type Actor, archiveChannel, renameChannel, unarchiveChannel } from '../channel-lifecycle.js';
 import { channelNameError } from '../channel-names.js';
 import { announceJoin } from '../messaging.js';
 import { parseTs } from '../ids.js';
+import { HISTORY_LIMITED_PAGE } from '../rate-limits.js';
 import type { ConversationRecord } from '../state.js';
-import { conversationObject } from './shapes.js';
+import { isReply } from '../threads.js';
+import type { SimMessage } from '../types.js';
+import { conversationObject, messageForApi } from './shapes.js';
 import {
-  type ApiCall, type MethodHandler, optionalBoolean, optionalString, paginate, requireConversation, requireString,
-  workspaceUser,
+  type ApiCall, type MethodHandler, callerApp, optionalBoolean, optionalString, paginate, requireConversation,
+  requireString, workspaceUser,
 } from './call.js';
 import { SlackApiError } from './errors.js';
 
@@ -36,23 +40,40 @@ const open: MethodHandler = (call) => {
   return { ...(existed ? { no_op: true, already_open: true } : {}), channel: { id: conv.id } };
 };
 
-const history: MethodHandler = (call) => {
-  const conv = requireConversation(call);
-  if (!conv.members.has(call.token.userId)) throw new SlackApiError('not_in_channel');
+/** A history-limited app gets at most 15 messages a page whatever `limit` says. */
+export function historyPageCap(call: ApiCall): number {
+  return callerApp(call)?.historyLimited ? HISTORY_LIMITED_PAGE : 1000;
+}
+
+/** The `oldest`/`latest`/`inclusive` window shared by conversations.history and conversations.replies. */
+export function inTimeWindow(call: ApiCall): (m: SimMessage) => boolean {
   const oldest = parseTs(optionalString(call, 'oldest') ?? '0000000000.000000') ?? 0n;
   const latestParam = optionalString(call, 'latest');
   const latest = latestParam ? parseTs(latestParam) : undefined;
   const inclusive = optionalBoolean(call, 'inclusive');
-  const newestFirst = call.ctx.state.sortedMessages(conv).reverse().filter((m) => {
-    if (m.thread_ts && m.thread_ts !== m.ts) return false;
+  return (m) => {
     const ts = parseTs(m.ts) ?? 0n;
     const afterOldest = inclusive ? ts >= oldest : ts > oldest;
     const beforeLatest = latest === undefined || (inclusive ? ts <= latest : ts < latest);
     return afterOldest && beforeLatest;
-  });
-  const { page, nextCursor } = paginate(call, newestFirst, 100);
-  return { messages: page, has_more: nextCursor !== '', pin_count: 0, channel_actions_ts: null,
-    channel_actions_count: 0, ...(nextCursor ? { response_metadata: { next_cursor: nextCursor } } : {}) };
+  };
+}
+
+/** Thread replies stay out of the channel's history, except those also sent to the channel. */
+function inChannelHistory(m: SimMessage): boolean {
+  return !isReply(m) || m.subtype === 'thread_broadcast';
+}
+
+const history: MethodHandler = (call) => {
+  const conv = requireConversation(call);
+  if (!conv.members.has(call.token.userId)) throw new SlackApiError('not_in_channel');
+  const inWindow = inTimeWindow(call);
+  const newestFirst = call.ctx.state.sortedMessages(conv).reverse().filter((m) => inChannelHistory(m) && inWindow(m));
+  const { page, nextCursor } = paginate(call, newestFirst, 100, historyPageCap(call));
+  const withMetadata = optionalBoolean(call, 'include_all_metadata');
+  return { messages: page.map((m) => messageForApi(m, withMetadata)), has_more: nextCursor !== '',
+    pin_count: conv.pins.size, channel_actions_ts: null, channel_actions_count: 0,
+    ...(nextCursor ? { response_metadata: { next_cursor: nextCursor } } : {}) };
 };
 
 const info: MethodHandler = (call) => {
@@ -74,21 +95,41 @@ const create: MethodHandler = async (call) => {
   return { channel: conversationObject(conv, call.token.userId) };
 };
 
-const archive: MethodHandler = (call) => {
+function actor(call: ApiCall): Actor {
+  const app = callerApp(call);
+  return { userId: call.token.userId, ...(app ? { app } : {}) };
+}
+
+const archive: MethodHandler = async (call) => {
   const conv = requireConversation(call);
   notIm(conv);
   if (conv.is_archived) throw new SlackApiError('already_archived');
   if (!conv.members.has(call.token.userId)) throw new SlackApiError('not_in_channel');
-  conv.is_archived = true;
+  await archiveChannel(call.ctx, conv, actor(call));
   return {};
 };
 
-const unarchive: MethodHandler = (call) => {
+const unarchive: MethodHandler = async (call) => {
   const conv = requireConversation(call);
   notIm(conv);
   if (!conv.is_archived) throw new SlackApiError('not_archived');
-  conv.is_archived = false;
+  await unarchiveChannel(call.ctx, conv, actor(call));
   return {};
+};
+
+const rename: MethodHandler = async (call) => {
+  const conv = requireConversation(call);
+  const name = requireString(call, 'name');
+  notIm(conv);
+  if (conv.is_archived) throw new SlackApiError('is_archived');
+  if (!conv.members.has(call.token.userId)) throw new SlackApiError('not_in_channel');
+  const error = channelNameError(name);
+  if (error) throw new SlackApiError(error);
+  const taken = [...call.ctx.state.conversations.values()].some((c) => c.team === conv.team && c.name === name
+    && c.id !== conv.id);
+  if (taken) throw new SlackApiError('name_taken');
+  await renameChannel(call.ctx, conv, name, actor(call));
+  return { channel: conversationObject(conv, call.token.userId) };
 };
 
 const invite: MethodHandler = async (call) => {
@@ -159,6 +200,7 @@ export const conversationMethods: Record<string, MethodHandler> = {
   'conversations.create': create,
   'conversations.archive': archive,
   'conversations.unarchive': unarchive,
+  'conversations.rename': rename,
   'conversations.invite': invite,
   'conversations.join': join,
   'conversations.list': list,

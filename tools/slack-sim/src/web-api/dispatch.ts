@@ -3,16 +3,25 @@ import type { SimContext } from '../context.js';
 import { takeFault } from '../faults.js';
 import { type Params, contentType, parseForm, readBody, sendJson } from '../http-util.js';
 import type { TokenRecord } from '../state.js';
+import { appMethods } from './apps.js';
 import { authAndUserMethods } from './auth-users.js';
 import type { MethodHandler } from './call.js';
 import { chatMethods } from './chat.js';
 import { conversationMethods } from './conversations.js';
 import { SlackApiError } from './errors.js';
 import { fileMethods } from './files.js';
+import { pinMethods } from './pins.js';
+import { reactionMethods } from './reactions.js';
+import { teamAndBotMethods } from './team-bots.js';
+import { threadMethods } from './threads.js';
 
 const METHODS: Record<string, MethodHandler> = {
-  ...authAndUserMethods, ...conversationMethods, ...chatMethods, ...fileMethods,
+  ...authAndUserMethods, ...conversationMethods, ...threadMethods, ...chatMethods, ...fileMethods, ...reactionMethods,
+  ...pinMethods, ...teamAndBotMethods, ...appMethods,
 };
+
+/** Methods an app-level (xapp-) token may call; every other method refuses it, as Slack does. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 export const SUPPORTED_METHODS = Object.keys(METHODS);
 
@@ -45,15 +54,22 @@ function bearer(req: IncomingMessage): string | undefined {
   return match?.[1];
 }
 
-function authenticate(ctx: SimContext, tokenValue: string | undefined): TokenRecord {
+function authenticate(ctx: SimContext, method: string, tokenValue: string | undefined): TokenRecord {
   if (!tokenValue) throw new SlackApiError('not_authed');
   const token = ctx.state.tokens.get(tokenValue);
   if (!token) throw new SlackApiError('invalid_auth');
-  if (token.revoked) throw new SlackApiError('token_revoked');
+  // A revoked app-level token gets invalid_auth: apps.connections.open's error list has no token_revoked.
+  if (token.revoked) throw new SlackApiError(token.kind === 'app' ? 'invalid_auth' : 'token_revoked');
+  if ((token.kind === 'app') !== APP_TOKEN_METHODS.has(method)) throw new SlackApiError('not_allowed_token_type');
   return token;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+function retryAfter(ctx: SimContext, method: string, token: TokenRecord, channel: string | undefined):
+number | undefined {
+  const app = token.appId ? ctx.state.apps.get(token.appId) : undefined;
+  const limited = app?.historyLimited ? ctx.limiter.takeHistoryLimited(method, app.appId, token.teamId) : undefined;
+  return limited ?? ctx.limiter.take(method, token.appId ?? token.userId, token.teamId, channel);
+}
 
 /** Serves `POST|GET /api/<method>` like slack.com/api: HTTP 200 with `ok`, 429 when rate limited. */
 export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: ServerResponse, method: string,
@@ -68,7 +84,10 @@ export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: S
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
+    if (fault?.kind === 'latency' && !(await ctx.sleeps.sleep(fault.latencyMs ?? 1000))) {
+      req.socket.destroy();
+      return;
+    }
     if (fault?.kind === '5xx') {
       sendJson(res, 500, { ok: false, error: 'internal_error' });
       return;
@@ -78,11 +97,11 @@ export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: S
       sendJson(res, 404, { ok: false, error: 'unknown_method', req_method: method });
       return;
     }
-    const token = authenticate(ctx, tokenValue);
+    const token = authenticate(ctx, method, tokenValue);
     const channel = typeof params.channel === 'string' ? params.channel : undefined;
-    const retryAfter = ctx.limiter.take(method, token.appId ?? token.userId, token.teamId, channel);
-    if (retryAfter !== undefined) {
-      sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+    const wait = retryAfter(ctx, method, token, channel);
+    if (wait !== undefined) {
+      sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
       return;
     }
     const result = await handler({ ctx, method, params, token });

@@ -1,6 +1,14 @@
 import type { SimContext } from '../context.js';
-import type { ConversationRecord, UserRecord, WorkspaceRecord } from '../state.js';
-import type { SimFile, SimFileObject } from '../types.js';
+import type { AppRecord, ConversationRecord, UserRecord, WorkspaceRecord } from '../state.js';
+import { timeZoneFields } from '../time-zones.js';
+import type { SimFile, SimFileObject, SimMessage } from '../types.js';
+
+/** Messages read through the API carry `metadata` only when asked with include_all_metadata (docs.slack.dev/messaging/message-metadata). */
+export function messageForApi(message: SimMessage, withMetadata: boolean): SimMessage {
+  if (withMetadata || !message.metadata) return message;
+  const { metadata: _metadata, ...rest } = message;
+  return rest;
+}
 
 /** A conversation as Slack's `conversations.*` methods return it, seen by `viewer`. */
 export function conversationObject(conv: ConversationRecord, viewer: string, withMembers = false):
@@ -21,11 +29,11 @@ Record<string, unknown> {
   };
 }
 
-export function userObject(user: UserRecord, ws: WorkspaceRecord): Record<string, unknown> {
+export function userObject(user: UserRecord, ws: WorkspaceRecord, nowMs: number): Record<string, unknown> {
   const image = user.image72;
   return {
     id: user.id, team_id: user.teamId, name: user.name, deleted: false, color: '9f69e7', real_name: user.realName,
-    tz: 'America/New_York', tz_label: 'Eastern Standard Time', tz_offset: -18000,
+    ...timeZoneFields(user.tz, nowMs),
     profile: {
       title: '', phone: '', skype: '', real_name: user.realName, real_name_normalized: user.realName,
       display_name: user.displayName, display_name_normalized: user.displayName, fields: null, status_text: '',
@@ -58,4 +66,26 @@ export function fileObject(ctx: SimContext, file: SimFile & { created: number })
     permalink_public: `https://slack-files.com/${file.teamId}-${file.id}-${file.id.toLowerCase()}`,
     channels: file.channels.filter((c) => c.startsWith('C')), groups: [], ims, comments_count: 0,
   };
+}
+
+/** team.info's team: Slack serves the icon in fixed sizes. */
+export function teamObject(ws: WorkspaceRecord): Record<string, unknown> {
+  const icon = (size: number): string => `https://avatars.slack-sim.invalid/${ws.id}/team_${size}.png`;
+  return { id: ws.id, name: ws.name, domain: ws.domain, email_domain: '',
+    icon: { image_34: icon(34), image_44: icon(44), image_68: icon(68), image_88: icon(88), image_102: icon(102),
+      image_132: icon(132), image_230: icon(230), image_default: false } };
+}
+
+/** bots.info's bot: the app's bot with its icons. */
+export function botObject(app: AppRecord, botUser: UserRecord | undefined): Record<string, unknown> {
+  const avatar = botUser?.image72 ?? '';
+  return { id: app.botId, deleted: false, name: app.name, updated: botUser?.created ?? 0, app_id: app.appId,
+    user_id: app.botUserId, icons: { image_36: avatar.replace('_72', '_36'), image_48: avatar.replace('_72', '_48'),
+      image_72: avatar } };
+}
+
+/** A message's permalink, shaped like Slack's: the ts without its dot after a `p`. */
+export function permalink(ctx: SimContext, conv: ConversationRecord, ts: string): string {
+  const domain = ctx.state.workspaces.get(conv.team)?.domain ?? 'unknown';
+  return `https://${domain}.slack.com/archives/${conv.id}/p${ts.replace('.', '')}`;
 }
