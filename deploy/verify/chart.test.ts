@@ -15,6 +15,7 @@ const ownSecretValues = {
     redisUrl: 'redis://redis:6379',
     tokenEncryptionKey: Buffer.alloc(32, 7).toString('base64'),
     slackSigningSecret: 'signing-secret',
+    serviceToken: 'chart-test-service-token-0123456789abcdef',
   },
 };
 
@@ -169,7 +170,7 @@ describe('the megatron Helm chart', () => {
     const outside: Endpoint = { external: true };
     const svc = {
       'interpreter-slack': pod('interpreter-slack', { http: 8002, grpc: 9093 }),
-      'command-core': pod('command-core', { http: 8080, grpc: 9090 }),
+      'command-core': pod('command-core', { http: 8080, grpc: 9090, 'grpc-internal': 9094 }),
       'connection-slack': pod('connection-slack', { http: 8081, grpc: 9091 }),
       'app-notifier': pod('app-notifier', { http: 8082, grpc: 9092 }),
     };
@@ -187,7 +188,7 @@ describe('the megatron Helm chart', () => {
       ['an integrating app → command-core HTTP', outside, svc['command-core'], 8080],
       ['command-core → connection-slack gRPC', svc['command-core'], svc['connection-slack'], 9091],
       ['command-core → app-notifier gRPC', svc['command-core'], svc['app-notifier'], 9092],
-      ['app-notifier → command-core gRPC (tenant settings)', svc['app-notifier'], svc['command-core'], 9090],
+      ['app-notifier → command-core internal gRPC (tenant settings)', svc['app-notifier'], svc['command-core'], 9094],
       ['command-core → Postgres', svc['command-core'], outside, 5432],
       ['command-core → Redis', svc['command-core'], outside, 6379],
       ['interpreter-slack → NATS', svc['interpreter-slack'], outside, 4222],
@@ -209,6 +210,9 @@ describe('the megatron Helm chart', () => {
       ['app-notifier → connection-slack gRPC', svc['app-notifier'], svc['connection-slack'], 9091],
       ['the outside → connection-slack HTTP', outside, svc['connection-slack'], 8081],
       ['the outside → command-core gRPC', outside, svc['command-core'], 9090],
+      ['the outside → command-core internal gRPC (tenant settings)', outside, svc['command-core'], 9094],
+      ['app-notifier → command-core public gRPC', svc['app-notifier'], svc['command-core'], 9090],
+      ['the outside → app-notifier gRPC', outside, svc['app-notifier'], 9092],
       ['the migration Job → the internet', pod('migrations'), outside, 443],
     ])('deny %s', (_flow, from, to, port) => {
       expect(allowsFlow(defaults, from, to, port)).toBe(false);

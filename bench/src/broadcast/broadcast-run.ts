@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { SLACK_TOKEN_HEADER, SlackConnectionService } from '@megatron/contracts';
-import { rpcClient } from '@megatron/runtime';
+import { internalClient } from '@megatron/runtime';
 import { startSlackSim, type RateLimitConfig } from '@megatron/slack-sim';
 import { startService } from '@megatron/testkit';
 import { deliveryFaults, markerText, parseMarker, type DeliveryFaults } from '../delivery-check.js';
@@ -28,7 +29,12 @@ export interface BroadcastRun {
  */
 export async function broadcastRun(work: BroadcastWork, limits: RateLimitConfig, runId: string): Promise<BroadcastRun> {
   const sim = await startSlackSim({ rateLimits: false });
-  const service = await startService('connection-slack', { LOG_LEVEL: 'warn', SLACK_API_URL: sim.apiUrl, BROADCAST_CONCURRENCY: '8' }, { timeoutMs: 30_000 });
+  const serviceToken = randomBytes(32).toString('base64url');
+  const service = await startService(
+    'connection-slack',
+    { LOG_LEVEL: 'warn', SLACK_API_URL: sim.apiUrl, BROADCAST_CONCURRENCY: '8', MEGATRON_SERVICE_TOKEN: serviceToken },
+    { timeoutMs: 30_000 },
+  );
   try {
     const { control } = sim;
     const workspace = await control.createWorkspace({ name: `Broadcast ${runId}`, domain: `broadcast-${runId}` });
@@ -43,7 +49,7 @@ export async function broadcastRun(work: BroadcastWork, limits: RateLimitConfig,
       channels.push(created.channel.id);
     }
 
-    const client = rpcClient(SlackConnectionService, service.grpcUrl as string);
+    const client = internalClient(SlackConnectionService, service.grpcUrl as string, serviceToken);
     const auth = { headers: { [SLACK_TOKEN_HEADER]: bot.botToken }, timeoutMs: 900_000 };
     const metricsUrl = `${service.httpUrl}/metrics`;
     const rateLimitedBefore = await counterTotal(metricsUrl, 'megatron_slack_rate_limited_total');

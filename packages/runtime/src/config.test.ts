@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       DEBUG_SQL: true,
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 10000,
+      HTTP_READ_TIMEOUT_MS: 10000,
     });
   });
 

@@ -74,4 +74,6 @@ export const env = {
 export const baseEnvSchema = z.object({
   LOG_LEVEL: env.logLevel,
   SHUTDOWN_TIMEOUT_MS: env.durationMs(10_000),
+  /** A request to an HTTP port must arrive whole (headers and body) within this; slower ones get 408. */
+  HTTP_READ_TIMEOUT_MS: env.durationMs(10_000),
 });

@@ -16,3 +16,4 @@ export * from './read-body.js';
 export * from './timeout.js';
 export * from './secrets.js';
 export * from './slack-json.js';
+export * from './service-token.js';

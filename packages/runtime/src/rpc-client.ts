@@ -1,8 +1,14 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
+import { withBearer } from './service-token.js';
 
-/** A gRPC (h2c) client for another Megatron service, e.g. `rpcClient(SlackConnectionService, 'http://connection-slack:9091')`. */
+/** A gRPC (h2c) client, e.g. for an operator's tool: `rpcClient(MegatronAdminService, url, [bearer])`. */
 export function rpcClient<S extends DescService>(service: S, baseUrl: string, interceptors: Interceptor[] = []): Client<S> {
   return createClient(service, createGrpcTransport({ baseUrl, interceptors }));
+}
+
+/** A client for another Megatron service's internal RPCs, e.g. `internalClient(SlackConnectionService, 'http://connection-slack:9091', token)`. */
+export function internalClient<S extends DescService>(service: S, baseUrl: string, serviceToken: string): Client<S> {
+  return rpcClient(service, baseUrl, [withBearer(serviceToken)]);
 }

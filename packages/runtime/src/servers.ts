@@ -1,54 +1,111 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import type { ConnectRouter, Interceptor } from '@connectrpc/connect';
+import { Code, ConnectError, createContextValues, type ConnectRouter, type ContextValues, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { registerHealth } from './grpc-health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { bindResponse, closeAfterAnswer, declaresTooLarge } from './read-body.js';
 import type { Readiness } from './readiness.js';
+import { serviceTokenInterceptor } from './service-token.js';
 
 export type HttpHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** Bounds every door applies before anything else: body size, then the time a request may take to arrive. */
+export interface DoorLimits {
+  maxBodyBytes: number;
+  /** A request (headers and body) must arrive within this; slower ones are answered 408 and closed. */
+  readTimeoutMs: number;
+}
+
+export const DEFAULT_DOOR_LIMITS: DoorLimits = { maxBodyBytes: 1024 * 1024, readTimeoutMs: 10_000 };
+
+/** Largest internal message: gRPC's customary 4 MiB, room for a broadcast batch of thousands of recipients. */
+export const INTERNAL_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export interface InternalRoutes {
+  /** gRPC over h2c only: internal RPCs are never served on an HTTP/1.1 port. */
+  port: number;
+  /** Every method but grpc.health requires `authorization: Bearer <token>`. */
+  serviceToken: string;
+  serviceNames: string[];
+  routes: (router: ConnectRouter) => void;
+  interceptors?: Interceptor[];
+  /** Largest message; internal batches (a broadcast's recipients) may exceed the public limit. */
+  maxMessageBytes?: number;
+}
 
 export interface ServerOptions {
   logger: Logger;
   metrics: Metrics;
   readiness: Readiness;
-  /** gRPC over HTTP/2 cleartext; 0 picks a free port. */
-  grpcPort: number;
-  /** /healthz, /readyz, /metrics, the same routes as Connect JSON, then `httpHandler`. */
-  httpPort: number;
   host?: string;
-  /** Fully-qualified names answered by grpc.health.v1, e.g. "megatron.v1.MegatronService". */
+  /** /healthz, /readyz, /metrics, the public routes as Connect JSON, then `httpHandler`. */
+  httpPort: number;
+  /** The public routes over gRPC (h2c) with grpc.health; 0 picks a free port; omitted: no such server. */
+  grpcPort?: number;
+  /** Fully-qualified names of the public services answered by grpc.health.v1. */
   serviceNames?: string[];
   routes?: (router: ConnectRouter) => void;
   interceptors?: Interceptor[];
+  /**
+   * Runs for a call to a public service (Connect JSON or gRPC) before its body is read: authentication
+   * comes before parsing. Throws a ConnectError to refuse; what it returns is the handler's context.
+   */
+  authenticate?: (headers: Headers, service: string) => Promise<ContextValues>;
   /** Requests on the HTTP port that are neither ops nor Connect routes (e.g. Slack webhooks, REST). */
   httpHandler?: HttpHandler;
+  internal?: InternalRoutes;
+  limits?: DoorLimits;
 }
 
 export interface RunningServers {
-  grpcPort: number;
   httpPort: number;
+  /** The public gRPC port, 0 when there is none. */
+  grpcPort: number;
+  /** The internal gRPC port, 0 when there is none. */
+  internalGrpcPort: number;
   /** Stops accepting, lets in-flight requests finish, then resolves. */
   close(): Promise<void>;
 }
 
+const CONNECT_PATH = /^\/([a-zA-Z][\w.]*)\/[A-Za-z]\w*$/;
+
+const HTTP_STATUS: Partial<Record<Code, number>> = {
+  [Code.Unauthenticated]: 401,
+  [Code.PermissionDenied]: 403,
+  [Code.Unavailable]: 503,
+};
+
 /**
- * One set of Connect routes served twice: gRPC over h2c for in-cluster callers (and Kubernetes
- * gRPC probes), Connect JSON over HTTP/1.1 for integrators with curl, beside the ops endpoints.
+ * The public routes served twice (gRPC over h2c for in-cluster callers and Kubernetes gRPC probes,
+ * Connect JSON over HTTP/1.1 beside the ops endpoints for integrators with curl), and internal routes
+ * served once, on a gRPC port of their own behind the service token. Every HTTP request is bounded
+ * (size, then read time) before anything reads or authenticates it.
  */
 export async function startServers(options: ServerOptions): Promise<RunningServers> {
   const { logger, metrics, readiness } = options;
-  const routes = (router: ConnectRouter) => {
+  const limits = options.limits ?? DEFAULT_DOOR_LIMITS;
+  const publicServices = new Set(options.serviceNames ?? []);
+  const publicRoutes = (router: ConnectRouter) => {
     registerHealth(router, readiness, options.serviceNames ?? []);
     options.routes?.(router);
   };
   const interceptors = options.interceptors ?? [];
+  const authenticated = new WeakMap<object, ContextValues>();
+  const contextValues = (req: object) => authenticated.get(req) ?? createContextValues();
+  /** The public service a call is for, when the gate must see it before its body is read. */
+  const gated = (path: string) => {
+    const service = CONNECT_PATH.exec(path)?.[1];
+    return service !== undefined && publicServices.has(service) && options.authenticate ? service : undefined;
+  };
   const appHandler: HttpHandler = options.httpHandler ?? ((_req, res) => sendJson(res, 404, { ok: false, error: 'not_found' }));
   const connectHandler = connectNodeAdapter({
-    routes,
+    routes: publicRoutes,
     interceptors,
+    contextValues,
+    readMaxBytes: limits.maxBodyBytes,
     fallback: (req, res) => {
       if (req instanceof http.IncomingMessage && res instanceof http.ServerResponse) appHandler(req, res);
       else {
@@ -58,54 +115,139 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     },
   });
 
-  const httpServer = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true });
-    if (req.method === 'GET' && path === '/readyz') {
-      const snapshot = readiness.snapshot();
-      return sendJson(res, snapshot.ready ? 200 : 503, snapshot);
-    }
-    if (req.method === 'GET' && path === '/metrics') {
-      metrics.registry
-        .metrics()
-        .then((body) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(body);
-        })
-        .catch((error: unknown) => {
-          logger.error({ err: error }, 'metrics collection failed');
-          sendJson(res, 500, { ok: false, error: 'metrics_failed' });
-        });
-      return;
-    }
-    connectHandler(req, res);
-  });
-  const grpcServer = http2.createServer(connectNodeAdapter({ routes, interceptors }));
+  const httpServer = http.createServer(
+    {
+      requestTimeout: limits.readTimeoutMs,
+      headersTimeout: Math.min(limits.readTimeoutMs, 60_000),
+      // Timeouts are checked at this interval; Node's default (30 s) would let slow bodies linger.
+      connectionsCheckingInterval: Math.min(1_000, limits.readTimeoutMs),
+    },
+    (req, res) => {
+      bindResponse(req, res);
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true });
+      if (req.method === 'GET' && path === '/readyz') {
+        const snapshot = readiness.snapshot();
+        return sendJson(res, snapshot.ready ? 200 : 503, snapshot);
+      }
+      if (req.method === 'GET' && path === '/metrics') {
+        metrics.registry
+          .metrics()
+          .then((body) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(body);
+          })
+          .catch((error: unknown) => {
+            logger.error({ err: error }, 'metrics collection failed');
+            sendJson(res, 500, { ok: false, error: 'metrics_failed' });
+          });
+        return;
+      }
+      if (declaresTooLarge(req, limits.maxBodyBytes)) {
+        closeAfterAnswer(req);
+        return sendJson(res, 413, { ok: false, error: `request body is larger than ${limits.maxBodyBytes} bytes` });
+      }
+      const service = gated(path);
+      if (service === undefined || !options.authenticate) return connectHandler(req, res);
+      options.authenticate(headersOf(req.headers), service).then(
+        (values) => {
+          authenticated.set(req, values);
+          connectHandler(req, res);
+        },
+        (error: unknown) => {
+          closeAfterAnswer(req);
+          const refusal = refusalOf(error, logger, path);
+          sendJson(res, HTTP_STATUS[refusal.code] ?? 500, { code: codeName(refusal.code), message: refusal.rawMessage });
+        },
+      );
+    },
+  );
+  const servers: Array<http.Server | http2.Http2Server> = [httpServer];
   const sessions = new Set<http2.ServerHttp2Session>();
-  grpcServer.on('session', (session) => {
-    sessions.add(session);
-    session.once('close', () => sessions.delete(session));
-  });
+  const grpcServer = (routes: (router: ConnectRouter) => void, grpcInterceptors: Interceptor[], maxMessageBytes: number, gate: boolean) => {
+    const handler = connectNodeAdapter({ routes, interceptors: grpcInterceptors, readMaxBytes: maxMessageBytes, contextValues });
+    const server = http2.createServer((req, res) => {
+      const service = gate ? gated(req.url) : undefined;
+      if (service === undefined || !options.authenticate) return handler(req, res);
+      options.authenticate(headersOf(req.headers), service).then(
+        (values) => {
+          authenticated.set(req, values);
+          handler(req, res);
+        },
+        (error: unknown) => {
+          // Trailers-only gRPC answer: the status travels in the headers and the request body stays unread.
+          const refusal = refusalOf(error, logger, req.url);
+          res.writeHead(200, { 'content-type': 'application/grpc', 'grpc-status': String(refusal.code), 'grpc-message': encodeURIComponent(refusal.rawMessage) });
+          res.end();
+        },
+      );
+    });
+    server.on('session', (session) => {
+      sessions.add(session);
+      session.once('close', () => sessions.delete(session));
+    });
+    servers.push(server);
+    return server;
+  };
 
   const host = options.host ?? '0.0.0.0';
   await listen(httpServer, options.httpPort, host);
-  await listen(grpcServer, options.grpcPort, host);
+  let grpcPort = 0;
+  if (options.grpcPort !== undefined) {
+    const server = grpcServer(publicRoutes, interceptors, limits.maxBodyBytes, true);
+    await listen(server, options.grpcPort, host);
+    grpcPort = (server.address() as AddressInfo).port;
+  }
+  let internalGrpcPort = 0;
+  const internal = options.internal;
+  if (internal) {
+    const server = grpcServer(
+      (router) => {
+        registerHealth(router, readiness, internal.serviceNames);
+        internal.routes(router);
+      },
+      [serviceTokenInterceptor(internal.serviceToken), ...(internal.interceptors ?? [])],
+      internal.maxMessageBytes ?? limits.maxBodyBytes,
+      false,
+    );
+    await listen(server, internal.port, host);
+    internalGrpcPort = (server.address() as AddressInfo).port;
+  }
   const httpPort = (httpServer.address() as AddressInfo).port;
-  const grpcPort = (grpcServer.address() as AddressInfo).port;
-  logger.info({ httpPort, grpcPort }, 'listening');
+  logger.info({ httpPort, grpcPort, internalGrpcPort }, 'listening');
 
   return {
     httpPort,
     grpcPort,
+    internalGrpcPort,
     async close() {
-      const closedHttp = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       httpServer.closeIdleConnections();
-      const closedGrpc = new Promise<void>((resolve) => grpcServer.close(() => resolve()));
       // GOAWAY: open streams finish, no new ones start.
       for (const session of sessions) session.close();
-      await Promise.all([closedHttp, closedGrpc]);
+      await Promise.all(closed);
     },
   };
+}
+
+function refusalOf(error: unknown, logger: Logger, path: string | undefined): ConnectError {
+  if (error instanceof ConnectError) return error;
+  logger.error({ err: error, path }, 'authenticating a call failed');
+  return new ConnectError('internal error', Code.Internal);
+}
+
+/** Connect's wire names for codes: `PermissionDenied` → `permission_denied`. */
+function codeName(code: Code): string {
+  return Code[code].replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+function headersOf(raw: http.IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (name.startsWith(':') || value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  return headers;
 }
 
 function listen(server: http.Server | http2.Http2Server, port: number, host: string): Promise<void> {

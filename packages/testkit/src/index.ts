@@ -13,3 +13,4 @@ export {
   type ServiceExit,
   type StartServiceOptions,
 } from './service-process.js';
+export { TEST_SERVICE_TOKEN } from './service-token.js';

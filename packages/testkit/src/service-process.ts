@@ -18,6 +18,8 @@ export interface ServiceProcess {
   pid: number;
   httpUrl: string;
   grpcUrl?: string;
+  /** command-core's internal gRPC port (TenantSettingsService); the other services' gRPC port is internal already. */
+  internalGrpcUrl: string;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<ServiceExit>;
   kill(): Promise<void>;
@@ -59,7 +61,7 @@ async function isReady(httpUrl: string): Promise<boolean> {
 
 /**
  * Spawns `node --enable-source-maps services/<name>/dist/main.js` from the repo root with process.env + env and
- * free HTTP_PORT/GRPC_PORT unless given. Registers nothing global: the caller stops it (usually in afterAll).
+ * free HTTP_PORT/GRPC_PORT/INTERNAL_GRPC_PORT unless given. Registers nothing global: the caller stops it (usually in afterAll).
  */
 export async function startService(
   name: ServiceName,
@@ -77,10 +79,11 @@ export async function startService(
   }
   const httpPort = await portFrom(env, 'HTTP_PORT');
   const grpcPort = await portFrom(env, 'GRPC_PORT');
+  const internalGrpcPort = await portFrom(env, 'INTERNAL_GRPC_PORT');
 
   const child = spawn(process.execPath, ['--enable-source-maps', entry], {
     cwd: root,
-    env: { ...process.env, ...env, HTTP_PORT: httpPort, GRPC_PORT: grpcPort },
+    env: { ...process.env, ...env, HTTP_PORT: httpPort, GRPC_PORT: grpcPort, INTERNAL_GRPC_PORT: internalGrpcPort },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) {
@@ -124,6 +127,7 @@ export async function startService(
     pid,
     httpUrl,
     grpcUrl: `http://127.0.0.1:${grpcPort}`,
+    internalGrpcUrl: `http://127.0.0.1:${internalGrpcPort}`,
     output: () => output,
     stop,
     kill: async () => {

@@ -1,4 +1,4 @@
-import { baseEnvSchema, env, z } from '@megatron/runtime';
+import { baseEnvSchema, env, requireServiceTokenInProduction, serviceTokenEnv, z } from '@megatron/runtime';
 import { parseDurationList } from './durations.js';
 import type { AddressPolicy } from './outbound/address-policy.js';
 
@@ -22,11 +22,13 @@ const optionalFlag = z
 
 export const configSchema = baseEnvSchema.extend({
   HTTP_PORT: env.port(8082),
+  /** AppNotifierService, internal: gRPC only, behind MEGATRON_SERVICE_TOKEN. */
   GRPC_PORT: env.port(9092),
   NATS_URL: env.natsUrl,
   NATS_NAMESPACE: env.natsNamespace,
-  MEGATRON_APP_MODE: z.enum(['megatron-dev', 'megatron-production']).default('megatron-production'),
-  COMMAND_CORE_GRPC_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9090'),
+  ...serviceTokenEnv,
+  /** command-core's internal gRPC port (TenantSettingsService). */
+  COMMAND_CORE_GRPC_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9094'),
   /** How long an organization's command_url and secrets are reused before asking command-core again. */
   SETTINGS_CACHE_MS: env.durationMs(30_000),
   /** Delay before each retry of a fire-and-forget command; its length is the number of retries. */
@@ -42,7 +44,7 @@ export const configSchema = baseEnvSchema.extend({
   /** Unset: allowed in megatron-dev, refused in megatron-production. */
   APP_COMMAND_ALLOW_LOOPBACK: optionalFlag,
   APP_COMMAND_ALLOW_PRIVATE: env.flag(false),
-});
+}).superRefine(requireServiceTokenInProduction);
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,5 +1,5 @@
 import { AppNotifierService, TenantSettingsService } from '@megatron/contracts';
-import { NatsLink, rpcClient, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
+import { DEFAULT_DOOR_LIMITS, INTERNAL_MESSAGE_BYTES, internalClient, NatsLink, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import { appNotifierService } from './app-notifier-service.js';
 import { addressPolicy, type Config } from './config.js';
 import { DeadLetterStore } from './dead-letters/dead-letter-store.js';
@@ -21,20 +21,28 @@ export async function startAppNotifier(config: Config, kit: ServiceKit): Promise
 
   const policy = addressPolicy(config);
   const agent = guardedAgent(policy);
-  const settings = new TenantSettings(rpcClient(TenantSettingsService, config.COMMAND_CORE_GRPC_URL), config.SETTINGS_CACHE_MS);
+  const serviceToken = serviceTokenOf(config);
+  const settings = new TenantSettings(internalClient(TenantSettingsService, config.COMMAND_CORE_GRPC_URL, serviceToken), config.SETTINGS_CACHE_MS);
   const app = new AppClient({ settings, policy, dispatcher: agent, maxResponseBytes: config.APP_COMMAND_MAX_RESPONSE_BYTES });
   const deadLetters = new DeadLetterStore(nats.ready, config.NATS_NAMESPACE);
 
+  // HTTP serves only the ops endpoints; the sync calls answer secrets (refresh_workspace's bot token),
+  // so they live on the internal gRPC port behind the service token.
   const servers = await startServers({
     ...kit,
     httpPort: config.HTTP_PORT,
-    grpcPort: config.GRPC_PORT,
-    serviceNames: [AppNotifierService.typeName],
-    routes: (router) =>
-      router.service(
-        AppNotifierService,
-        appNotifierService({ app, metrics, deadLetters, logger: kit.logger, deadlineMs: config.APP_COMMAND_SYNC_DEADLINE_MS }),
-      ),
+    limits: { ...DEFAULT_DOOR_LIMITS, readTimeoutMs: config.HTTP_READ_TIMEOUT_MS },
+    internal: {
+      port: config.GRPC_PORT,
+      serviceToken,
+      serviceNames: [AppNotifierService.typeName],
+      routes: (router) =>
+        router.service(
+          AppNotifierService,
+          appNotifierService({ app, metrics, deadLetters, logger: kit.logger, deadlineMs: config.APP_COMMAND_SYNC_DEADLINE_MS }),
+        ),
+      maxMessageBytes: INTERNAL_MESSAGE_BYTES,
+    },
   });
   await kit.readiness.start();
 
@@ -69,7 +77,7 @@ export async function startAppNotifier(config: Config, kit: ServiceKit): Promise
 
   return {
     httpPort: servers.httpPort,
-    grpcPort: servers.grpcPort,
+    grpcPort: servers.internalGrpcPort,
     shutdownSteps: [
       {
         name: 'delivery',

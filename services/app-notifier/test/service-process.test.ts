@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { AppCommandSchema } from '@megatron/contracts';
 import { appCommandStream, ensureStream, NatsLink, createLogger, publishProto, streamNames, type NatsClients } from '@megatron/runtime';
-import { natsNamespace, repoRoot, startService, waitFor, type ServiceProcess } from '@megatron/testkit';
+import { natsNamespace, repoRoot, startService, TEST_SERVICE_TOKEN, waitFor, type ServiceProcess } from '@megatron/testkit';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { commandFor, newSecret } from './support/notifier-harness.js';
 import { startTenantSettingsPeer, type TenantSettingsPeer } from './support/tenant-settings-peer.js';
@@ -26,6 +26,7 @@ beforeAll(async () => {
     NATS_NAMESPACE: namespace,
     COMMAND_CORE_GRPC_URL: peer.url,
     MEGATRON_APP_MODE: 'megatron-dev',
+    MEGATRON_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     APP_COMMAND_RETRY_SCHEDULE: '100ms',
     LOG_LEVEL: 'info',
   });

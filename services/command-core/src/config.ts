@@ -1,4 +1,4 @@
-import { baseEnvSchema, env, z } from '@megatron/runtime';
+import { baseEnvSchema, env, requireServiceTokenInProduction, serviceTokenEnv, z } from '@megatron/runtime';
 import { webhookSecretProblem } from './crypto/secrets.js';
 
 const base64Key = z
@@ -7,13 +7,18 @@ const base64Key = z
 
 export const configSchema = baseEnvSchema.extend({
   HTTP_PORT: env.port(8080),
+  /** The public API over gRPC (MegatronService, MegatronAdminService). */
   GRPC_PORT: env.port(9090),
+  /** TenantSettingsService for app-notifier: gRPC only, behind MEGATRON_SERVICE_TOKEN, never reached by apps. */
+  INTERNAL_GRPC_PORT: env.port(9094),
+  /** Largest request body (REST and Connect JSON) and gRPC message of the public API. */
+  API_MAX_BODY_BYTES: env.positiveInt(1024 * 1024),
   DATABASE_URL: env.databaseUrl,
   REDIS_URL: env.redisUrl,
   NATS_URL: env.natsUrl,
   NATS_NAMESPACE: env.natsNamespace,
   COMMAND_PARTITIONS: env.commandPartitions,
-  MEGATRON_APP_MODE: z.enum(['megatron-dev', 'megatron-production']).default('megatron-production'),
+  ...serviceTokenEnv,
   /** Applies migrations at start; unset means on in megatron-dev only (production uses the Helm hook Job). */
   MIGRATE_ON_START: z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
@@ -53,7 +58,10 @@ export const configSchema = baseEnvSchema.extend({
   BOOTSTRAP_INTEGRATION_BOT_TOKEN: z.string().regex(/^\S{1,500}$/, { message: 'expected a bot token without spaces' }).optional(),
   BOOTSTRAP_INTEGRATION_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,31}$/, { message: 'expected a Slack user id like U0123ABCD' }).optional(),
   BOOTSTRAP_NOTIFICATION_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,31}$/, { message: 'expected a Slack channel id like C0123ABCD' }).optional(),
-}).superRefine(requireCompleteBootstrap);
+}).superRefine((config, ctx) => {
+  requireServiceTokenInProduction(config, ctx);
+  requireCompleteBootstrap(config, ctx);
+});
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,6 +1,6 @@
 import type { ServiceImpl } from '@connectrpc/connect';
 import { AppNotifierService, SlackConnectionService, type MegatronService } from '@megatron/contracts';
-import { appCommandStream, EngagementDirectory, ensureStream, rpcClient, type Logger, type Metrics, type NatsClients, type Pool, type Redis, type RunningConsumer } from '@megatron/runtime';
+import { appCommandStream, EngagementDirectory, ensureStream, internalClient, serviceTokenOf, type Logger, type Metrics, type NatsClients, type Pool, type Redis, type RunningConsumer } from '@megatron/runtime';
 import { megatronService } from './api/megatron-service.js';
 import type { Config } from './config.js';
 import { Scheduler, type RunDueOptions } from './scheduler/scheduler.js';
@@ -33,8 +33,9 @@ export interface Takeover {
 
 export function createTakeover(deps: TakeoverDeps): Takeover {
   const { config, logger, metrics, nats } = deps;
-  const slack = rpcClient(SlackConnectionService, config.CONNECTION_SLACK_URL);
-  const appNotifier = rpcClient(AppNotifierService, config.APP_NOTIFIER_URL);
+  const serviceToken = serviceTokenOf(config);
+  const slack = internalClient(SlackConnectionService, config.CONNECTION_SLACK_URL, serviceToken);
+  const appNotifier = internalClient(AppNotifierService, config.APP_NOTIFIER_URL, serviceToken);
   const tenants = new CachedTenants(deps.tenants);
   let directory: EngagementDirectory | undefined;
   const ctx: TakeoverContext = {

@@ -1,7 +1,8 @@
-import { MegatronService, TenantSettingsService } from '@megatron/contracts';
-import { createPool, createRedis, NatsLink, postgresCheck, redisCheck, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
+import { AppNotifierService, MegatronService, TenantSettingsService } from '@megatron/contracts';
+import { createPool, createRedis, internalClient, NatsLink, postgresCheck, redisCheck, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import { adminService } from './admin/admin-service.js';
 import { apiSurface } from './api/api-surface.js';
+import { errorEdge } from './api/error-edge.js';
 import { bootstrapTenant } from './bootstrap.js';
 import type { Config } from './config.js';
 import { TokenCipher } from './crypto/token-cipher.js';
@@ -44,9 +45,15 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
     logger.fatal({ err: error }, 'takeover engine failed to start');
     process.exit(1);
   });
+  const serviceToken = serviceTokenOf(config);
   const api = apiSurface({
     megatronService: deferredService(MegatronService, takeover.then((engine) => engine.megatronService), 'command-core is starting (waiting for NATS); retry shortly'),
-    adminService: adminService(admin, tenants, { appMode: config.MEGATRON_APP_MODE, engine: () => started }),
+    adminService: adminService(
+      admin,
+      tenants,
+      { appMode: config.MEGATRON_APP_MODE, engine: () => started },
+      internalClient(AppNotifierService, config.APP_NOTIFIER_URL, serviceToken),
+    ),
     authenticate: (token) => admin.authenticate(token),
     adminToken: config.MEGATRON_ADMIN_TOKEN,
     logger,
@@ -56,10 +63,13 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
     ...api,
     httpPort: config.HTTP_PORT,
     grpcPort: config.GRPC_PORT,
-    serviceNames: [...api.serviceNames, TenantSettingsService.typeName],
-    routes: (router) => {
-      api.routes(router);
-      router.service(TenantSettingsService, tenantSettingsService(admin));
+    limits: { maxBodyBytes: config.API_MAX_BODY_BYTES, readTimeoutMs: config.HTTP_READ_TIMEOUT_MS },
+    internal: {
+      port: config.INTERNAL_GRPC_PORT,
+      serviceToken,
+      serviceNames: [TenantSettingsService.typeName],
+      routes: (router) => router.service(TenantSettingsService, tenantSettingsService(admin)),
+      interceptors: [errorEdge(logger)],
     },
   });
   kit.readiness.add({ name: 'takeover', probe: async () => started !== undefined });

@@ -138,11 +138,11 @@ describe('megatron-admin', () => {
     expect(run).toMatchObject({ code: 2, stderr: 'megatron-admin: invalid configuration: TOKEN_ENCRYPTION_KEY: missing\n' });
   });
 
-  test('dead-letters list says which app-notifier it could not reach', async () => {
+  test('dead-letters list goes through command-core and says which one it could not reach', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const run = await admin(['dead-letters', 'list'], { env: { APP_NOTIFIER_URL: url } });
+    const run = await admin(['dead-letters', 'list'], { env: { COMMAND_CORE_URL: url, MEGATRON_ADMIN_TOKEN: 'a'.repeat(24) } });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`megatron-admin: app-notifier at ${url}:`);
+    expect(run.stderr).toContain(`megatron-admin: command-core at ${url}:`);
     expect(run.stderr).toContain('ECONNREFUSED');
   });
 

@@ -1,10 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createClient } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
 import { TenantSettingsService } from '@megatron/contracts';
-import { createLogger, createPool, type Pool } from '@megatron/runtime';
-import { createTestDatabase, freePort, natsNamespace, repoRoot, startService, type ServiceProcess, type TestDatabase } from '@megatron/testkit';
+import { createLogger, createPool, internalClient, type Pool } from '@megatron/runtime';
+import { createTestDatabase, freePort, natsNamespace, repoRoot, startService, TEST_SERVICE_TOKEN, type ServiceProcess, type TestDatabase } from '@megatron/testkit';
 import { generateWebhookSecret } from '../src/crypto/secrets.js';
 import { TokenCipher } from '../src/crypto/token-cipher.js';
 import { TenantDirectory } from '../src/tenants/tenant-directory.js';
@@ -36,6 +34,7 @@ describe('command-core process', () => {
         MIGRATE_ON_START: 'true',
         TOKEN_ENCRYPTION_KEY: key,
         MEGATRON_ADMIN_TOKEN: ADMIN_TOKEN,
+        MEGATRON_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
         CONNECTION_SLACK_URL: `http://127.0.0.1:${await freePort()}`,
         APP_NOTIFIER_URL: `http://127.0.0.1:${await freePort()}`,
         BOOTSTRAP_ORGANIZATION_NAME: 'Process Co',
@@ -111,7 +110,7 @@ describe('command-core process', () => {
 
   test('app-notifier reads the bootstrap endpoint over gRPC', async () => {
     const { rows } = await pool.query<{ id: string }>(`select id from organizations where name = 'Process Co'`);
-    const settings = createClient(TenantSettingsService, createGrpcTransport({ baseUrl: service.grpcUrl ?? '' }));
+    const settings = internalClient(TenantSettingsService, service.internalGrpcUrl, TEST_SERVICE_TOKEN);
     expect(await settings.getAppEndpoint({ organizationId: rows[0]?.id ?? '' })).toMatchObject({
       commandUrl: 'http://127.0.0.1:9/commands',
       webhookSecrets: [webhookSecret],

@@ -16,6 +16,7 @@ import {
   Metrics,
   migrate,
   Readiness,
+  serviceTokenInterceptor,
   startServers,
   streamNames,
   type NatsClients,
@@ -23,7 +24,7 @@ import {
   type Redis,
 } from '@megatron/runtime';
 import { startSlackSim, type SimApp, type SimUser, type SimWorkspace, type SlackSim } from '@megatron/slack-sim';
-import { createTestDatabase, natsNamespace, redisPrefix, startService, type ServiceProcess, type TestDatabase } from '@megatron/testkit';
+import { createTestDatabase, natsNamespace, redisPrefix, startService, TEST_SERVICE_TOKEN, type ServiceProcess, type TestDatabase } from '@megatron/testkit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { fromBinary } from '@bufbuild/protobuf';
 import path from 'node:path';
@@ -60,7 +61,10 @@ async function startAppStandIn(): Promise<AppStandIn> {
       return create(RefreshWorkspaceResponseSchema, { connectionToken: token });
     },
   };
-  const server = http2.createServer(connectNodeAdapter({ routes: (router) => router.service(AppNotifierService, impl) }));
+  // As app-notifier's internal port does: command-core must present the service token.
+  const server = http2.createServer(
+    connectNodeAdapter({ interceptors: [serviceTokenInterceptor(TEST_SERVICE_TOKEN)], routes: (router) => router.service(AppNotifierService, impl) }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (session) => {
@@ -120,7 +124,13 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
 
   const acme = await sim.control.createWorkspace({ name: 'Acme Support', domain: 'acme-support' });
   const alice = await sim.control.createUser({ teamId: acme.id, name: 'alice', realName: 'Alice Smith' });
-  const connection = await startService('connection-slack', { SLACK_API_URL: sim.apiUrl, SLACK_MAX_RETRIES: '0', LOG_LEVEL: 'warn', ...options.connectionEnv });
+  const connection = await startService('connection-slack', {
+    SLACK_API_URL: sim.apiUrl,
+    SLACK_MAX_RETRIES: '0',
+    LOG_LEVEL: 'warn',
+    MEGATRON_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    ...options.connectionEnv,
+  });
   const signingSecret = randomBytes(16).toString('hex');
   const interpreter = await startService('interpreter-slack', {
     NATS_URL: natsUrl,
@@ -158,6 +168,7 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
     CONNECTION_SLACK_URL: connection.grpcUrl,
     APP_NOTIFIER_URL: app.url,
     CHANNEL_PREFIX: 'mt-',
+    MEGATRON_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     ...env,
   });
   const cipher = TokenCipher.fromConfig(config);

@@ -98,6 +98,7 @@ describe('bootstrap configuration', () => {
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
     REDIS_URL: 'redis://127.0.0.1:6379',
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    MEGATRON_SERVICE_TOKEN: 's'.repeat(32),
   };
   const load = (env: Record<string, string>) => () => loadConfig(configSchema, { ...base, ...env });
 

@@ -1,10 +1,12 @@
-import { baseEnvSchema, env, z } from '@megatron/runtime';
+import { baseEnvSchema, env, requireServiceTokenInProduction, serviceTokenEnv, z } from '@megatron/runtime';
 
 const optionalText = z.string().min(1, { message: 'must not be empty when set' }).optional();
 
 export const configSchema = baseEnvSchema.extend({
   HTTP_PORT: env.port(8081),
+  /** SlackConnectionService, internal: gRPC only, behind MEGATRON_SERVICE_TOKEN. */
   GRPC_PORT: env.port(9091),
+  ...serviceTokenEnv,
   // The WebClient appends method names to this URL, so it must end with a slash.
   SLACK_API_URL: env
     .url(['http:', 'https:'])
@@ -30,6 +32,6 @@ export const configSchema = baseEnvSchema.extend({
   /** A broadcast paces itself by Slack's limits, so it gets a budget of its own. */
   BROADCAST_DEADLINE_MS: env.durationMs(600_000),
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
-});
+}).superRefine(requireServiceTokenInProduction);
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { SlackConnectionService } from '@megatron/contracts';
-import { startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
+import { DEFAULT_DOOR_LIMITS, INTERNAL_MESSAGE_BYTES, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import type { Config } from './config.js';
 import { slackConnectionService } from './connection-service.js';
 import { deadlineInterceptor, metricsInterceptor, tokenInterceptor } from './rpc/interceptors.js';
@@ -50,22 +50,29 @@ export async function startConnectionSlack(config: Config, kit: ServiceKit): Pro
     },
     config.BROADCAST_CONCURRENCY,
   );
+  // HTTP serves only the ops endpoints: SlackConnectionService hands Slack tokens' power to its callers,
+  // so it lives on the internal gRPC port behind the service token.
   const servers = await startServers({
     ...kit,
     httpPort: config.HTTP_PORT,
-    grpcPort: config.GRPC_PORT,
-    serviceNames: [SlackConnectionService.typeName],
-    routes: (router) => router.service(SlackConnectionService, service),
-    interceptors: [
-      metricsInterceptor(kit.metrics),
-      deadlineInterceptor(config.SLACK_CALL_DEADLINE_MS, { BroadcastMessages: config.BROADCAST_DEADLINE_MS }),
-      tokenInterceptor,
-    ],
+    limits: { ...DEFAULT_DOOR_LIMITS, readTimeoutMs: config.HTTP_READ_TIMEOUT_MS },
+    internal: {
+      port: config.GRPC_PORT,
+      serviceToken: serviceTokenOf(config),
+      serviceNames: [SlackConnectionService.typeName],
+      routes: (router) => router.service(SlackConnectionService, service),
+      interceptors: [
+        metricsInterceptor(kit.metrics),
+        deadlineInterceptor(config.SLACK_CALL_DEADLINE_MS, { BroadcastMessages: config.BROADCAST_DEADLINE_MS }),
+        tokenInterceptor,
+      ],
+      maxMessageBytes: INTERNAL_MESSAGE_BYTES,
+    },
   });
   await kit.readiness.start();
   return {
     httpPort: servers.httpPort,
-    grpcPort: servers.grpcPort,
+    grpcPort: servers.internalGrpcPort,
     shutdownSteps: [
       { name: 'servers', run: () => servers.close() },
       { name: 's3', run: () => s3?.close() },

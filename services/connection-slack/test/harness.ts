@@ -4,9 +4,9 @@ import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConnectError, type Client } from '@connectrpc/connect';
 import { SLACK_TOKEN_HEADER, SlackConnectionService } from '@megatron/contracts';
-import { createServiceKit, loadConfig, rpcClient, stopService, type RunningService } from '@megatron/runtime';
+import { createServiceKit, internalClient, loadConfig, stopService, type RunningService } from '@megatron/runtime';
 import { startSlackSim, type SlackSim } from '@megatron/slack-sim';
-import { uniqueName } from '@megatron/testkit';
+import { TEST_SERVICE_TOKEN, uniqueName } from '@megatron/testkit';
 import S3rver from 's3rver';
 import { configSchema } from '../src/config.js';
 import { startConnectionSlack } from '../src/service.js';
@@ -63,6 +63,7 @@ export async function startHarness(env: Record<string, string> = {}, sim?: Slack
     GRPC_PORT: '0',
     SLACK_API_URL: slackSim.apiUrl,
     SLACK_RETRY_BASE_MS: '20',
+    MEGATRON_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     ...env,
   });
   const kit = createServiceKit('connection-slack', config);
@@ -70,7 +71,7 @@ export async function startHarness(env: Record<string, string> = {}, sim?: Slack
   return {
     sim: slackSim,
     service,
-    client: rpcClient(SlackConnectionService, `http://127.0.0.1:${service.grpcPort}`),
+    client: internalClient(SlackConnectionService, `http://127.0.0.1:${service.grpcPort}`, TEST_SERVICE_TOKEN),
     httpUrl: `http://127.0.0.1:${service.httpPort}`,
     async close() {
       await stopService(service, kit);

@@ -12,7 +12,13 @@ export async function startInterpreterSlack(config: Config, kit: ServiceKit): Pr
     .add({ name: 'nats', probe: nats.check })
     .add({ name: 'engagement-directory', probe: interpreter.check });
 
-  const servers = await startServers({ ...kit, httpPort: config.HTTP_PORT, grpcPort: config.GRPC_PORT, httpHandler: interpreter.handler });
+  const servers = await startServers({
+    ...kit,
+    httpPort: config.HTTP_PORT,
+    grpcPort: config.GRPC_PORT,
+    httpHandler: interpreter.handler,
+    limits: { maxBodyBytes: config.SLACK_MAX_BODY_BYTES, readTimeoutMs: config.HTTP_READ_TIMEOUT_MS },
+  });
   await kit.readiness.start();
   return {
     httpPort: servers.httpPort,

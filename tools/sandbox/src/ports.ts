@@ -9,6 +9,8 @@ export interface SandboxPorts {
   sim: number;
   bot: number;
   services: Record<ServiceName, ServicePorts>;
+  /** command-core's internal gRPC port (TenantSettingsService for app-notifier). */
+  coreInternal: number;
 }
 
 /** The documented defaults, so the README's URLs are true while `npm run dev` runs. */
@@ -21,6 +23,7 @@ export const DEFAULT_PORTS: SandboxPorts = {
     'connection-slack': { http: 8081, grpc: 9091 },
     'app-notifier': { http: 8082, grpc: 9092 },
   },
+  coreInternal: 9094,
 };
 
 export async function freePorts(): Promise<SandboxPorts> {
@@ -34,5 +37,6 @@ export async function freePorts(): Promise<SandboxPorts> {
       'connection-slack': await pair(),
       'app-notifier': await pair(),
     },
+    coreInternal: await freePort(),
   };
 }

@@ -60,7 +60,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const sim = await startSlackSim({ port: ports.sim, rateLimits: options.rateLimits ?? false });
   const botUrl = `http://127.0.0.1:${ports.bot}`;
   const interpreterUrl = `http://127.0.0.1:${ports.services['interpreter-slack'].http}`;
-  const seed = await seedDemo(sim.control, { interpreterUrl, appUrl: botUrl });
+  // Reopening re-reads the customer's DM history until Megatron imports from its own record (issue 16).
+  const seed = await seedDemo(sim.control, { interpreterUrl, appUrl: botUrl, supportBotHistoryLimited: false });
 
   const megatronSlack = new WebClient(seed.integration.megatron.botToken, { slackApiUrl: sim.apiUrl });
   const created = await megatronSlack.conversations.create({ name: 'megatron-help' });
@@ -97,7 +98,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const replicas = new Map<ServiceName, ServiceProcess[]>();
   const startReplica = async (name: ServiceName): Promise<ServiceProcess> => {
-    const env = { ...serviceEnv(name, inputs), ...options.extraEnv?.[name], HTTP_PORT: String(await freePort()), GRPC_PORT: String(await freePort()) };
+    const env = {
+      ...serviceEnv(name, inputs),
+      ...options.extraEnv?.[name],
+      HTTP_PORT: String(await freePort()),
+      GRPC_PORT: String(await freePort()),
+      INTERNAL_GRPC_PORT: String(await freePort()),
+    };
     const replica = await startService(name, env, {
       timeoutMs: 30_000,
       ...(options.onOutput ? { onOutput: (chunk: string) => options.onOutput?.(name, chunk) } : {}),

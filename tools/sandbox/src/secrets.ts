@@ -8,6 +8,7 @@ export function sandboxSecrets() {
     encryptionKey: randomBytes(32).toString('base64'),
     adminToken: randomBytes(24).toString('base64url'),
     botAdminToken: randomBytes(24).toString('base64url'),
+    serviceToken: randomBytes(32).toString('base64url'),
   };
 }
 

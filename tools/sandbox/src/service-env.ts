@@ -28,6 +28,7 @@ export function serviceEnv(name: ServiceName, inputs: EnvInputs): Record<string,
   const common = {
     LOG_LEVEL: inputs.logLevel,
     MEGATRON_APP_MODE: 'megatron-dev',
+    MEGATRON_SERVICE_TOKEN: secrets.serviceToken,
     NATS_URL: inputs.natsUrl,
     NATS_NAMESPACE: inputs.namespace,
     REDIS_URL: inputs.redisUrl,
@@ -44,6 +45,7 @@ export function serviceEnv(name: ServiceName, inputs: EnvInputs): Record<string,
         ...common,
         DATABASE_URL: inputs.databaseUrl,
         MIGRATE_ON_START: 'true',
+        INTERNAL_GRPC_PORT: String(ports.coreInternal),
         TOKEN_ENCRYPTION_KEY: secrets.encryptionKey,
         MEGATRON_ADMIN_TOKEN: secrets.adminToken,
         CONNECTION_SLACK_URL: local(ports.services['connection-slack'].grpc),
@@ -69,7 +71,7 @@ export function serviceEnv(name: ServiceName, inputs: EnvInputs): Record<string,
     case 'app-notifier':
       return {
         ...common,
-        COMMAND_CORE_GRPC_URL: local(ports.services['command-core'].grpc),
+        COMMAND_CORE_GRPC_URL: local(ports.coreInternal),
         APP_COMMAND_ALLOW_LOOPBACK: 'true',
       };
   }

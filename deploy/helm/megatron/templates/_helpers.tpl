@@ -76,6 +76,13 @@ app.kubernetes.io/part-of: megatron
   value: {{ .Values.config.shutdownTimeoutMs | quote }}
 {{- end }}
 
+{{/* The internal RPCs' credential and the mode that decides whether it is required (all but interpreter-slack). */}}
+{{- define "megatron.serviceTokenEnv" -}}
+- name: MEGATRON_APP_MODE
+  value: {{ .Values.config.appMode | quote }}
+{{ include "megatron.secretEnv" (dict "root" . "name" "MEGATRON_SERVICE_TOKEN") }}
+{{- end }}
+
 {{- define "megatron.natsEnv" -}}
 - name: NATS_URL
   value: {{ .Values.config.natsUrl | quote }}
@@ -147,6 +154,13 @@ spec:
       targetPort: grpc
       protocol: TCP
       appProtocol: kubernetes.io/h2c
+    {{- with $values.ports.internalGrpc }}
+    - name: grpc-internal
+      port: {{ . }}
+      targetPort: grpc-internal
+      protocol: TCP
+      appProtocol: kubernetes.io/h2c
+    {{- end }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -200,11 +214,20 @@ spec:
             - name: grpc
               containerPort: {{ $values.ports.grpc }}
               protocol: TCP
+            {{- with $values.ports.internalGrpc }}
+            - name: grpc-internal
+              containerPort: {{ . }}
+              protocol: TCP
+            {{- end }}
           env:
             - name: HTTP_PORT
               value: {{ $values.ports.http | quote }}
             - name: GRPC_PORT
               value: {{ $values.ports.grpc | quote }}
+            {{- with $values.ports.internalGrpc }}
+            - name: INTERNAL_GRPC_PORT
+              value: {{ . | quote }}
+            {{- end }}
             {{- include "megatron.commonEnv" $root | nindent 12 }}
             {{- .env | nindent 12 }}
             {{- with $values.extraEnv }}

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { Client } from '@connectrpc/connect';
 import { AppCommandSchema, AppNotifierService, TenantSettingsService, type AppCommand } from '@megatron/contracts';
-import { createServiceKit, NatsLink, publishProto, rpcClient, startServers, streamNames, type NatsClients } from '@megatron/runtime';
-import { natsNamespace } from '@megatron/testkit';
+import { createServiceKit, internalClient, NatsLink, publishProto, startServers, streamNames, type NatsClients } from '@megatron/runtime';
+import { natsNamespace, TEST_SERVICE_TOKEN } from '@megatron/testkit';
 import { appNotifierService } from '../../src/app-notifier-service.js';
 import { DeadLetterStore } from '../../src/dead-letters/dead-letter-store.js';
 import { appCommandHandler } from '../../src/delivery/deliver-app-command.js';
@@ -55,7 +55,7 @@ export async function startNotifier(options: HarnessOptions): Promise<NotifierHa
   const nats = await link.ready;
   const policy = options.policy ?? { allowLoopback: true, allowPrivate: false };
   const agent = guardedAgent(policy);
-  const settings = new TenantSettings(rpcClient(TenantSettingsService, options.settingsUrl), 30_000);
+  const settings = new TenantSettings(internalClient(TenantSettingsService, options.settingsUrl, TEST_SERVICE_TOKEN), 30_000);
   const app = new AppClient({ settings, policy, dispatcher: agent, maxResponseBytes: options.maxResponseBytes ?? 64 * 1024 });
   const deadLetters = new DeadLetterStore(link.ready, namespace);
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -73,19 +73,23 @@ export async function startNotifier(options: HarnessOptions): Promise<NotifierHa
   const servers = await startServers({
     ...kit,
     httpPort: 0,
-    grpcPort: 0,
     host: '127.0.0.1',
-    routes: (router) =>
-      router.service(
-        AppNotifierService,
-        appNotifierService({ app, metrics, deadLetters, logger: kit.logger, deadlineMs: options.syncDeadlineMs ?? 5_000 }),
-      ),
+    internal: {
+      port: 0,
+      serviceToken: TEST_SERVICE_TOKEN,
+      serviceNames: [AppNotifierService.typeName],
+      routes: (router) =>
+        router.service(
+          AppNotifierService,
+          appNotifierService({ app, metrics, deadLetters, logger: kit.logger, deadlineMs: options.syncDeadlineMs ?? 5_000 }),
+        ),
+    },
   });
   const names = streamNames(namespace);
   return {
     namespace,
     nats,
-    client: rpcClient(AppNotifierService, `http://127.0.0.1:${servers.grpcPort}`),
+    client: internalClient(AppNotifierService, `http://127.0.0.1:${servers.internalGrpcPort}`, TEST_SERVICE_TOKEN),
     metricsText: () => kit.metrics.registry.metrics(),
     async publish(command) {
       await publishProto(nats.js, names.appCommands.subject(command.organizationId), AppCommandSchema, command, { msgId: command.id });

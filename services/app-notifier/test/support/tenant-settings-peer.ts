@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { TenantSettingsService } from '@megatron/contracts';
+import { serviceTokenInterceptor } from '@megatron/runtime';
+import { TEST_SERVICE_TOKEN } from '@megatron/testkit';
 
 export interface PeerEndpoint {
   commandUrl: string;
@@ -26,6 +28,8 @@ export async function startTenantSettingsPeer(): Promise<TenantSettingsPeer> {
   const endpoints = new Map<string, PeerEndpoint>();
   const disabled: Array<{ organizationId: string; reason: string }> = [];
   const handler = connectNodeAdapter({
+    // As command-core's internal port does: app-notifier must present the service token.
+    interceptors: [serviceTokenInterceptor(TEST_SERVICE_TOKEN)],
     routes: (router) =>
       router.service(TenantSettingsService, {
         getAppEndpoint(request) {

@@ -1,16 +1,26 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { ServiceImpl } from '@connectrpc/connect';
-import { PlatformType, type MegatronAdminService } from '@megatron/contracts';
+import { Code, ConnectError, type Client, type ServiceImpl } from '@connectrpc/connect';
+import { PlatformType, type AppNotifierService, type MegatronAdminService } from '@megatron/contracts';
 import { invalid } from '../tenants/errors.js';
 import type { OrganizationDetails, TenantAdmin } from '../tenants/tenant-admin.js';
 import type { Tenants } from '../tenants/types.js';
 import { runScheduledJobs, type ScheduledJobsAccess } from './run-scheduled-jobs.js';
 
 /**
- * Organizations, integrations, workspaces and tokens for the operator, and the scheduled jobs on demand
- * (authenticated by the admin token interceptor).
+ * Organizations, integrations, workspaces and tokens for the operator, the scheduled jobs on demand and
+ * app-notifier's dead letters (authenticated by the admin token interceptor; app-notifier itself is
+ * internal, so operators reach its dead letters only through here).
  */
-export function adminService(admin: TenantAdmin, tenants: Tenants, scheduledJobs?: ScheduledJobsAccess): ServiceImpl<typeof MegatronAdminService> {
+export function adminService(
+  admin: TenantAdmin,
+  tenants: Tenants,
+  scheduledJobs?: ScheduledJobsAccess,
+  appNotifier?: Client<typeof AppNotifierService>,
+): ServiceImpl<typeof MegatronAdminService> {
+  const notifier = () => {
+    if (!appNotifier) throw new ConnectError('this server has no app-notifier to ask', Code.Unimplemented);
+    return appNotifier;
+  };
   return {
     async createOrganization(req) {
       const created = await admin.createOrganization({ name: req.name, commandUrl: req.commandUrl });
@@ -72,6 +82,13 @@ export function adminService(admin: TenantAdmin, tenants: Tenants, scheduledJobs
       };
     },
     runScheduledJobs: (req) => runScheduledJobs(scheduledJobs, req),
+    async listAppDeadLetters(req) {
+      return { deadLetters: (await notifier().listDeadLetters({ organizationId: req.organizationId, limit: req.limit })).deadLetters };
+    },
+    async replayAppDeadLetter(req) {
+      await notifier().replayDeadLetter({ sequence: req.sequence });
+      return {};
+    },
   };
 }
 

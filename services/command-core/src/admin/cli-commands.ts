@@ -1,7 +1,7 @@
 import { toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Client } from '@connectrpc/connect';
-import { DeadLetterSchema, type AppNotifierService, type MegatronAdminService } from '@megatron/contracts';
+import { DeadLetterSchema, type MegatronAdminService } from '@megatron/contracts';
 import type { Pool } from '@megatron/runtime';
 import { reencryptAll } from '../crypto/reencrypt.js';
 import type { TokenCipher } from '../crypto/token-cipher.js';
@@ -14,7 +14,6 @@ export interface CliContext {
   cipher: TokenCipher;
   admin: TenantAdmin;
   tenants: Tenants;
-  appNotifier(): Client<typeof AppNotifierService>;
   /** The running command-core's admin API (COMMAND_CORE_URL, MEGATRON_ADMIN_TOKEN). */
   commandCore(): Client<typeof MegatronAdminService>;
   readStdin(): Promise<string>;
@@ -25,7 +24,7 @@ export interface CliCommand {
   summary: string;
   options: Record<string, 'string' | 'boolean'>;
   /** The service the command calls, named in its errors. */
-  calls?: 'app-notifier' | 'command-core';
+  calls?: 'command-core';
   run(context: CliContext, args: ParsedArgs): Promise<unknown>;
 }
 
@@ -186,12 +185,12 @@ export const COMMANDS: Record<string, CliCommand> = {
   },
   'dead-letters list': {
     usage: 'dead-letters list [--org <org-id>] [--limit <n>]',
-    summary: 'app commands that failed every retry (from app-notifier at APP_NOTIFIER_URL)',
+    summary: 'app commands that failed every retry (through the running command-core at COMMAND_CORE_URL)',
     options: { org: 'string', limit: 'string' },
-    calls: 'app-notifier',
+    calls: 'command-core',
     run: async (context, args) => {
       expectPositionals(args, 0);
-      const response = await context.appNotifier().listDeadLetters({ organizationId: stringOption(args, 'org') ?? '', limit: integerOption(args, 'limit', 50) });
+      const response = await context.commandCore().listAppDeadLetters({ organizationId: stringOption(args, 'org') ?? '', limit: integerOption(args, 'limit', 50) });
       return { dead_letters: response.deadLetters.map((letter) => toJson(DeadLetterSchema, letter)) };
     },
   },
@@ -199,11 +198,11 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'dead-letters replay <sequence>',
     summary: 'send a dead-lettered app command again',
     options: {},
-    calls: 'app-notifier',
+    calls: 'command-core',
     run: async (context, args) => {
       expectPositionals(args, 1);
       const sequence = sequenceOf(positional(args, 0, 'sequence'));
-      await context.appNotifier().replayDeadLetter({ sequence });
+      await context.commandCore().replayAppDeadLetter({ sequence });
       return { replayed: sequence.toString() };
     },
   },

@@ -7,7 +7,6 @@ export const adminCliConfigSchema = baseEnvSchema.extend({
   DATABASE_URL: configSchema.shape.DATABASE_URL,
   TOKEN_ENCRYPTION_KEY: configSchema.shape.TOKEN_ENCRYPTION_KEY,
   TOKEN_ENCRYPTION_KEY_PREVIOUS: configSchema.shape.TOKEN_ENCRYPTION_KEY_PREVIOUS,
-  APP_NOTIFIER_URL: configSchema.shape.APP_NOTIFIER_URL,
   /** gRPC base URL of a running command-core, for what only the running engine can do (jobs run). */
   COMMAND_CORE_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9090'),
   MEGATRON_ADMIN_TOKEN: configSchema.shape.MEGATRON_ADMIN_TOKEN,

@@ -1,6 +1,6 @@
 import { ConnectError } from '@connectrpc/connect';
-import { AppNotifierService, MegatronAdminService } from '@megatron/contracts';
-import { ConfigError, createLogger, createPool, loadConfig, rpcClient } from '@megatron/runtime';
+import { MegatronAdminService } from '@megatron/contracts';
+import { ConfigError, createLogger, createPool, loadConfig, rpcClient, withBearer } from '@megatron/runtime';
 import { TokenCipher } from '../crypto/token-cipher.js';
 import { TenantError } from '../tenants/errors.js';
 import { TenantAdmin } from '../tenants/tenant-admin.js';
@@ -21,7 +21,7 @@ export type ExitCode = 0 | 1 | 2;
 
 export function helpText(): string {
   const lines = Object.values(COMMANDS).map((command) => `  megatron-admin ${command.usage}\n      ${command.summary}`);
-  return `Usage:\n${lines.join('\n')}\n\nReads DATABASE_URL, TOKEN_ENCRYPTION_KEY (and _PREVIOUS), APP_NOTIFIER_URL, COMMAND_CORE_URL and MEGATRON_ADMIN_TOKEN. Prints JSON.\n`;
+  return `Usage:\n${lines.join('\n')}\n\nReads DATABASE_URL, TOKEN_ENCRYPTION_KEY (and _PREVIOUS), COMMAND_CORE_URL and MEGATRON_ADMIN_TOKEN. Prints JSON.\n`;
 }
 
 function findCommand(argv: string[]): { command: CliCommand; rest: string[] } {
@@ -32,7 +32,7 @@ function findCommand(argv: string[]): { command: CliCommand; rest: string[] } {
   throw new UsageError(argv.length === 0 ? 'no command given' : `unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}`);
 }
 
-/** The megatron-admin command: talks to Postgres directly through the tenants module (and to app-notifier for dead letters). */
+/** The megatron-admin command: talks to Postgres directly through the tenants module (and to the running command-core's admin API for jobs and dead letters). */
 export async function runAdmin(argv: string[], io: CliIo): Promise<ExitCode> {
   if (argv.length === 1 && ['help', '--help', '-h'].includes(argv[0] ?? '')) {
     io.stdout(helpText());
@@ -66,16 +66,10 @@ export async function runAdmin(argv: string[], io: CliIo): Promise<ExitCode> {
         cipher,
         admin: new TenantAdmin(pool, cipher),
         tenants: new TenantDirectory(pool, cipher),
-        appNotifier: () => rpcClient(AppNotifierService, config.APP_NOTIFIER_URL),
         commandCore: () => {
           const token = config.MEGATRON_ADMIN_TOKEN;
           if (token === undefined) throw new UsageError(`MEGATRON_ADMIN_TOKEN is needed to call command-core at ${config.COMMAND_CORE_URL}`);
-          return rpcClient(MegatronAdminService, config.COMMAND_CORE_URL, [
-            (next) => (req) => {
-              req.header.set('authorization', `Bearer ${token}`);
-              return next(req);
-            },
-          ]);
+          return rpcClient(MegatronAdminService, config.COMMAND_CORE_URL, [withBearer(token)]);
         },
         readStdin: io.readStdin,
       },
@@ -93,8 +87,7 @@ export async function runAdmin(argv: string[], io: CliIo): Promise<ExitCode> {
       return 1;
     }
     if (error instanceof ConnectError) {
-      const where = found.command.calls === 'command-core' ? `command-core at ${config.COMMAND_CORE_URL}` : `app-notifier at ${config.APP_NOTIFIER_URL}`;
-      io.stderr(`megatron-admin: ${where}: ${error.message}\n`);
+      io.stderr(`megatron-admin: command-core at ${config.COMMAND_CORE_URL}: ${error.message}\n`);
       return 1;
     }
     io.stderr(`megatron-admin: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,7 +1,7 @@
-import type { ConnectRouter, Interceptor, ServiceImpl } from '@connectrpc/connect';
+import type { ConnectRouter, ContextValues, Interceptor, ServiceImpl } from '@connectrpc/connect';
 import { MegatronAdminService, MegatronService } from '@megatron/contracts';
 import type { HttpHandler, Logger } from '@megatron/runtime';
-import { apiAuthenticator, authInterceptor, type AuthOptions } from './auth.js';
+import { apiAuthenticator, authInterceptor, callAuthenticator, type AuthOptions } from './auth.js';
 import { errorEdge } from './error-edge.js';
 import { restCompatHandler } from './rest-compat/index.js';
 
@@ -16,6 +16,8 @@ export interface ApiSurface {
   serviceNames: string[];
   interceptors: Interceptor[];
   routes: (router: ConnectRouter) => void;
+  /** Runs before a call's body is read, on both servers. */
+  authenticate: (headers: Headers, service: string) => Promise<ContextValues>;
   httpHandler: HttpHandler;
 }
 
@@ -28,6 +30,7 @@ export function apiSurface(options: ApiSurfaceOptions): ApiSurface {
   return {
     serviceNames: [MegatronService.typeName, ...(options.adminService ? [MegatronAdminService.typeName] : [])],
     interceptors,
+    authenticate: callAuthenticator(options),
     routes: (router) => {
       router.service(MegatronService, options.megatronService);
       if (options.adminService) router.service(MegatronAdminService, options.adminService);

@@ -1,4 +1,4 @@
-import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
+import { Code, ConnectError, createContextValues, type ContextValues, type Interceptor } from '@connectrpc/connect';
 import { MegatronAdminService, MegatronService } from '@megatron/contracts';
 import { secretsEqual, type Logger } from '@megatron/runtime';
 import { organizationIdKey } from './auth-context.js';
@@ -40,11 +40,33 @@ export function apiAuthenticator(options: AuthOptions): ApiAuthenticator {
   };
 }
 
+/** The admin API's check: MEGATRON_ADMIN_TOKEN, compared in constant time; disabled while unset. */
+function checkAdminToken(options: AuthOptions, headers: Headers): void {
+  if (options.adminToken === undefined) throw new ConnectError('admin API disabled: MEGATRON_ADMIN_TOKEN is not set', Code.PermissionDenied);
+  const token = tokenFrom(headers);
+  if (token === undefined) throw new ConnectError('missing admin token: send "authorization: Bearer <MEGATRON_ADMIN_TOKEN>"', Code.Unauthenticated);
+  if (!secretsEqual(token, options.adminToken)) throw new ConnectError('invalid admin token', Code.Unauthenticated);
+}
+
 /**
- * Authenticates MegatronService calls with an organization API token (setting organizationIdKey for the
- * handlers; the REST routes authenticate before they read a body and hand the organization on) and
- * MegatronAdminService calls with the admin token. Other services (health, the internal
- * TenantSettingsService) pass: the network policy keeps those inside the cluster.
+ * Authenticates a call to a public service from its headers alone, before its body is read (the HTTP
+ * and gRPC servers run it first): MegatronService with an organization API token (the organization
+ * goes on the call's context), MegatronAdminService with the admin token.
+ */
+export function callAuthenticator(options: AuthOptions): (headers: Headers, service: string) => Promise<ContextValues> {
+  const authenticate = apiAuthenticator(options);
+  return async (headers, service) => {
+    const values = createContextValues();
+    if (service === MegatronService.typeName) values.set(organizationIdKey, await authenticate(headers, service));
+    else if (service === MegatronAdminService.typeName) checkAdminToken(options, headers);
+    return values;
+  };
+}
+
+/**
+ * The same checks as an interceptor, for calls that reach the services another way (the REST routes'
+ * in-memory transport, which authenticates before reading and hands the organization on). Other
+ * services (health) pass.
  */
 export function authInterceptor(options: AuthOptions): Interceptor {
   const authenticate = apiAuthenticator(options);
@@ -52,10 +74,7 @@ export function authInterceptor(options: AuthOptions): Interceptor {
     if (req.service.typeName === MegatronService.typeName) {
       if (req.contextValues.get(organizationIdKey) === undefined) req.contextValues.set(organizationIdKey, await authenticate(req.header, req.method.name));
     } else if (req.service.typeName === MegatronAdminService.typeName) {
-      if (options.adminToken === undefined) throw new ConnectError('admin API disabled: MEGATRON_ADMIN_TOKEN is not set', Code.PermissionDenied);
-      const token = tokenFrom(req.header);
-      if (token === undefined) throw new ConnectError('missing admin token: send "authorization: Bearer <MEGATRON_ADMIN_TOKEN>"', Code.Unauthenticated);
-      if (!secretsEqual(token, options.adminToken)) throw new ConnectError('invalid admin token', Code.Unauthenticated);
+      checkAdminToken(options, req.header);
     }
     return next(req);
   };

@@ -242,7 +242,8 @@ export const ReplayDeadLetterResponseSchema: GenMessage<ReplayDeadLetterResponse
   messageDesc(file_megatron_v1_app_notifier_service, 9);
 
 /**
- * Synchronous app commands for command-core, and dead-letter administration.
+ * Internal (gRPC only, MEGATRON_SERVICE_TOKEN): synchronous app commands for command-core, and the dead
+ * letters that command-core's admin API lists and replays for operators.
  *
  * @generated from service megatron.v1.AppNotifierService
  */
