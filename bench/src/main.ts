@@ -7,6 +7,7 @@ import { parseBenchArgs, type BenchArgs, type Section } from './cli-args.js';
 import { describeMachine } from './machine.js';
 import { PLANS } from './plan.js';
 import { renderTable, resultRows, type BenchResults } from './report.js';
+import { abuseRun } from './scenarios/abuse-bench.js';
 import { compareRelays } from './scenarios/relay-bench.js';
 import { withRelaySandbox } from './scenarios/relay-sandbox.js';
 import { DEFAULT_PARTITIONS, scalingPoint, type ScalingPoint } from './scenarios/scaling-bench.js';
@@ -64,7 +65,12 @@ for (const [index, point] of points.entries()) {
   );
 }
 
-const results: BenchResults = { mode: plan.mode, startedAt, finishedAt: new Date().toISOString(), machine: describeMachine(), relay, broadcast, scaling };
+const abuse: BenchResults['abuse'] = runs('abuse')
+  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await abuseRun(relaySandbox, plan.abuse) })).catch(failed)
+  : skipped;
+if (runs('abuse')) log('oversized-request flood done');
+
+const results: BenchResults = { mode: plan.mode, startedAt, finishedAt: new Date().toISOString(), machine: describeMachine(), relay, broadcast, scaling, abuse };
 const table = renderTable(resultRows(results));
 const out = path.join(repoRoot(), 'bench', 'results', 'latest.json');
 await mkdir(path.dirname(out), { recursive: true });

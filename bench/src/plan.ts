@@ -1,5 +1,6 @@
 import type { RateLimitConfig } from '@megatron/slack-sim';
 import type { RelaySize } from './scenarios/relay-bench.js';
+import type { AbuseSize } from './scenarios/abuse-bench.js';
 import type { BroadcastWork } from './theoretical-minimum.js';
 
 export interface BenchPlan {
@@ -14,6 +15,7 @@ export interface BenchPlan {
     totalMessages: number;
     concurrency: number;
   };
+  abuse: AbuseSize;
 }
 
 // conversations.open is tier 3 (50/min): 2,000 DMs at Slack's own pace take 39 minutes. The allowance is
@@ -25,11 +27,13 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     relay: { channels: 10, messagesPerChannel: 10, concurrency: 16 },
     broadcast: { work: { users: 1000, channels: 20, messagesPerChannel: 18 }, limits: { perMinute: { 3: 800 } } },
     scaling: { replicas: [1, 2], channels: [10], partitions: [], totalMessages: 100, concurrency: 16 },
+    abuse: { requestsPerDoor: 200, concurrency: 20 },
   },
   full: {
     mode: 'full',
     relay: { channels: 50, messagesPerChannel: 20, concurrency: 32 },
     broadcast: { work: { users: 2000, channels: 50, messagesPerChannel: 63 }, limits: { perMinute: { 3: 1000 } } },
     scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], partitions: [{ channels: 100, partitions: 128 }], totalMessages: 2000, concurrency: 32 },
+    abuse: { requestsPerDoor: 1000, concurrency: 50 },
   },
 };

@@ -2,6 +2,7 @@ import type { BroadcastRun } from './broadcast/broadcast-run.js';
 import type { Machine } from './machine.js';
 import type { RelayRun } from './relay/relay-run.js';
 import type { Measured, RelayComparison } from './scenarios/relay-bench.js';
+import type { AbuseRun } from './scenarios/abuse-bench.js';
 import type { ScalingPoint } from './scenarios/scaling-bench.js';
 
 export interface BenchResults {
@@ -12,6 +13,7 @@ export interface BenchResults {
   relay: Measured<RelayComparison>;
   broadcast: Measured<BroadcastRun>;
   scaling: ScalingPoint[];
+  abuse: Measured<AbuseRun>;
 }
 
 export type Verdict = 'met' | 'NOT MET' | 'not measured';
@@ -109,8 +111,26 @@ function scalingRows(points: ScalingPoint[]): Row[] {
   });
 }
 
+/** A door that refuses before reading holds no upload in memory: growth under the flood stays small. */
+const ABUSE_GROWTH_TARGET_MIB = 64;
+
+function abuseRows(abuse: Measured<AbuseRun>): Row[] {
+  if (!abuse.measured) return [{ section: 'abuse', metric: 'oversized-request flood', value: abuse.reason, target: '', verdict: 'not measured' }];
+  const { size, rssIdleMiB, rssPeakMiB, floods } = abuse.value;
+  const growth = Object.fromEntries(Object.entries(rssPeakMiB).map(([name, peak]) => [name, peak === null || rssIdleMiB[name] == null ? null : peak - (rssIdleMiB[name] ?? 0)]));
+  const worst = Math.max(...Object.values(growth).map((value) => value ?? Number.POSITIVE_INFINITY));
+  const pushed = Object.values(floods).reduce((sum, flood) => sum + flood.bytesPushed, 0);
+  const requests = Object.values(floods).reduce((sum, flood) => sum + flood.requests, 0);
+  const answered = Object.values(floods).reduce((sum, flood) => sum + flood.answered, 0);
+  return [
+    { section: 'abuse', metric: 'flood', value: `${size.requestsPerDoor} unauthenticated 100 MB uploads per door (half chunked), ${size.concurrency} at a time, ${Object.keys(floods).length} doors`, target: '', verdict: '' },
+    { section: 'abuse', metric: 'refused with an answer / sent', value: `${answered} / ${requests}; ${fixed(pushed / 1024 / 1024 / Math.max(1, requests), 2)} MiB pushed per upload`, target: '', verdict: '' },
+    { section: 'abuse', metric: 'RSS MiB idle → peak', value: Object.keys(rssPeakMiB).map((name) => `${name} ${fixed(rssIdleMiB[name], 0)} → ${fixed(rssPeakMiB[name], 0)}`).join(', '), target: `growth ≤ ${ABUSE_GROWTH_TARGET_MIB}`, verdict: verdict(Number.isFinite(worst) ? worst <= ABUSE_GROWTH_TARGET_MIB : null) },
+  ];
+}
+
 export function resultRows(results: BenchResults): Row[] {
-  return [...relayRows(results.relay), ...broadcastRows(results.broadcast), ...scalingRows(results.scaling)];
+  return [...relayRows(results.relay), ...broadcastRows(results.broadcast), ...scalingRows(results.scaling), ...abuseRows(results.abuse)];
 }
 
 /** A Markdown table, readable in a terminal and pasteable into bench/README.md. */

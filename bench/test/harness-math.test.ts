@@ -86,7 +86,7 @@ describe('theoretical minimum under Slack limits', () => {
 
 describe('command line', () => {
   test('no arguments mean a full run of every section', () => {
-    expect(parseBenchArgs([])).toEqual({ mode: 'full', sections: ['relay', 'broadcast', 'scaling'] });
+    expect(parseBenchArgs([])).toEqual({ mode: 'full', sections: ['relay', 'broadcast', 'scaling', 'abuse'] });
   });
 
   test('--quick and --only pick the mode and the sections', () => {

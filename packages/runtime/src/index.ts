@@ -17,3 +17,4 @@ export * from './timeout.js';
 export * from './secrets.js';
 export * from './slack-json.js';
 export * from './service-token.js';
+export * from './address-policy.js';

@@ -16,16 +16,33 @@ export function bindResponse(req: IncomingMessage, res: ServerResponse): void {
   responses.set(req, res);
 }
 
-/**
- * The connection ends with the answer: Node would otherwise read (and discard) the rest of the
- * body to reuse the connection, which is exactly the work a refusal must not do.
- */
+/** The connection ends with the answer, which says so: a refused client must not reuse it. */
 export function closeAfterAnswer(req: IncomingMessage): void {
   const res = responses.get(req);
   if (!res || res.headersSent) return;
   res.shouldKeepAlive = false;
   res.setHeader('connection', 'close');
-  res.once('finish', () => req.socket.destroySoon());
+}
+
+/**
+ * For an answer given before the body arrived whole (run as the answer finishes): Node would go on reading
+ * and discarding the rest to reuse the connection, however long it is. A body declared over the limit is
+ * not read at all (the connection ends with the answer); any other is drained only up to the limit, so a
+ * normal client sees the answer rather than a broken pipe, and the read timeout still bounds how long.
+ */
+export function limitAfterAnswer(req: IncomingMessage, limit: number): void {
+  if (req.complete) return;
+  if (declaresTooLarge(req, limit)) {
+    req.socket.once('finish', () => req.socket.destroy());
+    req.socket.end();
+    return;
+  }
+  // A listener of our own before the answer finishes keeps Node from draining without counting.
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) req.socket.destroy();
+  });
 }
 
 export function declaresTooLarge(req: IncomingMessage, limit: number): boolean {

@@ -6,7 +6,7 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { registerHealth } from './grpc-health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { bindResponse, closeAfterAnswer, declaresTooLarge } from './read-body.js';
+import { bindResponse, closeAfterAnswer, declaresTooLarge, limitAfterAnswer } from './read-body.js';
 import type { Readiness } from './readiness.js';
 import { serviceTokenInterceptor } from './service-token.js';
 
@@ -124,6 +124,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     },
     (req, res) => {
       bindResponse(req, res);
+      res.once('prefinish', () => limitAfterAnswer(req, limits.maxBodyBytes));
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true });
       if (req.method === 'GET' && path === '/readyz') {
@@ -155,7 +156,6 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
           connectHandler(req, res);
         },
         (error: unknown) => {
-          closeAfterAnswer(req);
           const refusal = refusalOf(error, logger, path);
           sendJson(res, HTTP_STATUS[refusal.code] ?? 500, { code: codeName(refusal.code), message: refusal.rawMessage });
         },

@@ -14,3 +14,4 @@ export {
   type StartServiceOptions,
 } from './service-process.js';
 export { TEST_SERVICE_TOKEN } from './service-token.js';
+export { rawRequest, startTrapServer, type RawAnswer, type RawRequest, type TrapServer } from './raw-http.js';

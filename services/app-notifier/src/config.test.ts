@@ -1,7 +1,7 @@
-import { ConfigError, DEV_SERVICE_TOKEN, loadConfig, serviceTokenOf } from '@megatron/runtime';
+import { commandUrlPolicy, ConfigError, DEV_SERVICE_TOKEN, loadConfig, serviceTokenOf } from '@megatron/runtime';
 
 const SERVICE_TOKEN = 't'.repeat(32);
-import { addressPolicy, configSchema } from './config.js';
+import { configSchema } from './config.js';
 
 describe('app-notifier configuration', () => {
   it('defaults to a live-chat retry schedule, a 15 s request timeout and a 5 s sync deadline', () => {
@@ -14,9 +14,9 @@ describe('app-notifier configuration', () => {
   });
 
   it('allows loopback in megatron-dev and refuses it in production unless configured', () => {
-    expect(addressPolicy(loadConfig(configSchema, { MEGATRON_APP_MODE: 'megatron-dev' }))).toEqual({ allowLoopback: true, allowPrivate: false });
-    expect(addressPolicy(loadConfig(configSchema, { MEGATRON_APP_MODE: 'megatron-production', MEGATRON_SERVICE_TOKEN: SERVICE_TOKEN }))).toEqual({ allowLoopback: false, allowPrivate: false });
-    expect(addressPolicy(loadConfig(configSchema, { MEGATRON_APP_MODE: 'megatron-dev', APP_COMMAND_ALLOW_LOOPBACK: 'false', APP_COMMAND_ALLOW_PRIVATE: 'true' }))).toEqual({
+    expect(commandUrlPolicy(loadConfig(configSchema, { MEGATRON_APP_MODE: 'megatron-dev' }))).toEqual({ allowLoopback: true, allowPrivate: false });
+    expect(commandUrlPolicy(loadConfig(configSchema, { MEGATRON_APP_MODE: 'megatron-production', MEGATRON_SERVICE_TOKEN: SERVICE_TOKEN }))).toEqual({ allowLoopback: false, allowPrivate: false });
+    expect(commandUrlPolicy(loadConfig(configSchema, { MEGATRON_APP_MODE: 'megatron-dev', APP_COMMAND_ALLOW_LOOPBACK: 'false', APP_COMMAND_ALLOW_PRIVATE: 'true' }))).toEqual({
       allowLoopback: false,
       allowPrivate: true,
     });

@@ -1,6 +1,5 @@
-import { baseEnvSchema, env, requireServiceTokenInProduction, serviceTokenEnv, z } from '@megatron/runtime';
+import { baseEnvSchema, commandUrlPolicyEnv, env, requireServiceTokenInProduction, serviceTokenEnv, z } from '@megatron/runtime';
 import { parseDurationList } from './durations.js';
-import type { AddressPolicy } from './outbound/address-policy.js';
 
 const durationList = (fallback: string) =>
   z
@@ -14,11 +13,6 @@ const durationList = (fallback: string) =>
         return z.NEVER;
       }
     });
-
-const optionalFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
-  .optional()
-  .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(value)));
 
 export const configSchema = baseEnvSchema.extend({
   HTTP_PORT: env.port(8082),
@@ -41,17 +35,7 @@ export const configSchema = baseEnvSchema.extend({
   APP_COMMAND_MAX_RESPONSE_BYTES: env.positiveInt(64 * 1024),
   /** Commands delivered at the same time (each waits for one organization's app). */
   APP_COMMAND_CONCURRENCY: env.positiveInt(4),
-  /** Unset: allowed in megatron-dev, refused in megatron-production. */
-  APP_COMMAND_ALLOW_LOOPBACK: optionalFlag,
-  APP_COMMAND_ALLOW_PRIVATE: env.flag(false),
+  ...commandUrlPolicyEnv,
 }).superRefine(requireServiceTokenInProduction);
 
 export type Config = z.infer<typeof configSchema>;
-
-/** Loopback is for local development: allowed in megatron-dev unless configured otherwise. */
-export function addressPolicy(config: Config): AddressPolicy {
-  return {
-    allowLoopback: config.APP_COMMAND_ALLOW_LOOPBACK ?? config.MEGATRON_APP_MODE === 'megatron-dev',
-    allowPrivate: config.APP_COMMAND_ALLOW_PRIVATE,
-  };
-}

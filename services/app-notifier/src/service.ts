@@ -1,7 +1,7 @@
 import { AppNotifierService, TenantSettingsService } from '@megatron/contracts';
-import { DEFAULT_DOOR_LIMITS, INTERNAL_MESSAGE_BYTES, internalClient, NatsLink, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
+import { commandUrlPolicy, DEFAULT_DOOR_LIMITS, INTERNAL_MESSAGE_BYTES, internalClient, NatsLink, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import { appNotifierService } from './app-notifier-service.js';
-import { addressPolicy, type Config } from './config.js';
+import type { Config } from './config.js';
 import { DeadLetterStore } from './dead-letters/dead-letter-store.js';
 import { appCommandHandler } from './delivery/deliver-app-command.js';
 import { startDelivery } from './delivery/start-delivery.js';
@@ -19,7 +19,7 @@ export async function startAppNotifier(config: Config, kit: ServiceKit): Promise
   const nats = new NatsLink(config.NATS_URL, 'app-notifier', kit.logger);
   kit.readiness.add({ name: 'nats', probe: nats.check });
 
-  const policy = addressPolicy(config);
+  const policy = commandUrlPolicy(config);
   const agent = guardedAgent(policy);
   const serviceToken = serviceTokenOf(config);
   const settings = new TenantSettings(internalClient(TenantSettingsService, config.COMMAND_CORE_GRPC_URL, serviceToken), config.SETTINGS_CACHE_MS);

@@ -68,6 +68,15 @@ describe('command_url safety', () => {
     expect(await deadLetterOf(development, 'http://10.1.2.3/')).toBe('refused_address: command_url refused: 10.1.2.3 is a private address');
   });
 
+  it('refuses addresses that reach IPv4 by translation, benchmarking and site-local ranges (issue 14)', async () => {
+    expect(await deadLetterOf(development, 'http://[64:ff9b::a9fe:a9fe]/')).toMatch(/^refused_address: command_url refused: .* is a metadata address$/);
+    expect(await deadLetterOf(production, `http://[64:ff9b::7f00:1]:${receiver.port}/`)).toMatch(/^refused_address: command_url refused: .* is a loopback address$/);
+    expect(await deadLetterOf(development, 'http://[::a9fe:a9fe]/')).toMatch(/^refused_address: command_url refused: .* is an unspecified address$/);
+    expect(await deadLetterOf(development, 'http://198.18.0.1/')).toBe('refused_address: command_url refused: 198.18.0.1 is a reserved address');
+    expect(await deadLetterOf(development, 'http://[fec0::1]/')).toBe('refused_address: command_url refused: fec0::1 is a private address');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('refuses a command_url that is not http or https', async () => {
     expect(await deadLetterOf(development, 'ftp://example.com/')).toBe('invalid_url: command_url must be http or https, not ftp');
     expect(await deadLetterOf(development, 'file:///etc/passwd')).toBe('invalid_url: command_url must be http or https, not file');

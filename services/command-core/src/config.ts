@@ -1,4 +1,4 @@
-import { baseEnvSchema, env, requireServiceTokenInProduction, serviceTokenEnv, z } from '@megatron/runtime';
+import { baseEnvSchema, commandUrlPolicy, commandUrlPolicyEnv, urlRefusalReason, env, requireServiceTokenInProduction, serviceTokenEnv, z } from '@megatron/runtime';
 import { webhookSecretProblem } from './crypto/secrets.js';
 
 const base64Key = z
@@ -19,6 +19,8 @@ export const configSchema = baseEnvSchema.extend({
   NATS_NAMESPACE: env.natsNamespace,
   COMMAND_PARTITIONS: env.commandPartitions,
   ...serviceTokenEnv,
+  /** Where a command_url may point, judged when it is set (app-notifier judges again at delivery). */
+  ...commandUrlPolicyEnv,
   /** Applies migrations at start; unset means on in megatron-dev only (production uses the Helm hook Job). */
   MIGRATE_ON_START: z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })
@@ -36,6 +38,8 @@ export const configSchema = baseEnvSchema.extend({
     .default('mt-'),
   CONNECTION_SLACK_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9091'),
   APP_NOTIFIER_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9092'),
+  /** Recipients one public Broadcast call may name; larger audiences are sent as several calls. */
+  BROADCAST_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Redelivery when a replica dies mid-command. */
   COMMAND_ACK_WAIT_MS: env.durationMs(30_000),
   /** Idle engagement channels are archived after this long (SPEC §8: 36 hours). */
@@ -61,6 +65,8 @@ export const configSchema = baseEnvSchema.extend({
 }).superRefine((config, ctx) => {
   requireServiceTokenInProduction(config, ctx);
   requireCompleteBootstrap(config, ctx);
+  const refused = config.BOOTSTRAP_COMMAND_URL && urlRefusalReason(config.BOOTSTRAP_COMMAND_URL, commandUrlPolicy(config));
+  if (refused) ctx.addIssue({ code: 'custom', path: ['BOOTSTRAP_COMMAND_URL'], message: `refused: ${refused}` });
 });
 
 export type Config = z.infer<typeof configSchema>;

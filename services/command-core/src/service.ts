@@ -1,5 +1,5 @@
 import { AppNotifierService, MegatronService, TenantSettingsService } from '@megatron/contracts';
-import { createPool, createRedis, internalClient, NatsLink, postgresCheck, redisCheck, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
+import { commandUrlPolicy, createPool, createRedis, internalClient, NatsLink, postgresCheck, redisCheck, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import { adminService } from './admin/admin-service.js';
 import { apiSurface } from './api/api-surface.js';
 import { errorEdge } from './api/error-edge.js';
@@ -30,7 +30,7 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
 
   const cipher = TokenCipher.fromConfig(config);
   const tenants = new TenantDirectory(pool, cipher);
-  const admin = new TenantAdmin(pool, cipher);
+  const admin = new TenantAdmin(pool, cipher, commandUrlPolicy(config));
   if (config.MIGRATE_ON_START ?? config.MEGATRON_APP_MODE === 'megatron-dev') await applyMigrations(pool, logger);
   await bootstrapTenant(pool, admin, config, logger);
 

@@ -38,6 +38,8 @@ describe('command-core process', () => {
         CONNECTION_SLACK_URL: `http://127.0.0.1:${await freePort()}`,
         APP_NOTIFIER_URL: `http://127.0.0.1:${await freePort()}`,
         BOOTSTRAP_ORGANIZATION_NAME: 'Process Co',
+        // A loopback command_url is refused in production unless allowed (issue 14): this test's app is local.
+        APP_COMMAND_ALLOW_LOOPBACK: 'true',
         BOOTSTRAP_COMMAND_URL: 'http://127.0.0.1:9/commands',
         BOOTSTRAP_API_TOKEN: API_TOKEN,
         BOOTSTRAP_WEBHOOK_SECRET: webhookSecret,

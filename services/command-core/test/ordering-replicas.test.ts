@@ -56,11 +56,17 @@ describe('two command-core replicas, one killed halfway', () => {
 
   it('delivers 200 agent messages across 20 channels in order per channel, none twice', async () => {
     const text = (channel: number, n: number) => `customer ${channel} message ${n}`;
-    // Each round writes once in every channel at the same time, so both replicas have work in hand when
-    // one is killed; a channel's next message is written only after Slack accepted the previous one.
+    // Each round writes once in every channel at the same time; a channel's next message is written only
+    // after Slack accepted the previous one. Halfway, Slack answers the round's DMs slowly, so both replicas
+    // certainly hold Commands in hand when one is killed (a fast machine would otherwise finish them first).
     for (let n = 1; n <= MESSAGES_PER_CHANNEL; n++) {
+      const halfway = n === MESSAGES_PER_CHANNEL / 2;
+      if (halfway) await story.control.fault({ kind: 'latency', method: 'chat.postMessage', latencyMs: 1_500, count: CHANNELS });
       await Promise.all(channels.map((channel, i) => story.agentWrites(story.alice, channel, text(i, n))));
-      if (n === MESSAGES_PER_CHANNEL / 2) await sandbox.stop('command-core', 'SIGKILL');
+      if (halfway) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sandbox.stop('command-core', 'SIGKILL');
+      }
     }
 
     // Settled means every partition's consumer has nothing left to deliver and nothing unacknowledged, so no

@@ -149,7 +149,7 @@ describe('tenants', () => {
 
   test('registering a workspace for an organization that does not exist is refused as not found', async () => {
     await expect(
-      f.directory.registerWorkspace('00000000-0000-0000-0000-000000000000', { platformId: 'T123', name: '', domain: '', connectionToken: 'xoxb' }),
+      f.directory.registerWorkspace('00000000-0000-0000-0000-000000000000', { platformId: 'T123', name: '', domain: '', connectionToken: 'xoxb-1' }),
     ).rejects.toMatchObject({ kind: 'not_found', message: 'organization 00000000-0000-0000-0000-000000000000 does not exist' });
   });
 

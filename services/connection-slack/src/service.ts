@@ -1,6 +1,7 @@
 import { SlackConnectionService } from '@megatron/contracts';
 import { DEFAULT_DOOR_LIMITS, INTERNAL_MESSAGE_BYTES, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import type { Config } from './config.js';
+import { slackUrlOrigins } from './actions/action-deps.js';
 import { slackConnectionService } from './connection-service.js';
 import { deadlineInterceptor, metricsInterceptor, tokenInterceptor } from './rpc/interceptors.js';
 import { S3Store } from './s3/s3-store.js';
@@ -41,7 +42,7 @@ export async function startConnectionSlack(config: Config, kit: ServiceKit): Pro
   else kit.logger.warn('AWS_S3_BUCKET is not set: file relays in presigned-url mode will be refused');
 
   const service = slackConnectionService(
-    { slack, logger: kit.logger, defaultDeadlineMs: config.SLACK_CALL_DEADLINE_MS },
+    { slack, logger: kit.logger, defaultDeadlineMs: config.SLACK_CALL_DEADLINE_MS, slackUrls: slackUrlOrigins(config.SLACK_API_URL) },
     {
       maxBytes: config.FILE_MAX_BYTES,
       defaultMode: config.FILE_RELAY_MODE,

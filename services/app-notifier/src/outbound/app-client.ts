@@ -2,7 +2,7 @@ import { signedHeaders } from '@megatron/webhook-verifier';
 import type { Dispatcher } from 'undici';
 import type { AppCommandBody } from '../app-command-body.js';
 import type { AppEndpoint, TenantSettings } from '../settings/tenant-settings.js';
-import type { AddressPolicy } from './address-policy.js';
+import type { AddressPolicy } from '@megatron/runtime';
 import { postJson, type PostJsonResult } from './post-json.js';
 
 export class EndpointDisabledError extends Error {

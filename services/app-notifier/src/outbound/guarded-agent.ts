@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent } from 'undici';
-import { refusalReason, type AddressPolicy } from './address-policy.js';
+import { refusalReason, type AddressPolicy } from '@megatron/runtime';
 import { OutboundError } from './outbound-error.js';
 
 /**

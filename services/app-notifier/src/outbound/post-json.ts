@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { RETRY_AFTER_HEADER } from '@megatron/contracts';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import { refusalReason, type AddressPolicy } from './address-policy.js';
+import { refusalReason, type AddressPolicy } from '@megatron/runtime';
 import { OutboundError } from './outbound-error.js';
 
 export interface PostJsonInput {

@@ -10,6 +10,9 @@ export const adminCliConfigSchema = baseEnvSchema.extend({
   /** gRPC base URL of a running command-core, for what only the running engine can do (jobs run). */
   COMMAND_CORE_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9090'),
   MEGATRON_ADMIN_TOKEN: configSchema.shape.MEGATRON_ADMIN_TOKEN,
+  MEGATRON_APP_MODE: configSchema.shape.MEGATRON_APP_MODE,
+  APP_COMMAND_ALLOW_LOOPBACK: configSchema.shape.APP_COMMAND_ALLOW_LOOPBACK,
+  APP_COMMAND_ALLOW_PRIVATE: configSchema.shape.APP_COMMAND_ALLOW_PRIVATE,
 });
 
 export type AdminCliConfig = z.infer<typeof adminCliConfigSchema>;

@@ -1,6 +1,6 @@
 import { ConnectError } from '@connectrpc/connect';
 import { MegatronAdminService } from '@megatron/contracts';
-import { ConfigError, createLogger, createPool, loadConfig, rpcClient, withBearer } from '@megatron/runtime';
+import { commandUrlPolicy, ConfigError, createLogger, createPool, loadConfig, rpcClient, withBearer } from '@megatron/runtime';
 import { TokenCipher } from '../crypto/token-cipher.js';
 import { TenantError } from '../tenants/errors.js';
 import { TenantAdmin } from '../tenants/tenant-admin.js';
@@ -64,7 +64,7 @@ export async function runAdmin(argv: string[], io: CliIo): Promise<ExitCode> {
       {
         pool,
         cipher,
-        admin: new TenantAdmin(pool, cipher),
+        admin: new TenantAdmin(pool, cipher, commandUrlPolicy(config)),
         tenants: new TenantDirectory(pool, cipher),
         commandCore: () => {
           const token = config.MEGATRON_ADMIN_TOKEN;

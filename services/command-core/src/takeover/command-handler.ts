@@ -108,8 +108,10 @@ async function onAgentMessage(
   message: { ts: string; text: string; files: SlackFile[] },
   attempt: number,
 ): Promise<void> {
-  // Megatron's own posts (cards, mirrors) come back as events; they are never forwarded.
+  // Megatron's own posts (cards, mirrors) come back as events; they are never forwarded, nor is a message
+  // with nothing in it (the customer would get an empty DM).
   if (!userId || userId === actor.integration.botUserId) return;
+  if (!message.text.trim() && message.files.length === 0) return;
   // Only the read runs alongside: a profile is fetched from Slack only for messages in engagement channels.
   const [engagement, known] = await Promise.all([openEngagementOf(ctx, actor, channelId), selectAgent(ctx.pool, actor.integration.id, userId)]);
   if (!engagement) return;

@@ -1,4 +1,4 @@
-import { transaction, type Pool } from '@megatron/runtime';
+import { transaction, type AddressPolicy, type Pool } from '@megatron/runtime';
 import { generateApiToken, generateVerificationToken, generateWebhookSecret, hashApiToken } from '../crypto/secrets.js';
 import type { TokenCipher } from '../crypto/token-cipher.js';
 import {
@@ -25,7 +25,7 @@ import {
 import { invalid, notFound, TenantError } from './errors.js';
 import type { Integration, Organization } from './types.js';
 import { isUuid } from './uuid.js';
-import { commandUrl, id, optionalChannelId, optionalText, optionalUserId, requireText, teamId, token } from './validation.js';
+import { commandUrl, id, optionalChannelId, optionalText, optionalUserId, requireText, slackToken, teamId, token } from './validation.js';
 
 export interface OrganizationDetails extends Organization {
   createdAt: Date;
@@ -73,11 +73,13 @@ export class TenantAdmin {
   constructor(
     private readonly pool: Pool,
     private readonly cipher: TokenCipher,
+    /** Where a command_url may point; production's policy unless the caller's configuration says otherwise. */
+    private readonly commandUrlPolicy: AddressPolicy = { allowLoopback: false, allowPrivate: false },
   ) {}
 
   async createOrganization(values: { name: string; commandUrl?: string | undefined; verificationToken?: string | undefined }): Promise<CreatedOrganization> {
     const name = requireText('name', values.name);
-    const url = commandUrl(values.commandUrl ?? '');
+    const url = commandUrl(values.commandUrl ?? '', this.commandUrlPolicy);
     const verificationToken = values.verificationToken === undefined ? generateVerificationToken() : token('verification_token', values.verificationToken);
     const webhookSecret = generateWebhookSecret();
     const row = await transaction(this.pool, async (client) => {
@@ -103,7 +105,7 @@ export class TenantAdmin {
     const orgId = id('organization_id', organizationId);
     const changes = {
       name: values.name === undefined || values.name === '' ? undefined : requireText('name', values.name),
-      commandUrl: values.commandUrl === undefined ? undefined : commandUrl(values.commandUrl),
+      commandUrl: values.commandUrl === undefined ? undefined : commandUrl(values.commandUrl, this.commandUrlPolicy),
       verificationTokenEnc: values.verificationToken === undefined ? undefined : this.cipher.encrypt(token('verification_token', values.verificationToken)),
     };
     const row = await updateOrganization(this.pool, orgId, changes);
@@ -174,7 +176,7 @@ export class TenantAdmin {
   async upsertIntegration(settings: IntegrationSettings): Promise<Integration> {
     const orgId = (await this.existing(settings.organizationId)).id;
     const team = teamId('team_id', settings.teamId);
-    const botToken = token('bot_token', settings.botToken);
+    const botToken = slackToken('bot_token', settings.botToken);
     const current = await selectIntegrationOf(this.pool, orgId);
     if (current && current.team_id !== team) {
       throw new TenantError('already_exists', `organization ${orgId} already has integration workspace ${current.team_id}; one per organization`);

@@ -15,7 +15,7 @@ import {
 import { notFound } from './errors.js';
 import type { CustomerWorkspace, Integration, Organization, Tenants, WorkspaceRegistration } from './types.js';
 import { isUuid } from './uuid.js';
-import { id, optionalText, teamId, token } from './validation.js';
+import { id, optionalDomain, optionalText, slackToken, teamId } from './validation.js';
 
 export function toOrganization(row: OrganizationRow): Organization {
   return { id: row.id, name: row.name, commandUrl: row.command_url, endpointDisabledReason: row.endpoint_disabled_reason };
@@ -69,8 +69,8 @@ export class TenantDirectory implements Tenants {
       organizationId: organization,
       platformId: teamId('platform_id', registration.platformId),
       name: optionalText('name', registration.name),
-      domain: optionalText('domain', registration.domain, 100),
-      connectionTokenEnc: this.cipher.encrypt(token('connection_token', registration.connectionToken)),
+      domain: optionalDomain('domain', registration.domain),
+      connectionTokenEnc: this.cipher.encrypt(slackToken('connection_token', registration.connectionToken)),
     };
     if (!(await selectOrganization(this.pool, organization))) throw notFound(`organization ${organization} does not exist`);
     const { row, created } = await upsertCustomerWorkspace(this.pool, values);

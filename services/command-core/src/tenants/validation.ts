@@ -1,3 +1,4 @@
+import { urlRefusalReason, type AddressPolicy } from '@megatron/runtime';
 import { webhookSecretProblem } from '../crypto/secrets.js';
 import { invalid } from './errors.js';
 import { isUuid } from './uuid.js';
@@ -19,8 +20,12 @@ export function optionalText(field: string, value: string | undefined, max = 200
   return trimmed;
 }
 
-/** Empty means "not configured yet": app commands are then refused until an operator sets one. */
-export function commandUrl(value: string): string {
+/**
+ * Empty means "not configured yet": app commands are then refused until an operator sets one. A URL that
+ * names a refused address (metadata, loopback in production, private ranges unless allowed) is refused
+ * here already, not only when app-notifier would connect.
+ */
+export function commandUrl(value: string, policy: AddressPolicy): string {
   const trimmed = value.trim();
   if (trimmed === '') return '';
   let url: URL;
@@ -30,6 +35,8 @@ export function commandUrl(value: string): string {
     throw invalid(`command_url is not a URL: ${JSON.stringify(trimmed)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`command_url must be http(s), got ${url.protocol}`);
+  const refused = urlRefusalReason(url.href, policy);
+  if (refused) throw invalid(`command_url is refused: ${refused}`);
   return url.href;
 }
 
@@ -56,6 +63,24 @@ export function token(field: string, value: string): string {
   if (trimmed === '') throw invalid(`${field} is required`);
   if (/\s/.test(trimmed)) throw invalid(`${field} must not contain whitespace`);
   if (trimmed.length > 500) throw invalid(`${field} is longer than 500 characters`);
+  return trimmed;
+}
+
+// Bot and user tokens, and their rotated forms (docs.slack.dev/authentication/using-token-rotation).
+const SLACK_TOKEN = /^(xoxe\.)?xox[bp]-[\w-]{1,500}$/;
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A Slack bot (xoxb-) or user (xoxp-) token, possibly rotated (xoxe.xoxb-…): anything else is not one. */
+export function slackToken(field: string, value: string): string {
+  const trimmed = token(field, value);
+  if (!SLACK_TOKEN.test(trimmed)) throw invalid(`${field} must be a Slack bot or user token (xoxb-…, xoxp-…, or a rotated xoxe.xoxb-…)`);
+  return trimmed;
+}
+
+/** A Slack workspace domain (the `acme` of acme.slack.com); empty when not known. */
+export function optionalDomain(field: string, value: string): string {
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed !== '' && !DOMAIN.test(trimmed)) throw invalid(`${field} must be a Slack workspace domain like acme (letters, digits and -), got ${JSON.stringify(trimmed.slice(0, 40))}`);
   return trimmed;
 }
 

@@ -1,6 +1,6 @@
-import type { HandlerContext } from '@connectrpc/connect';
+import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import type { WebAPICallResult } from '@slack/web-api';
-import type { Logger } from '@megatron/runtime';
+import { hasOrigin, SLACK_FILE_HOST, SLACK_HOOKS_HOST, slackOrigins, type Logger } from '@megatron/runtime';
 import { callDeadline, slackToken } from '../rpc/context-keys.js';
 import type { SlackCaller } from '../slack/slack-caller.js';
 
@@ -9,6 +9,28 @@ export interface ActionDeps {
   logger: Logger;
   /** Used only when a handler runs without the deadline interceptor. */
   defaultDeadlineMs: number;
+  /** Where Slack URLs outside the Web API may point (see requireSlackUrl). */
+  slackUrls: SlackUrlOrigins;
+}
+
+export interface SlackUrlOrigins {
+  /** url_private and upload URLs: the only places a file is fetched from (with a token) or sent to. */
+  files: string[];
+  /** response_url. */
+  hooks: string[];
+}
+
+export function slackUrlOrigins(slackApiUrl: string): SlackUrlOrigins {
+  return { files: slackOrigins(slackApiUrl, SLACK_FILE_HOST), hooks: slackOrigins(slackApiUrl, SLACK_HOOKS_HOST) };
+}
+
+/**
+ * A URL handed in by a caller is fetched only when it is Slack's: a bot token must never travel elsewhere,
+ * and nothing may turn this service into a way to reach internal addresses.
+ */
+export function requireSlackUrl(url: string, origins: string[], field: string): string {
+  if (hasOrigin(url, origins)) return url;
+  throw new ConnectError(`${field} is not on Slack (${origins.join(', ')}); it was not fetched`, Code.InvalidArgument);
 }
 
 export type CallSlack = <T extends WebAPICallResult>(

@@ -8,8 +8,8 @@ import { relayObjectKey, sanitiseFileName } from '../s3/object-key.js';
 import type { S3Store } from '../s3/s3-store.js';
 import { tokenFingerprint } from '../slack/client-cache.js';
 import { downloadSlackFile, fileTooLarge, type DownloadedFile } from '../slack/download-file.js';
-import { fetchSlackUrl, isHttpUrl } from '../slack/slack-http.js';
-import { slackFor, type ActionDeps } from './action-deps.js';
+import { fetchSlackUrl } from '../slack/slack-http.js';
+import { requireSlackUrl, slackFor, type ActionDeps } from './action-deps.js';
 import { invalid } from './input.js';
 
 export interface FileRelaySettings {
@@ -32,7 +32,7 @@ export function fileActions(deps: ActionDeps, settings: FileRelaySettings): File
     async relayFile(req, context) {
       const file = req.file;
       if (!file) throw invalid('file is required');
-      if (!isHttpUrl(file.urlPrivate)) throw invalid('file.url_private must be an http(s) URL');
+      requireSlackUrl(file.urlPrivate, deps.slackUrls.files, 'file.url_private');
       if (file.size > BigInt(settings.maxBytes)) throw fileTooLarge(file.name, file.size.toString(), settings.maxBytes);
       const mode =
         req.mode === RelayMode.UNSPECIFIED
@@ -71,7 +71,7 @@ export function fileActions(deps: ActionDeps, settings: FileRelaySettings): File
       if (!target.upload_url || !target.file_id) {
         throw new ConnectError('files.getUploadURLExternal answered without upload_url or file_id', Code.Internal);
       }
-      const uploadUrl = target.upload_url;
+      const uploadUrl = requireSlackUrl(target.upload_url, deps.slackUrls.files, 'upload_url');
       await deps.slack.retrying('files.upload', deadline, `${tokenFingerprint(destinationToken)}|files.upload`, async () => {
         const response = await fetchSlackUrl(
           uploadUrl,

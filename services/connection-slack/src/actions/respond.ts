@@ -2,9 +2,9 @@ import { create } from '@bufbuild/protobuf';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { RespondToUrlResponseSchema, ResponseType, type SlackConnectionService } from '@megatron/contracts';
 import { callDeadline } from '../rpc/context-keys.js';
-import { fetchSlackUrl, isHttpUrl } from '../slack/slack-http.js';
-import type { ActionDeps } from './action-deps.js';
-import { invalid, messageArgs } from './input.js';
+import { fetchSlackUrl } from '../slack/slack-http.js';
+import { requireSlackUrl, type ActionDeps } from './action-deps.js';
+import { messageArgs } from './input.js';
 
 type RespondActions = Pick<ServiceImpl<typeof SlackConnectionService>, 'respondToUrl'>;
 
@@ -17,7 +17,7 @@ const RESPONSE_TYPES: Record<ResponseType, string | undefined> = {
 export function respondActions(deps: ActionDeps): RespondActions {
   return {
     async respondToUrl(req, context) {
-      if (!isHttpUrl(req.responseUrl)) throw invalid('response_url must be an http(s) URL');
+      requireSlackUrl(req.responseUrl, deps.slackUrls.hooks, 'response_url');
       const responseType = RESPONSE_TYPES[req.responseType];
       const body = {
         ...(req.deleteOriginal ? {} : messageArgs(req.content)),

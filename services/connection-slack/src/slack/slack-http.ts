@@ -13,12 +13,3 @@ export async function fetchSlackUrl(url: string, init: RequestInit, deadline: Ca
   const retryAfter = Number.parseInt(response.headers.get(RETRY_AFTER_HEADER) ?? '', 10);
   throw new SlackHttpError(response.status, body, Number.isFinite(retryAfter) ? retryAfter : undefined, what);
 }
-
-/** Only http(s) URLs are fetched; anything else in a request is refused before a socket opens. */
-export function isHttpUrl(value: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}

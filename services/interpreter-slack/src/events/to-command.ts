@@ -12,18 +12,35 @@ type AgentEvent = { kind: CommandKind; userId: string } | { ignored: string };
 
 const files = (message: unknown) => arrayAt(message, 'files').filter(isObject).map(slackFileFromJson);
 
+const TS = /^\d{1,10}(\.\d{1,6})?$/;
+
+/** A message's text: absent is empty, anything but a string is a malformed event (never forwarded as an empty DM). */
+function textAt(message: JsonObject | undefined, path: string): string {
+  const value = message?.text;
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new RequestError(400, `${path}.text must be a string`);
+  return value;
+}
+
+function tsAt(message: JsonObject | undefined, key: string, path: string): string {
+  const value = message?.[key];
+  if (typeof value !== 'string' || !TS.test(value)) throw new RequestError(400, `${path}.${key} must be a Slack ts like 1732700000.123456`);
+  return value;
+}
+
 function agentEvent(event: JsonObject, channelId: string): AgentEvent {
   if (isBotMessage(event)) return { ignored: 'bot message' };
   const subtype = stringAt(event, 'subtype');
   const userId = stringAt(event, 'user') ?? '';
-  const text = stringAt(event, 'text') ?? '';
-  const ts = stringAt(event, 'ts') ?? '';
   switch (subtype) {
     case undefined:
-    case 'thread_broadcast':
+    case 'thread_broadcast': {
+      const text = textAt(event, 'event');
+      const ts = tsAt(event, 'ts', 'event');
       return { kind: { case: 'message', value: { channelId, userId, text, ts, threadTs: stringAt(event, 'thread_ts') ?? '', files: files(event) } }, userId };
+    }
     case 'file_share':
-      return { kind: { case: 'fileShare', value: { channelId, userId, text, ts, files: files(event) } }, userId };
+      return { kind: { case: 'fileShare', value: { channelId, userId, text: textAt(event, 'event'), ts: tsAt(event, 'ts', 'event'), files: files(event) } }, userId };
     case 'message_changed': {
       const message = objectAt(event, 'message');
       if (isBotMessage(message)) return { ignored: 'bot message edited' };
@@ -31,14 +48,14 @@ function agentEvent(event: JsonObject, channelId: string): AgentEvent {
       if (!objectAt(message, 'edited')) return { ignored: 'change without an edit' };
       const editor = stringAt(message, 'user') ?? '';
       return {
-        kind: { case: 'messageChanged', value: { channelId, userId: editor, ts: stringAt(message, 'ts') ?? '', text: stringAt(message, 'text') ?? '', files: files(message) } },
+        kind: { case: 'messageChanged', value: { channelId, userId: editor, ts: tsAt(message, 'ts', 'event.message'), text: textAt(message, 'event.message'), files: files(message) } },
         userId: editor,
       };
     }
     case 'message_deleted': {
       const previous = objectAt(event, 'previous_message');
       if (isBotMessage(previous)) return { ignored: 'bot message deleted' };
-      return { kind: { case: 'messageDeleted', value: { channelId, deletedTs: stringAt(event, 'deleted_ts') ?? '' } }, userId: stringAt(previous, 'user') ?? '' };
+      return { kind: { case: 'messageDeleted', value: { channelId, deletedTs: tsAt(event, 'deleted_ts', 'event') } }, userId: stringAt(previous, 'user') ?? '' };
     }
     default:
       return { ignored: `message subtype ${subtype}` };

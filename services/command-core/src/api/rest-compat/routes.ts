@@ -190,7 +190,7 @@ const getAHuman: RestRoute = async ({ body, client, options }) => {
     },
     options,
   );
-  return { ok: true, channel: response.channelId, ts: response.ts };
+  return { ok: true, channel: response.channelId, ts: response.ts, ...(response.deduplicated ? { deduplicated: true } : {}) };
 };
 
 const registerWorkspace: RestRoute = async ({ body, client, options }) => {
