@@ -5,6 +5,7 @@ import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { tsToDate } from './history.js';
 import { carriesKey, forwardKey } from './forward-key.js';
+import { textForCustomer } from './mention-names.js';
 import { forwarded, notPausedWarning, text } from './messages.js';
 import { describeFailedFiles, NO_FILES, relayFiles } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
@@ -35,7 +36,7 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   let customerTs = attempt > 1 ? await findPosted(ctx, customer, dm, key) : undefined;
   if (!customerTs) {
     const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : NO_FILES;
-    const content = forwarded(message.text, actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
+    const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
     customerTs = (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage({ channel: dm, content }, withToken(token)))).ts;
     if (files.failed.length) {
       const retry = files.failed.some((file) => file.retryable) ? ' Try sharing the file again.' : '';
@@ -77,7 +78,7 @@ export async function followAgentEdit(ctx: TakeoverContext, actor: Actor, engage
   const link = await selectLinkByIntegrationTs(ctx.pool, engagement.id, message.ts);
   if (!link || link.direction !== 'to_customer') return;
   const customer = await customerOf(ctx, actor, engagement);
-  const content = forwarded(message.text, actor.agentName, actor.organization.name, message.avatarUrl, link.idempotency_key);
+  const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, link.idempotency_key);
   await ctx.customerTokens.call(customer.workspace, (token) =>
     ctx.slack.updateMessage({ channel: link.customer_channel_id, ts: link.customer_ts, content }, withToken(token)),
   );

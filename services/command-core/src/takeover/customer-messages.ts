@@ -7,8 +7,7 @@ import { ensureCustomer } from './customers.js';
 import { FieldError } from './errors.js';
 import { forwardKeyOf } from './forward-key.js';
 import { tsToDate } from './history.js';
-import { maskContent } from './masking.js';
-import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
+import { contentForAgents, NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
 
 const untracked = (): MirrorResult => create(MirrorResultSchema, { track: false });
@@ -69,7 +68,7 @@ export async function mirrorCustomerEdit(ctx: TakeoverContext, actor: Actor, mes
   if (!link || link.direction !== 'to_channel') return untracked();
   const content = message.content ?? create(MessageContentSchema, {});
   await ctx.slack.updateMessage(
-    { channel: engagement.channel_id, ts: link.integration_ts, content: maskContent(content) },
+    { channel: engagement.channel_id, ts: link.integration_ts, content: contentForAgents(content) },
     withToken(actor.integration.botToken),
   );
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: link.integration_ts });

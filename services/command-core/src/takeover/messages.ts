@@ -24,6 +24,7 @@ export const messages = {
   sentBy: (agent: string, org: string) => `sent by ${agent} from ${org}`,
   helpRequest: (name: string) => `🆘 *${name}* requested some help!`,
   doSent: (name: string) => `Sent to the bot for *${name}*.`,
+  notesNotice: ':memo: Replies in threads stay here as internal notes; only top-level messages reach the customer.',
 } as const;
 
 export const HELP_TEXT = [

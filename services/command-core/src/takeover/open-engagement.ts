@@ -9,7 +9,7 @@ import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { isSlackError } from './errors.js';
 import { planHistoryImport } from './history.js';
 import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
-import { text } from './messages.js';
+import { messages, text } from './messages.js';
 import { withToken } from './slack-gateway.js';
 
 export interface OpenedEngagement {
@@ -43,7 +43,13 @@ export async function openEngagement(ctx: TakeoverContext, actor: Actor, teamId:
   const engagement = (await selectByChannel(ctx.pool, integration.id, choice.channelId)) as EngagementRow;
   // The agent first, so they can start reading and typing while the history comes in.
   if (actor.agentUserId) await inviteAgent(ctx, actor, choice.channelId);
-  if (choice.fresh) await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
+  if (choice.fresh) {
+    await once(ctx, actor, 'open:notes-notice', async () => {
+      const { ts } = await ctx.slack.postMessage({ channel: choice.channelId, content: text(messages.notesNotice) }, withToken(actor.integration.botToken));
+      return { ts };
+    });
+    await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
+  }
   return { engagement, customer };
 }
 

@@ -28,8 +28,19 @@ function tsAt(message: JsonObject | undefined, key: string, path: string): strin
   return value;
 }
 
+/**
+ * Thread replies in an engagement channel are the agents' internal notes (SPEC §11): never forwarded, nor
+ * their files, edits and deletes. A reply also sent to the channel (`thread_broadcast`) is a message like
+ * any other; a thread's parent is a top-level message (its thread_ts is its own ts).
+ */
+function isInternalNote(message: JsonObject | undefined): boolean {
+  const threadTs = stringAt(message, 'thread_ts');
+  return threadTs !== undefined && threadTs !== stringAt(message, 'ts') && stringAt(message, 'subtype') !== 'thread_broadcast';
+}
+
 function agentEvent(event: JsonObject, channelId: string): AgentEvent {
   if (isBotMessage(event)) return { ignored: 'bot message' };
+  if (isInternalNote(event)) return { ignored: 'internal note (thread reply)' };
   const subtype = stringAt(event, 'subtype');
   const userId = stringAt(event, 'user') ?? '';
   switch (subtype) {
@@ -46,6 +57,7 @@ function agentEvent(event: JsonObject, channelId: string): AgentEvent {
       if (isBotMessage(message)) return { ignored: 'bot message edited' };
       // Unfurls also arrive as message_changed; only a real edit carries `edited`.
       if (!objectAt(message, 'edited')) return { ignored: 'change without an edit' };
+      if (isInternalNote(message)) return { ignored: 'internal note edited' };
       const editor = stringAt(message, 'user') ?? '';
       return {
         kind: { case: 'messageChanged', value: { channelId, userId: editor, ts: tsAt(message, 'ts', 'event.message'), text: textAt(message, 'event.message'), files: files(message) } },
@@ -55,6 +67,7 @@ function agentEvent(event: JsonObject, channelId: string): AgentEvent {
     case 'message_deleted': {
       const previous = objectAt(event, 'previous_message');
       if (isBotMessage(previous)) return { ignored: 'bot message deleted' };
+      if (isInternalNote(previous)) return { ignored: 'internal note deleted' };
       return { kind: { case: 'messageDeleted', value: { channelId, deletedTs: tsAt(event, 'deleted_ts', 'event') } }, userId: stringAt(previous, 'user') ?? '' };
     }
     default:
