@@ -3,7 +3,7 @@ import { AppNotifierService, SlackConnectionService, type MegatronService } from
 import { appCommandStream, EngagementDirectory, ensureStream, internalClient, serviceTokenOf, type Logger, type Metrics, type NatsClients, type Pool, type Redis, type RunningConsumer } from '@megatron/runtime';
 import { megatronService } from './api/megatron-service.js';
 import type { Config } from './config.js';
-import { Scheduler, type RunDueOptions } from './scheduler/scheduler.js';
+import { Scheduler, type ItemResult, type RunDueOptions } from './scheduler/scheduler.js';
 import { startCommandConsumers } from './takeover/command-consumer.js';
 import type { TakeoverContext } from './takeover/context.js';
 import { CustomerTokens } from './takeover/slack-gateway.js';
@@ -28,7 +28,7 @@ export interface Takeover {
   /** Stops taking work and finishes the command in hand. */
   stop(): Promise<void>;
   /** Runs the scheduled jobs due at `at` (default: the injected clock's now); for tests and operators. */
-  runScheduledJobs(options?: RunDueOptions): Promise<string[]>;
+  runScheduledJobs(options?: RunDueOptions): Promise<ItemResult[]>;
 }
 
 export function createTakeover(deps: TakeoverDeps): Takeover {

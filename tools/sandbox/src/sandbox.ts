@@ -60,8 +60,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const sim = await startSlackSim({ port: ports.sim, rateLimits: options.rateLimits ?? false });
   const botUrl = `http://127.0.0.1:${ports.bot}`;
   const interpreterUrl = `http://127.0.0.1:${ports.services['interpreter-slack'].http}`;
-  // Reopening re-reads the customer's DM history until Megatron imports from its own record (issue 16).
-  const seed = await seedDemo(sim.control, { interpreterUrl, appUrl: botUrl, supportBotHistoryLimited: false });
+  const seed = await seedDemo(sim.control, { interpreterUrl, appUrl: botUrl });
 
   const megatronSlack = new WebClient(seed.integration.megatron.botToken, { slackApiUrl: sim.apiUrl });
   const created = await megatronSlack.conversations.create({ name: 'megatron-help' });

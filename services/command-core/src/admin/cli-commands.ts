@@ -218,7 +218,7 @@ export const COMMANDS: Record<string, CliCommand> = {
         job: stringOption(args, 'job') ?? '',
         ...(at === undefined ? {} : { at: timestampFromDate(instantOf(at)) }),
       });
-      return { ran: response.ran };
+      return { items: response.items.map(({ job, item, outcome, error }) => ({ job, item, outcome, ...(error ? { error } : {}) })) };
     },
   },
   reencrypt: {

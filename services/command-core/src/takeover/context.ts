@@ -19,8 +19,12 @@ export interface TakeoverContext {
   clock: () => Date;
 }
 
-/** Who acts and under which idempotency key: a Command (`command.id`) or an API call. */
+/** Who acts: an agent in Slack, an integrating app through the API, a scheduled job, or Slack itself. */
+export type ActorKind = 'agent' | 'api' | 'job' | 'slack';
+
+/** Who acts and under which idempotency key: a Command (`command.id`), an API call or a job item. */
 export interface Actor {
+  kind: ActorKind;
   organization: Organization;
   integration: Integration;
   /** The agent in the integration workspace, when a person acts. */

@@ -1,4 +1,4 @@
-import { CommandOrigin, type Command } from '@megatron/contracts';
+import { ChannelLoss, CommandOrigin, type Command } from '@megatron/contracts';
 import { newCommand, type CommandKind } from '../command.js';
 import { arrayAt, isBotMessage, isObject, objectAt, slackFileFromJson, stringAt, type JsonObject } from '@megatron/runtime';
 import { RequestError } from '../request-error.js';
@@ -9,6 +9,20 @@ export type EventDecision =
   | { kind: 'command'; eventId: string; command: Command };
 
 type AgentEvent = { kind: CommandKind; userId: string } | { ignored: string };
+
+/**
+ * Slack's ways of telling an app that a channel it is in went away or that someone left it (public and
+ * private channels; the app subscribes to them in its manifest). command-core decides what they mean.
+ */
+const CHANNEL_LOSSES: Record<string, ChannelLoss | undefined> = {
+  channel_archive: ChannelLoss.ARCHIVED,
+  group_archive: ChannelLoss.ARCHIVED,
+  channel_deleted: ChannelLoss.DELETED,
+  group_deleted: ChannelLoss.DELETED,
+  member_left_channel: ChannelLoss.BOT_REMOVED,
+  channel_left: ChannelLoss.BOT_REMOVED,
+  group_left: ChannelLoss.BOT_REMOVED,
+};
 
 const files = (message: unknown) => arrayAt(message, 'files').filter(isObject).map(slackFileFromJson);
 
@@ -90,10 +104,13 @@ export function eventToDecision(body: JsonObject, receivedAtMs: number, isEngage
   const eventId = stringAt(body, 'event_id');
   const event = objectAt(body, 'event');
   if (!eventId || !event) throw new RequestError(400, 'event_callback without event_id or event');
-  if (stringAt(event, 'type') !== 'message') return { kind: 'ignored', reason: `event type ${stringAt(event, 'type') ?? 'missing'}` };
+  const eventType = stringAt(event, 'type') ?? 'missing';
+  const loss = CHANNEL_LOSSES[eventType];
+  if (eventType !== 'message' && loss === undefined) return { kind: 'ignored', reason: `event type ${eventType}` };
   const channelId = stringAt(event, 'channel') ?? '';
   if (!isEngagementChannel(channelId)) return { kind: 'ignored', reason: 'not an engagement channel' };
-  const decoded = agentEvent(event, channelId);
+  const userId = stringAt(event, 'user') ?? '';
+  const decoded: AgentEvent = loss === undefined ? agentEvent(event, channelId) : { kind: { case: 'channelGone', value: { channelId, userId, how: loss } }, userId };
   if ('ignored' in decoded) return { kind: 'ignored', reason: decoded.ignored };
   const command = newCommand({
     id: `event:${eventId}`,
