@@ -18,13 +18,13 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * The built UI: `uiDir` when given, else dist-ui next to the running dist (the image, `npm start`), under
+ * The built UI: `uiDir` when given (and only it), else dist-ui next to the running dist (the image, `npm start`), under
  * the repository root (the sandbox, tests) or the working directory. Searched this way because the same
  * source runs as ESM when built and as CommonJS under jest, so neither import.meta nor __dirname works for both.
  */
 export function findUiBundle(uiDir?: string): string | undefined {
+  if (uiDir !== undefined) return existsSync(path.join(uiDir, 'index.html')) ? uiDir : undefined;
   const candidates = [
-    uiDir,
     process.argv[1] ? path.resolve(path.dirname(process.argv[1]), '..', UI_BUNDLE_FOLDER) : undefined,
     path.resolve('tools', 'slack-sim', UI_BUNDLE_FOLDER),
     path.resolve(UI_BUNDLE_FOLDER),

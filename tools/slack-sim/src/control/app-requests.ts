@@ -119,7 +119,7 @@ Params {
   const blockId = optStr(p.body, 'blockId') ?? 'actions';
   const action = p.kind === 'button'
     ? { type: 'button', action_id: p.actionId, block_id: blockId, text: { type: 'plain_text', text: label, emoji: true },
-        value: p.value, action_ts: p.actionTs }
+        ...(p.value ? { value: p.value } : {}), action_ts: p.actionTs }
     : { type: 'static_select', action_id: p.actionId, block_id: blockId,
         selected_option: { text: { type: 'plain_text', text: label, emoji: true }, value: p.value },
         placeholder: { type: 'plain_text', text: 'Select', emoji: true }, action_ts: p.actionTs };
@@ -130,7 +130,8 @@ async function interact(ctx: SimContext, body: Params, kind: Interaction): Promi
   const { conv, user, teamId } = actingIn(ctx, body);
   const style = str(body, 'style');
   if (style !== 'legacy' && style !== 'block') throw new ControlError(400, `style must be "legacy" or "block"`);
-  const value = str(body, 'value');
+  // A Block Kit button may carry no value (Slack then sends none); a choice always has one.
+  const value = kind === 'button' ? optStr(body, 'value') ?? '' : str(body, 'value');
   const messageTs = optStr(body, 'messageTs');
   const original = messageTs ? ctx.state.findMessage(conv, messageTs) : undefined;
   const ephemeral = messageTs && !original ? ctx.state.ephemerals.find((e) => e.ts === messageTs && e.channel === conv.id) : undefined;

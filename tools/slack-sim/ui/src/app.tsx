@@ -101,8 +101,19 @@ export function App() {
     setPanes(pair ? [pair.left, pair.right] : [current, { ...current, thread: undefined }]);
   };
 
+  // Megatron links to channels as https://<domain>.slack.com/archives/<id>; here such a link opens the channel.
+  const followSlackLink = (event: MouseEvent): void => {
+    const anchor = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    const match = anchor ? /^https:\/\/([a-z0-9-]+)\.slack\.com\/archives\/([A-Z0-9]+)/.exec(anchor.getAttribute('href') ?? '') : null;
+    const workspace = match ? workspaces.find((candidate) => candidate.domain === match[1]) : undefined;
+    const channel = match?.[2];
+    if (!workspace || !channel || !(workspace.channels.some((c) => c.id === channel) || workspace.dms.some((d) => d.id === channel))) return;
+    event.preventDefault();
+    navigate(focus)({ teamId: workspace.id, channel, actAs: defaultActor(directory, workspace.id, channel, current.actAs) });
+  };
+
   return (
-    <div class="app">
+    <div class="app" onClickCapture={followSlackLink}>
       <header class="topbar">
         <span class="brand">Megatron · Slack simulator</span>
         <span class={`live ${connected ? 'on' : 'off'}`} title={connected ? 'Following the simulator live' : 'Reconnecting to the simulator…'}>

@@ -70,7 +70,12 @@ export function ConversationPane({ pane, directory, version, focused, onNavigate
     const request = ++latest.current;
     sim.conversationView({ channel: pane.channel, viewer: pane.actAs, ...(pane.thread ? { thread: pane.thread } : {}) })
       .then((next) => { if (request === latest.current) setView(next); })
-      .catch((error: unknown) => { if (request === latest.current) report(problemOf(error)); });
+      .catch((error: unknown) => {
+        if (request !== latest.current) return;
+        // A thread whose parent is gone (deleted, or a reset simulator) closes rather than failing on every change.
+        if (pane.thread) onNavigate({ ...pane, thread: undefined });
+        else report(problemOf(error));
+      });
   }, [pane.channel, pane.actAs, pane.thread, version]);
 
   const shown = view && view.conversation.id === pane.channel ? view : undefined;

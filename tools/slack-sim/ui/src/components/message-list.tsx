@@ -69,8 +69,9 @@ export function MessageList({ messages, ephemerals, channel, viewer, canWrite, i
         }
         const { message } = entry;
         const author = context ? authorOf(message, context.directory, context.teamId).key : '';
-        const grouped = !divider && !message.subtype && author === previousAuthor && seconds(ts) - previousSeconds < GROUP_SECONDS;
-        previousAuthor = message.subtype && message.subtype !== 'bot_message' && message.subtype !== 'file_share' ? '' : author;
+        const plain = !message.subtype || message.subtype === 'bot_message' || message.subtype === 'file_share';
+        const grouped = !divider && plain && author === previousAuthor && seconds(ts) - previousSeconds < GROUP_SECONDS;
+        previousAuthor = plain ? author : '';
         previousSeconds = seconds(ts);
         return [divider, (
           <MessageItem key={`m-${ts}`} message={message} channel={channel} viewer={viewer} grouped={grouped}
