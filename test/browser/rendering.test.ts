@@ -6,6 +6,11 @@ import { AppReceiver, type ReceivedRequest } from '../../tools/slack-sim/test/ap
 import { slackClient } from '../../tools/slack-sim/test/slack-client.js';
 import { launchChromium, SlackUi } from './slack-ui.js';
 
+// The page's globals these tests read, inside functions that run in the browser (evaluate); declared here, in this
+// module only, because the repository's type check has no DOM library.
+declare const getComputedStyle: (element: unknown) => { opacity: string; borderLeftColor: string };
+declare const window: { hacked?: number };
+
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 // 2024-11-27 09:33:20 UTC: 6:33 PM in Tokyo, where the browser below lives.
@@ -111,7 +116,7 @@ describe('the simulator UI', () => {
     expect(await withBlocks.getByRole('button', { name: '<img src=z>' }).count()).toBe(1);
     expect(await withBlocks.innerText()).toContain('<img src=y onerror="window.hacked=2">');
     expect(await ui.page.locator('img[src="x"], img[src="y"], img[src="z"]').count()).toBe(0);
-    expect(await ui.page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+    expect(await ui.page.evaluate(() => window.hacked)).toBeUndefined();
   });
 
   it('shows legacy attachments with their colour bar, pretext, title link, fields and footer', async () => {
@@ -157,7 +162,7 @@ describe('the simulator UI', () => {
     const message = await ui.message(pane(), 'Engagement with phil');
     await message.getByRole('button', { name: 'Claim' }).click();
     await message.getByRole('combobox', { name: 'Pick a customer' }).selectOption({ label: 'sam (Initech)' });
-    const [click, choice] = await waitFor(() => {
+    const [click, choice] = await waitFor(async () => {
       const found = interactionsOf(receiver).filter((payload) => payload.type === 'block_actions');
       return found.length >= 2 ? found : undefined;
     }, { what: 'two interactions' });
@@ -170,7 +175,7 @@ describe('the simulator UI', () => {
     await sim.control.shareFile({ teamId: acme.id, userId: bob.id, channel: general, name: 'notes.txt', mimetype: 'text/plain',
       contentBase64: Buffer.from('hello').toString('base64'), text: 'the notes' });
     const image = (await ui.message(pane(), 'dot.png')).getByRole('img', { name: 'dot.png' });
-    await waitFor(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth === 1 || undefined), { what: 'the image to load' });
+    await waitFor(() => image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth === 1 || undefined), { what: 'the image to load' });
     const card = (await ui.message(pane(), 'the notes')).getByRole('link', { name: /notes\.txt/ });
     expect(await card.getAttribute('download')).toBe('notes.txt');
   });
@@ -243,7 +248,7 @@ describe('the simulator UI', () => {
     await pane().locator('input[type=file]').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('all good') });
     await ui.message(pane(), 'report.txt');
 
-    const events = await waitFor(() => {
+    const events = await waitFor(async () => {
       const seen = eventsOf(receiver);
       return seen.some((event) => event.subtype === 'file_share') && seen.some((event) => event.subtype === 'message_deleted') ? seen : undefined;
     }, { what: 'the file_share and message_deleted events' });

@@ -75,7 +75,7 @@ export class SlackUi {
     await box.press('Enter');
     // Sent once the composer is empty again; a refused message stays in it and shows a toast.
     const sent = await this.page
-      .waitForFunction((element) => (element as HTMLTextAreaElement | null)?.value === '', await box.elementHandle(), { timeout: SHOW_MS })
+      .waitForFunction((element) => (element as unknown as { value: string } | null)?.value === '', await box.elementHandle(), { timeout: SHOW_MS })
       .then(() => true, () => false);
     if (!sent) throw new Error(`"${text}" was not sent; the page says: ${(await this.page.locator('.toast').allInnerTexts()).join(' | ') || 'nothing'}`);
   }
