@@ -34,6 +34,8 @@ export function App() {
   const [panes, setPanes] = useState<PaneState[]>(() => panesFromHash(window.location.hash));
   const [focused, setFocused] = useState(0);
   const [versions, setVersions] = useState<Record<string, number>>({});
+  // The version of each conversation last shown in a pane: anything newer is activity the sidebar points at.
+  const [seen, setSeen] = useState<Record<string, number>>({});
   const [epoch, setEpoch] = useState(0);
   const [connected, setConnected] = useState(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -81,11 +83,19 @@ export function App() {
     if (panes.length > 0) window.history.replaceState(null, '', panesToHash(panes));
   }, [panes]);
 
+  useEffect(() => {
+    const shown = panes.flatMap((pane) => (pane.channel ? [pane.channel] : []));
+    if (shown.some((channel) => (seen[channel] ?? 0) !== (versions[channel] ?? 0))) {
+      setSeen((current) => ({ ...current, ...Object.fromEntries(shown.map((channel) => [channel, versions[channel] ?? 0])) }));
+    }
+  }, [panes, versions]);
+
   if (!directory || !workspaces) return <div class="loading">Connecting to the simulator…<Toasts toasts={toasts} /></div>;
   if (workspaces.length === 0) {
     return <div class="loading">The simulator has no workspaces yet. Create some through the control API (/_sim/workspaces) or start the sandbox with <code>npm run dev</code>.<Toasts toasts={toasts} /></div>;
   }
 
+  const unseen = new Set(Object.keys(versions).filter((channel) => (versions[channel] ?? 0) > (seen[channel] ?? 0)));
   const focus = Math.min(focused, panes.length - 1);
   const current = panes[focus] ?? landingPane(directory, workspaces[0]?.id ?? '');
   const currentWorkspace = directory.workspace(current.teamId) ?? workspaces[0];
@@ -121,9 +131,9 @@ export function App() {
         </span>
         <button type="button" class="header-button" aria-pressed={split} onClick={toggleSplit}>Split view</button>
       </header>
-      <WorkspaceRail workspaces={workspaces} current={current.teamId}
+      <WorkspaceRail workspaces={workspaces} current={current.teamId} unseen={unseen}
         onPick={(teamId) => navigate(focus)(landingPane(directory, teamId, current.actAs))} />
-      {currentWorkspace && <Sidebar workspace={currentWorkspace} directory={directory} pane={current} onNavigate={navigate(focus)} />}
+      {currentWorkspace && <Sidebar workspace={currentWorkspace} directory={directory} pane={current} unseen={unseen} onNavigate={navigate(focus)} />}
       <main class={`panes ${split ? 'split' : ''}`}>
         {panes.map((pane, index) => {
           const pair = counterpartOf(pane, directory);

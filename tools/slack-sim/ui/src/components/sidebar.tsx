@@ -6,11 +6,13 @@ export interface SidebarProps {
   directory: Directory;
   /** The focused pane, which the sidebar navigates. */
   pane: PaneState;
+  /** Conversations changed since a pane last showed them: drawn bold, as Slack draws unread ones. */
+  unseen: Set<string>;
   onNavigate(pane: PaneState): void;
 }
 
 /** The focused pane's workspace: its channels, its DMs and its apps (to start a DM with). */
-export function Sidebar({ workspace, directory, pane, onNavigate }: SidebarProps) {
+export function Sidebar({ workspace, directory, pane, unseen, onNavigate }: SidebarProps) {
   const channels = [...workspace.channels].sort((a, b) => Number(a.isArchived) - Number(b.isArchived) || (a.name ?? '').localeCompare(b.name ?? ''));
   const actor = pane.teamId === workspace.id ? pane.actAs : defaultActor(directory, workspace.id, undefined);
   return (
@@ -22,7 +24,7 @@ export function Sidebar({ workspace, directory, pane, onNavigate }: SidebarProps
         const member = channel.members.includes(actor);
         return (
           <button key={channel.id} type="button"
-            class={`sidebar-item ${channel.isArchived ? 'archived' : ''} ${member ? '' : 'not-member'}`}
+            class={`sidebar-item ${channel.isArchived ? 'archived' : ''} ${member ? '' : 'not-member'} ${unseen.has(channel.id) ? 'unseen' : ''}`}
             aria-current={pane.channel === channel.id ? 'page' : undefined}
             title={channel.isArchived ? 'archived' : member ? '' : `${directory.nameOf(workspace.id, actor)} is not a member`}
             onClick={() => onNavigate({ teamId: workspace.id, channel: channel.id, actAs: defaultActor(directory, workspace.id, channel.id, actor) })}>
@@ -34,7 +36,7 @@ export function Sidebar({ workspace, directory, pane, onNavigate }: SidebarProps
       <div class="sidebar-section">Direct messages</div>
       {workspace.dms.length === 0 && <div class="sidebar-empty">No direct messages yet</div>}
       {workspace.dms.map((dm) => (
-        <button key={dm.id} type="button" class={`sidebar-item ${dm.isArchived ? 'archived' : ''}`}
+        <button key={dm.id} type="button" class={`sidebar-item ${dm.isArchived ? 'archived' : ''} ${unseen.has(dm.id) ? 'unseen' : ''}`}
           aria-current={pane.channel === dm.id ? 'page' : undefined}
           title={`${dm.user.realName ?? dm.user.name ?? dm.user.id} and ${dm.bot.realName ?? dm.bot.name ?? ''}; opening it acts as ${dm.user.name ?? ''}`}
           onClick={() => onNavigate({ teamId: workspace.id, channel: dm.id, actAs: dm.user.id })}>
