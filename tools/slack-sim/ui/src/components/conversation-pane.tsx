@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../../src/control/conversation-view.js';
 import { deleteMessage, editMessage, interact, sendText, shareFile } from '../actions.js';
 import type { Directory } from '../directory.js';
-import type { PaneState } from '../panes.js';
+import { dmPane, type PaneState } from '../panes.js';
 import { Rendering } from '../render-context.js';
 import { problemOf, sim } from '../sim.js';
 import { Composer } from './composer.js';
@@ -54,6 +54,13 @@ function writeBlocker(pane: PaneState, directory: Directory, view: ConversationV
     return view.conversation.is_im ? `${who} cannot write in this DM: act as its member to write.` : `${who} is not a member of this channel.`;
   }
   return undefined;
+}
+
+/** In a DM with a bot, another person means their own DM with that bot; elsewhere the same conversation. */
+function withActor(pane: PaneState, directory: Directory, actAs: string): PaneState {
+  const dm = directory.workspace(pane.teamId)?.dms.find((candidate) => candidate.id === pane.channel);
+  const bot = dm?.bot.id ?? (pane.channel ? undefined : pane.bot);
+  return bot ? dmPane(directory, pane.teamId, actAs, bot) : { ...pane, actAs };
 }
 
 export function ConversationPane({ pane, directory, version, focused, onNavigate, onFocus, onSideBySide, onClose, report }: ConversationPaneProps) {
@@ -121,7 +128,7 @@ export function ConversationPane({ pane, directory, version, focused, onNavigate
         <label class="acting-as">
           <span>Acting as</span>
           <select aria-label="Acting as" value={pane.actAs}
-            onChange={(event) => onNavigate({ ...pane, actAs: (event.currentTarget as HTMLSelectElement).value })}>
+            onChange={(event) => onNavigate(withActor(pane, directory, (event.currentTarget as HTMLSelectElement).value))}>
             {humans.map((person) => <option key={person.id} value={person.id}>{person.realName || person.name} (@{person.name})</option>)}
           </select>
         </label>
