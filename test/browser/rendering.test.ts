@@ -276,4 +276,17 @@ describe('the simulator UI', () => {
     await ui.message(ui.pane('Acme Support: #mt-phil_globex'), 'phil wants a human');
     expect(await ui.pane('Acme Support: #mt-phil_globex').getByRole('combobox', { name: 'Acting as' }).inputValue()).toBe(alice.id);
   });
+
+  it('follows a reset simulator to its new workspaces without a reload', async () => {
+    await sim.control.reset();
+    const fresh = await sim.control.createWorkspace({ name: 'Fresh Co', domain: 'fresh' });
+    const app = await sim.control.createApp({ teamId: fresh.id, name: 'Helper' });
+    const carol = await sim.control.createUser({ teamId: fresh.id, name: 'carol', realName: 'Carol Fresh' });
+    const channel = (await slackClient(sim, app.botToken).conversations.create({ name: 'welcome' })).channel?.id ?? '';
+    await slackClient(sim, app.botToken).conversations.invite({ channel, users: carol.id });
+    await ui.see(ui.page.getByRole('navigation', { name: 'Workspaces' }).getByRole('button', { name: 'Fresh Co' }), 'the new workspace');
+    expect(await ui.page.getByRole('navigation', { name: 'Workspaces' }).getByRole('button').count()).toBe(1);
+    await ui.open('welcome');
+    await ui.see(ui.pane('Fresh Co: #welcome'), 'the new workspace\'s channel');
+  });
 });

@@ -74,9 +74,14 @@ export function App() {
   const directory = useMemo(() => (workspaces ? new Directory(workspaces) : undefined), [workspaces]);
 
   // The first overview decides where an empty address lands: the first workspace (the agents', in the sandbox).
+  // A pane whose workspace is gone (the simulator was reset and seeded again) lands there too.
   useEffect(() => {
     const first = workspaces?.[0];
-    if (directory && first && panes.length === 0) setPanes([landingPane(directory, first.id)]);
+    if (!directory || !first) return;
+    if (panes.length === 0) setPanes([landingPane(directory, first.id)]);
+    else if (panes.some((pane) => !directory.workspace(pane.teamId))) {
+      setPanes((all) => all.map((pane) => (directory.workspace(pane.teamId) ? pane : landingPane(directory, first.id))));
+    }
   }, [directory]);
 
   useEffect(() => {
