@@ -30,7 +30,10 @@ export interface Sandbox {
   secrets: SandboxSecrets;
   ports: SandboxPorts;
   notificationChannelId: string;
-  urls: { interpreter: string; api: string; sim: string; bot: string };
+  /** `ui`: the simulator's browser UI; `api`: command-core's HTTP (REST, Connect JSON); `commandCoreGrpc`: its gRPC. */
+  urls: { ui: string; interpreter: string; api: string; commandCoreGrpc: string; sim: string; bot: string };
+  /** command-core's database. */
+  databaseUrl: string;
   services: Map<ServiceName, ServiceProcess>;
   /** Extra processes started by `startReplica`, beside the one in `services`. */
   replicas: Map<ServiceName, ServiceProcess[]>;
@@ -157,11 +160,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ports,
     notificationChannelId,
     urls: {
+      ui: `${sim.url}/`,
       interpreter: interpreterUrl,
       api: `http://127.0.0.1:${ports.services['command-core'].http}`,
+      commandCoreGrpc: `http://127.0.0.1:${ports.services['command-core'].grpc}`,
       sim: sim.url,
       bot: botUrl,
     },
+    databaseUrl: options.databaseUrl,
     services,
     replicas,
     start,
