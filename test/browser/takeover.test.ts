@@ -54,9 +54,9 @@ describe('taking over a customer conversation in the simulator UI', () => {
 
   it("the agent pauses the bot with the Pause button on the engagement channel's pinned card, and the customer is told", async () => {
     await ui.sideBySide();
-    const card = agentsPane().locator('article.pinned', { has: ui.page.getByRole('button', { name: 'Pause', exact: true }) });
+    const card = agentsPane().locator('article.pinned', { has: ui.page.getByRole('button', { name: 'Pause bot', exact: true }) });
     await ui.see(card, "the engagement channel's pinned card with a Pause button");
-    await card.getByRole('button', { name: 'Pause', exact: true }).click();
+    await card.getByRole('button', { name: 'Pause bot', exact: true }).click();
     await ui.message(customerPane(), "I've been paused");
   });
 

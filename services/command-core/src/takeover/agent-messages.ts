@@ -8,6 +8,7 @@ import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { tsToDate } from './history.js';
 import { carriesKey, forwardKey } from './forward-key.js';
 import { textForCustomer } from './mention-names.js';
+import { DELIVERED } from './receipts.js';
 import { forwarded, notPausedWarning, text } from './messages.js';
 import { describeFailedFiles, NO_FILES, relayFiles } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
@@ -63,6 +64,7 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
     !engagement.is_paused && claimNotPausedWarning(ctx.pool, engagement.id, ctx.clock(), NOT_PAUSED_WARNING_SECONDS),
   ]);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);
+  if (actor.organization.receipts && message.ts) ctx.receipts.mark(actor.integration, engagement.channel_id, message.ts, DELIVERED);
 }
 
 async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string): Promise<string | undefined> {

@@ -2,6 +2,7 @@ import type { EngagementDirectory, JetStreamClient, Logger, Pool, Redis } from '
 import type { Config } from '../config.js';
 import { insertStep, selectStep } from '../db/command-steps.js';
 import type { Integration, Organization, Tenants } from '../tenants/types.js';
+import type { Receipts } from './receipts.js';
 import type { AppNotifierClient, CustomerTokens, SlackClient } from './slack-gateway.js';
 
 /** Everything the takeover operations share; built once by createTakeover. */
@@ -15,6 +16,7 @@ export interface TakeoverContext {
   slack: SlackClient;
   appNotifier: AppNotifierClient;
   customerTokens: CustomerTokens;
+  receipts: Receipts;
   directory: EngagementDirectory;
   clock: () => Date;
 }
