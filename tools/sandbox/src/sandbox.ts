@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '@megatron/runtime';
 import { seedDemo, startSlackSim, type DemoSeed, type SlackSim } from '@megatron/slack-sim';
 import { configSchema as botConfigSchema, startSupportBot, type SupportBot } from '@megatron/support-bot';
 import { freePort, startService, type ServiceName, type ServiceProcess } from '@megatron/testkit';
+import { apiClients, type ApiClients } from './api-clients.js';
 import { DEFAULT_PORTS, freePorts, type SandboxPorts } from './ports.js';
 import { sandboxSecrets, type SandboxSecrets } from './secrets.js';
 import { serviceEnv, type EnvInputs } from './service-env.js';
@@ -34,6 +35,8 @@ export interface Sandbox {
   urls: { ui: string; interpreter: string; api: string; commandCoreGrpc: string; sim: string; bot: string };
   /** command-core's database. */
   databaseUrl: string;
+  /** command-core's API as the integrating app and the operator call it. */
+  api: ApiClients;
   services: Map<ServiceName, ServiceProcess>;
   /** Extra processes started by `startReplica`, beside the one in `services`. */
   replicas: Map<ServiceName, ServiceProcess[]>;
@@ -159,6 +162,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     secrets,
     ports,
     notificationChannelId,
+    api: apiClients(`http://127.0.0.1:${ports.services['command-core'].http}`, secrets),
     urls: {
       ui: `${sim.url}/`,
       interpreter: interpreterUrl,
