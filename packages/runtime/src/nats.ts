@@ -166,6 +166,8 @@ export interface Delivery<T> {
 }
 
 export interface ConsumeOptions<D extends DescMessage> {
+  /** The connection `js` runs on: made anew when it goes silent (see resilient-pull.ts). */
+  nc: NatsConnection;
   js: JetStreamClient;
   stream: string;
   durable: string;
@@ -197,6 +199,7 @@ export async function consumeProto<D extends DescMessage>(options: ConsumeOption
   const { logger } = options;
   const delays = options.retryDelaysMs ?? [1_000, 5_000, 15_000, 30_000];
   const messages = await pullMessages({
+    nc: options.nc,
     js: options.js,
     stream: options.stream,
     durable: options.durable,

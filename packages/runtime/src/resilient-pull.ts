@@ -1,7 +1,9 @@
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from './logger.js';
 
 export interface PullOptions {
+  nc: NatsConnection;
   js: JetStreamClient;
   stream: string;
   durable: string;
@@ -21,9 +23,11 @@ export interface MessagePull extends AsyncIterable<JsMsg> {
 
 /**
  * The library resets its pull when two heartbeats are missed; still silent two heartbeats later, that
- * reset did not help (a pull lost with a server or a route) and the iterator is made anew.
+ * reset did not help (a pull lost with a server or a route, a link gone silent) and the iterator is made anew.
  */
 const MISSED_HEARTBEATS_BEFORE_RENEWAL = 4;
+/** How long NATS gets to answer a ping before a silent link is taken for dead. */
+const PING_ANSWER_MS = 2_000;
 /** Between attempts to get the consumer back (last value repeats). */
 const RENEWAL_DELAYS_MS = [250, 1_000, 2_000, 5_000];
 
@@ -31,8 +35,10 @@ const RENEWAL_DELAYS_MS = [250, 1_000, 2_000, 5_000];
  * Pulls one message at a time from a durable consumer and keeps doing so whatever happens to the
  * pull underneath: the iterator is watched through `status()`, and when heartbeats stay missing or
  * the iterator ends on its own (an error, the consumer deleted) a new one is made, retried until the
- * consumer answers again. A message the old iterator held but had not handed out is redelivered by
- * the server after ack_wait. The first iterator is made before this resolves, so a missing consumer
+ * consumer answers again. Heartbeats that stay missing on a link that does not answer a ping either
+ * mean a half-open socket, which NATS's own pings would notice only after minutes: the connection is
+ * made anew at once. A message the old iterator held but had not handed out is redelivered by the
+ * server after ack_wait. The first iterator is made before this resolves, so a missing consumer
  * fails the caller at start.
  */
 export async function pullMessages(options: PullOptions): Promise<MessagePull> {
@@ -78,8 +84,14 @@ export async function pullMessages(options: PullOptions): Promise<MessagePull> {
   const watch = async (messages: ConsumerMessages, stalled: () => void): Promise<void> => {
     for await (const status of messages.status()) {
       if (status.type === 'heartbeats_missed' && status.count >= MISSED_HEARTBEATS_BEFORE_RENEWAL) {
-        log.warn({ missed: status.count }, 'heartbeats missed; renewing the pull');
         stalled();
+        if (await answersPing(options.nc)) {
+          log.warn({ missed: status.count }, 'heartbeats missed; renewing the pull');
+        } else {
+          log.warn({ missed: status.count }, 'heartbeats missed and NATS does not answer a ping; reconnecting');
+          // reconnect() is marked experimental in nats.js v3; it is the only way to drop a half-open socket.
+          await options.nc.reconnect().catch((error: unknown) => log.warn({ err: error }, 'reconnect refused'));
+        }
         messages.stop();
         return;
       }
@@ -112,4 +124,16 @@ export async function pullMessages(options: PullOptions): Promise<MessagePull> {
       await current.close();
     },
   };
+}
+
+async function answersPing(nc: NatsConnection): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PING_ANSWER_MS)));
+  try {
+    return await Promise.race([nc.flush().then(() => true), silence]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
