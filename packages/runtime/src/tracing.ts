@@ -11,7 +11,6 @@ import type { Logger } from './logger.js';
 export type TracingConfig = z.infer<z.ZodObject<typeof tracingEnv>>;
 
 export interface Tracing {
-  enabled: boolean;
   /** Exports what is still buffered, within a bound; then the process may exit. */
   shutdown(): Promise<void>;
 }
@@ -27,7 +26,7 @@ const FLUSH_BOUND_MS = 2_000;
  */
 export function startTracing(service: string, config: TracingConfig, logger: Logger): Tracing {
   const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (endpoint === undefined) return { enabled: false, shutdown: async () => undefined };
+  if (endpoint === undefined) return { shutdown: async () => undefined };
 
   // The SDK reports failed exports through diag; without a logger they would vanish. Only warnings and errors pass.
   const log = logger.child({ component: 'opentelemetry' });
@@ -44,7 +43,6 @@ export function startTracing(service: string, config: TracingConfig, logger: Log
   trace.setGlobalTracerProvider(provider);
   logger.info({ endpoint, sampler: config.OTEL_TRACES_SAMPLER, ratio: config.OTEL_TRACES_SAMPLER_ARG }, 'tracing to an OTLP collector');
   return {
-    enabled: true,
     async shutdown() {
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([provider.shutdown(), new Promise((resolve) => (bound = setTimeout(resolve, FLUSH_BOUND_MS)))]);
@@ -54,7 +52,7 @@ export function startTracing(service: string, config: TracingConfig, logger: Log
 }
 
 /** The OTLP/HTTP rule for the base endpoint variable: traces go to `/v1/traces` below it. */
-export function tracesUrl(endpoint: string): string {
+function tracesUrl(endpoint: string): string {
   return new URL('v1/traces', endpoint.endsWith('/') ? endpoint : `${endpoint}/`).toString();
 }
 
