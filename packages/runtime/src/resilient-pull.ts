@@ -65,6 +65,11 @@ export async function pullMessages(options: PullOptions): Promise<MessagePull> {
     for (let attempt = 0; !closed; attempt++) {
       await sleep(RENEWAL_DELAYS_MS[Math.min(attempt, RENEWAL_DELAYS_MS.length - 1)] ?? 1_000);
       if (closed) return undefined;
+      // Closed on purpose (drained at shutdown): nothing will answer on it again.
+      if (options.nc.isClosed()) {
+        log.info('connection closed; no longer pulling');
+        return undefined;
+      }
       try {
         const renewed = await open();
         if (closed) {
