@@ -4,6 +4,7 @@ import Koa from 'koa';
 import { BodyTooLargeError, readBody, type Logger } from '@megatron/runtime';
 import type { InterpreterMetrics, RequestOutcome, Route } from '../metrics.js';
 import { RequestError } from '../request-error.js';
+import { tracedRoute } from './traced-route.js';
 import { verifySlackSignature } from '@megatron/slack-signature';
 
 /** A Slack request whose signature checked out: the exact bytes and the declared content type. */
@@ -106,9 +107,10 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     ctx.body = manifest;
     metrics.requests.inc({ route: 'manifest', outcome: 'answered' });
   });
-  router.post(both('/megatron/slack/slash-command'), slackRoute('slash_command', options.slashCommand));
-  router.post(both('/megatron/slack/interactive-message'), slackRoute('interactive_message', options.interactiveMessage));
-  router.post(both('/megatron/slack/event'), slackRoute('event', options.event));
+  const slackPost = (path: string, route: Route, handler: SlackHandler) => router.post(both(path), tracedRoute('POST', path, slackRoute(route, handler)));
+  slackPost('/megatron/slack/slash-command', 'slash_command', options.slashCommand);
+  slackPost('/megatron/slack/interactive-message', 'interactive_message', options.interactiveMessage);
+  slackPost('/megatron/slack/event', 'event', options.event);
 
   app.use(router.routes());
   app.use(router.allowedMethods());
