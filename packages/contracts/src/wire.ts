@@ -12,6 +12,12 @@ export const SLACK_SOURCE_TOKEN_HEADER = 'x-slack-source-token';
 export const SLACK_ERROR_HEADER = 'slack-error';
 /** Error metadata: seconds to wait after Slack answered 429. */
 export const RETRY_AFTER_HEADER = 'retry-after';
+/**
+ * Error metadata: `unknown` when a write may have reached Slack although the call failed (a timeout
+ * or a connection lost after the request was sent). Such a write is never repeated blind.
+ */
+export const SLACK_OUTCOME_HEADER = 'slack-outcome';
+export const OUTCOME_UNKNOWN = 'unknown';
 
 /** NATS headers naming the variant a message carries, for tools that read a stream without decoding it. */
 export const COMMAND_KIND_HEADER = 'megatron-command-kind';

@@ -221,6 +221,10 @@ describe('Web API through the real WebClient', () => {
     expect(await slackError(botClient.users.list({}))).toBe('token_revoked');
     await sim.control.fault({ kind: 'drop', method: 'auth.test' });
     await expect(botClient.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    const channel = (await botClient.conversations.open({ users: phil.id })).channel?.id ?? '';
+    await sim.control.fault({ kind: 'reset_after_send', method: 'chat.postMessage' });
+    await expect(botClient.chat.postMessage({ channel, text: 'landed without an answer' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    expect((await botClient.conversations.history({ channel, limit: 1 })).messages?.[0]?.text).toBe('landed without an answer');
     await sim.control.fault({ kind: 'latency', method: 'auth.test', latencyMs: 300 });
     const started = Date.now();
     expect((await botClient.auth.test()).ok).toBe(true);

@@ -4,7 +4,7 @@ import { METHOD_TIERS, type RateLimitConfig, type Tier } from '../rate-limits.js
 import type { FaultKind } from '../types.js';
 import { ControlError, optStr, str } from './input.js';
 
-const KINDS: FaultKind[] = ['5xx', 'latency', 'invalid_auth', 'token_revoked', 'drop'];
+const KINDS: FaultKind[] = ['5xx', 'latency', 'invalid_auth', 'token_revoked', 'drop', 'reset_after_send'];
 
 function positiveInt(body: Params, name: string): number | undefined {
   const value = body[name];

@@ -105,6 +105,10 @@ export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: S
       return;
     }
     const result = await handler({ ctx, method, params, token });
+    if (fault?.kind === 'reset_after_send') {
+      req.socket.destroy();
+      return;
+    }
     sendJson(res, 200, { ok: true, ...result });
   } catch (error) {
     if (error instanceof SlackApiError) {
