@@ -9,9 +9,12 @@ export interface E2eWorld {
 }
 
 /** Every real process on free ports, with its own database and NATS namespace, and the demo's people. */
-export async function startE2eWorld(extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<E2eWorld> {
+export async function startE2eWorld(
+  extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
+  options: { socketMode?: boolean } = {},
+): Promise<E2eWorld> {
   const database = await createTestDatabase();
-  const sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace: natsNamespace(), logLevel: 'warn', extraEnv });
+  const sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace: natsNamespace(), logLevel: 'warn', extraEnv, ...options });
   return {
     database,
     sandbox,
