@@ -112,6 +112,8 @@ export class SocketModeReceiver {
     };
     this.links.add(link);
     const pinger = setInterval(() => {
+      // Until the handshake is done the hello timeout watches the connection (and ws refuses to ping).
+      if (ws.readyState !== WebSocket.OPEN) return;
       if (!link.alive) {
         this.options.logger.warn({ connection: link.id }, 'socket mode connection answered no ping; dropping it');
         ws.terminate();
@@ -150,12 +152,12 @@ export class SocketModeReceiver {
     });
   }
 
-  private receive(link: Link, message: SocketMessage): void {
+  private receive(link: Link, message: Exclude<SocketMessage, { kind: 'hello' }>): void {
     const { logger } = this.options;
     switch (message.kind) {
       case 'disconnect':
         // Slack announces a refresh (and warns ~10 s ahead): a new connection opens before this one closes
-        // (docs.slack.dev/apis/events-api/using-socket-mode#disconnect).
+        // (docs.slack.dev/apis/events-api/using-socket-mode).
         logger.info({ connection: link.id, reason: message.reason }, 'slack asked for a new socket mode connection');
         if (link === this.current) this.reconnect();
         return;
@@ -169,8 +171,6 @@ export class SocketModeReceiver {
         return;
       case 'unknown':
         logger.debug({ connection: link.id, type: message.type }, 'socket mode message ignored');
-        return;
-      case 'hello':
         return;
     }
   }
