@@ -27,7 +27,10 @@ RUN npm ci --workspace "$WORKSPACE" --include-workspace-root=false --ignore-scri
  && npm install --no-save --workspace "$WORKSPACE" --include-workspace-root=false --ignore-scripts --no-audit --no-fund \
       typescript@$(node -p "require('./package-lock.json').packages['node_modules/typescript'].version") @types/node@$(node -p "require('./package-lock.json').packages['node_modules/@types/node'].version")
 COPY --from=workspace /workspace/sources ./
-RUN npx tsc -b "$WORKSPACE" && node scripts/image-workspace.mjs ship "$WORKSPACE" "$ENTRY" ../ship
+# A workspace with a `bundle` script builds its static files too (the simulator's browser UI, with its devDependencies,
+# installed above and left out of the runtime stage).
+RUN npx tsc -b "$WORKSPACE" && npm run bundle --workspace "$WORKSPACE" --if-present \
+ && node scripts/image-workspace.mjs ship "$WORKSPACE" "$ENTRY" ../ship
 
 FROM ${NODE_IMAGE} AS runtime
 ARG NODE_IMAGE

@@ -20,6 +20,13 @@ die() {
   exit 1
 }
 
+# `npm run dev` sets INFRA_STARTED_FILE to learn which servers this run started (`<name> <pid>` a line), so its
+# Ctrl-C stops those and leaves alone what was already running. Machine services (the Debian packages' own
+# Postgres, Redis and NATS) are the machine's and are not listed.
+note_started() {
+  if [[ -n "${INFRA_STARTED_FILE:-}" && -n "$2" ]]; then echo "$1 $2" >>"$INFRA_STARTED_FILE"; fi
+}
+
 # Sets URL_HOST, URL_PORT, URL_USER, URL_PATH from a URL such as postgres://user:pw@host:port/db.
 parse_url() {
   local url="$1" default_port="$2"
@@ -107,6 +114,7 @@ start_throwaway_postgres() {
   if [[ "$db" != "postgres" ]]; then
     as_postgres "$(pg_bin createdb)" -h 127.0.0.1 -p "$PG_PORT" -U "$user" "$db" 2>/dev/null || true
   fi
+  note_started postgres "$(head -n1 "$dir/data/postmaster.pid" 2>/dev/null || true)"
   PG_HINT="log: $dir/log"
   echo "postgres: started throwaway on $PG_HOST:$PG_PORT (data in $dir)"
 }
@@ -166,6 +174,7 @@ ensure_redis() {
     echo "redis: started throwaway on $REDIS_HOST:$REDIS_PORT (state in $dir)"
   fi
   wait_until redis "$REDIS_HOST:$REDIS_PORT" "$hint" redis_up
+  if [[ "$REDIS_PORT" != 6379 ]]; then note_started redis "$(cat "$LOCAL/redis-$REDIS_PORT/pid" 2>/dev/null || true)"; fi
 }
 
 # --- NATS -------------------------------------------------------------------------------------------------
@@ -209,6 +218,7 @@ ensure_nats() {
     dir="$LOCAL/nats-$NATS_PORT"
     mkdir -p "$dir"
     setsid "$bin" -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$dir" -l "$dir/log" -P "$dir/pid" </dev/null >/dev/null 2>&1 9>&- &
+    note_started nats $!
     hint="log: $dir/log"
     echo "nats: started throwaway on $NATS_HOST:$NATS_PORT (state in $dir)"
   fi
@@ -242,10 +252,27 @@ ensure_s3() {
     mkdir -p "$LOCAL/s3"
     setsid node "$ROOT/scripts/s3-server.mjs" </dev/null >>"$log" 2>&1 9>&- &
     echo $! >"$LOCAL/s3-$URL_PORT.pid"
+    note_started s3 $!
     echo "s3: started s3rver on $where (data in $LOCAL/s3, log $log)"
     wait_until s3 "$where" "log: $log" s3_up
   fi
   ensure_bucket
+}
+
+# --- Chromium ---------------------------------------------------------------------------------------------
+
+# The browser tests (test/browser) drive Debian's Chromium through playwright-core; nothing downloads a browser.
+# The emoji font lets screenshots show the emoji Slack messages are full of. A missing browser fails only those
+# tests, with a message, so infrastructure for everything else still comes up without root.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  if [[ "$(id -u)" == 0 && -f /etc/debian_version ]]; then
+    echo "infra: installing chromium (browser tests)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+  else
+    echo "infra: chromium is missing, so the browser tests (test/browser) will fail: apt-get install chromium fonts-noto-color-emoji" >&2
+  fi
 }
 
 mkdir -p "$LOCAL"
@@ -258,3 +285,4 @@ ensure_postgres
 ensure_redis
 ensure_nats
 ensure_s3
+ensure_chromium

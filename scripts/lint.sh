@@ -9,6 +9,9 @@ export PATH="$root/node_modules/.bin:$PATH"
 echo "lint: tsc (all workspaces, sources and tests)"
 tsc -p tsconfig.json
 
+echo "lint: tsc (the simulator's browser UI)"
+tsc -p tools/slack-sim/ui
+
 echo "lint: buf lint"
 buf lint proto
 

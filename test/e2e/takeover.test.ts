@@ -42,7 +42,9 @@ describe('a support agent takes over the bot conversation', () => {
     expect(click.status).toBe(200);
     channel = await waitFor(() => story.engagementChannelOf(phil), { what: "Phil's engagement channel", timeoutMs: 15_000 });
 
-    const imported = humanMessages(await story.control.waitForMessages(channel, 4, 15_000));
+    // The card comes first; the history follows it.
+    await story.waitForText(channel, 'Monday to Friday', 15_000);
+    const imported = humanMessages(await story.control.messages(channel));
     const texts = imported.map((message) => message.text);
     const hours = texts.findIndex((text) => text.includes('opening hours'));
     const answer = texts.findIndex((text) => text.includes('Monday to Friday'));

@@ -3,6 +3,8 @@ import { startSandbox, Story, type Sandbox } from '@megatron/sandbox';
 
 export interface E2eWorld {
   database: TestDatabase;
+  /** The NATS namespace of this world's streams. */
+  namespace: string;
   sandbox: Sandbox;
   story: Story;
   close(): Promise<void>;
@@ -14,9 +16,11 @@ export async function startE2eWorld(
   options: { socketMode?: boolean } = {},
 ): Promise<E2eWorld> {
   const database = await createTestDatabase();
-  const sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace: natsNamespace(), logLevel: 'warn', extraEnv, ...options });
+  const namespace = natsNamespace();
+  const sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace, logLevel: 'warn', extraEnv, ...options });
   return {
     database,
+    namespace,
     sandbox,
     story: new Story(sandbox.sim.control, sandbox.seed, sandbox.notificationChannelId),
     async close() {

@@ -3,9 +3,10 @@ import { AppNotifierService, SlackConnectionService, type MegatronService } from
 import { appCommandStream, EngagementDirectory, ensureStream, internalClient, serviceTokenOf, type Logger, type Metrics, type NatsClients, type Pool, type Redis, type RunningConsumer } from '@megatron/runtime';
 import { megatronService } from './api/megatron-service.js';
 import type { Config } from './config.js';
-import { Scheduler, type RunDueOptions } from './scheduler/scheduler.js';
+import { Scheduler, type ItemResult, type RunDueOptions } from './scheduler/scheduler.js';
 import { startCommandConsumers } from './takeover/command-consumer.js';
 import type { TakeoverContext } from './takeover/context.js';
+import { Receipts } from './takeover/receipts.js';
 import { CustomerTokens } from './takeover/slack-gateway.js';
 import { CachedTenants } from './tenants/cached-tenants.js';
 import type { Tenants } from './tenants/types.js';
@@ -28,7 +29,7 @@ export interface Takeover {
   /** Stops taking work and finishes the command in hand. */
   stop(): Promise<void>;
   /** Runs the scheduled jobs due at `at` (default: the injected clock's now); for tests and operators. */
-  runScheduledJobs(options?: RunDueOptions): Promise<string[]>;
+  runScheduledJobs(options?: RunDueOptions): Promise<ItemResult[]>;
 }
 
 export function createTakeover(deps: TakeoverDeps): Takeover {
@@ -48,6 +49,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
     slack,
     appNotifier,
     customerTokens: new CustomerTokens(tenants, appNotifier, logger),
+    receipts: new Receipts(slack, logger),
     // Opened in start(); every operation that needs it runs after start.
     get directory(): EngagementDirectory {
       if (!directory) throw new Error('takeover not started: the engagement directory is not open yet');
@@ -70,6 +72,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       logger.info({ partitions: config.COMMAND_PARTITIONS }, 'takeover engine started');
     },
     async stop() {
+      await ctx.receipts.drained();
       await scheduler.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       consumers = [];

@@ -4,7 +4,7 @@ import { MegatronAdminService, type AppCommand } from '@megatron/contracts';
 import { waitFor } from '@megatron/testkit';
 import type { SimMessage } from '@megatron/slack-sim';
 import { adminService } from '../src/admin/admin-service.js';
-import { tickOf } from '../src/scheduler/scheduler.js';
+import type { ItemResult } from '../src/scheduler/scheduler.js';
 import type { Takeover } from '../src/engine.js';
 import { startWorld, type World } from './takeover-world.js';
 
@@ -12,7 +12,6 @@ jest.setTimeout(60_000);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const JOB_NAMES = ['archive-idle', 'refresh-profiles', 'unpause-reminder'];
 
 let world: World;
 let first: Takeover;
@@ -37,11 +36,13 @@ async function philDm(): Promise<string> {
   return dm;
 }
 
-/** Both replicas run the same moment at the same time; returns what each reports it ran. */
-async function runOnBoth(at: Date, job?: string): Promise<[string[], string[]]> {
+/** Both replicas run the same moment at the same time; returns what each reports of its items. */
+async function runOnBoth(at: Date, job?: string): Promise<[ItemResult[], ItemResult[]]> {
   const options = { at, ...(job ? { job } : {}) };
   return Promise.all([first.runScheduledJobs(options), second.runScheduledJobs(options)]);
 }
+
+const done = (...runs: ItemResult[][]) => runs.flat().filter((item) => item.outcome === 'done').map((item) => item.job).sort();
 
 beforeAll(async () => {
   world = await startWorld();
@@ -63,34 +64,39 @@ afterAll(async () => {
 });
 
 describe('scheduled jobs with two replicas', () => {
-  it('posts one "Paused" reminder when both replicas run the same minute, and none the minute after', async () => {
-    // The tick whose window (3–4 minutes before it) holds the channel's last message.
-    const tick = new Date(tickOf(lastMessageAt, MINUTE).getTime() + 4 * MINUTE);
-    const [a, b] = await runOnBoth(new Date(tick.getTime() + 30_000), 'unpause-reminder');
-    expect([...a, ...b]).toEqual(['unpause-reminder']);
+  it('posts one "Paused" reminder when both replicas run the same minute, and none the minutes after while it stays quiet', async () => {
+    const at = new Date(lastMessageAt.getTime() + 3 * MINUTE + 30_000);
+    const [a, b] = await runOnBoth(at, 'unpause-reminder');
+    expect(done(a, b)).toEqual(['unpause-reminder']);
+    expect([...a, ...b].filter((item) => item.outcome === 'taken')).toHaveLength(1);
     const reminder = await waitFor(async () => (await world.sim.control.messages(channel)).find(isReminder), { what: 'the reminder' });
     expect(JSON.stringify(reminder.blocks)).toContain('"action_id":"unpause"');
 
-    const [c, d] = await runOnBoth(new Date(tick.getTime() + MINUTE + 30_000), 'unpause-reminder');
-    expect([...c, ...d]).toEqual(['unpause-reminder']);
+    for (const later of [MINUTE, 10 * MINUTE]) {
+      const [c, d] = await runOnBoth(new Date(at.getTime() + later), 'unpause-reminder');
+      expect(done(c, d)).toEqual([]);
+    }
     expect((await world.sim.control.messages(channel)).filter(isReminder)).toHaveLength(1);
   });
 
-  it('runs every job of a tick once across both replicas: one unpause, one notice, one archive', async () => {
+  it('closes an idle channel once across both replicas: one unpause, one notice, a closing note, the channel archived', async () => {
     const dm = await philDm();
     const at = new Date(lastMessageAt.getTime() + 37 * HOUR);
-    const [a, b] = await runOnBoth(at);
-    expect([...a, ...b].sort()).toEqual(JOB_NAMES);
+    const [a, b] = await runOnBoth(at, 'archive-idle');
+    expect(done(a, b)).toEqual(['archive-idle']);
     expect((await world.sim.control.conversation(channel)).is_archived).toBe(true);
     expect((await world.sim.control.messages(dm)).filter((message) => message.text === "I'm back online")).toHaveLength(1);
     const unpauses = (await readAppCommands()).filter((command) => command.kind.case === 'pause' && !command.kind.value.paused);
     expect(unpauses).toHaveLength(1);
-
+    expect((await world.sim.control.messages(channel)).some((message) => message.text.includes('Closed after a long time without messages'))).toBe(true);
+    // The reminder's Unpause button is gone: the channel is closed.
+    const reminder = (await world.sim.control.messages(channel)).find((message) => message.text.includes('Closed by Megatron'));
+    expect(reminder).toBeDefined();
   });
 
-  it('runs nothing twice when a replica is asked again for a tick already run', async () => {
+  it('runs nothing twice when a replica is asked again for the same items', async () => {
     const [a, b] = await runOnBoth(new Date(lastMessageAt.getTime() + 37 * HOUR + MINUTE), 'archive-idle');
-    expect([...a, ...b]).toEqual([]);
+    expect(done(a, b)).toEqual([]);
   });
 });
 
@@ -102,16 +108,16 @@ describe('MegatronAdminService.RunScheduledJobs', () => {
         router.service(MegatronAdminService, adminService(world.admin, world.tenants, { appMode, engine: () => first, ...(now ? { now } : {}) })),
       ),
     );
-  const claimedTicks = async () => Number((await world.pool.query<{ n: string }>('select count(*) as n from scheduled_job_runs')).rows[0]?.n);
+  const claimedItems = async () => Number((await world.pool.query<{ n: string }>('select count(*) as n from job_items')).rows[0]?.n);
 
   it('refuses another moment than now outside megatron-dev, naming the variable, and runs nothing', async () => {
-    const before = await claimedTicks();
+    const before = await claimedItems();
     const at = timestampFromDate(new Date(Date.now() + 40 * HOUR));
     const refused = await client('megatron-production').runScheduledJobs({ at }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConnectError);
     expect((refused as ConnectError).code).toBe(Code.FailedPrecondition);
     expect((refused as ConnectError).message).toContain('MEGATRON_APP_MODE=megatron-dev');
-    expect(await claimedTicks()).toBe(before);
+    expect(await claimedItems()).toBe(before);
   });
 
   it('refuses an unknown job, naming the jobs there are', async () => {
@@ -129,16 +135,17 @@ describe('MegatronAdminService.RunScheduledJobs', () => {
     expect((refused as ConnectError).code).toBe(Code.Unavailable);
   });
 
-  it('runs a future moment in megatron-dev and reports the jobs it ran', async () => {
+  it('runs a future moment in megatron-dev and reports each item it ran', async () => {
+    // Profiles are refreshed for customers with an open channel; the idle job closed Phil's above.
+    expect(await slashReply('open phil', world.integration.notifications)).toContain('#mt-phil_globex');
     const at = new Date(lastMessageAt.getTime() + 80 * 24 * HOUR);
-    const { ran } = await client('megatron-dev').runScheduledJobs({ at: timestampFromDate(at), job: 'refresh-profiles' });
-    expect(ran).toEqual(['refresh-profiles']);
+    const { items } = await client('megatron-dev').runScheduledJobs({ at: timestampFromDate(at), job: 'refresh-profiles' });
+    expect(items).toEqual([expect.objectContaining({ job: 'refresh-profiles', item: expect.stringContaining(world.customers.phil.id), outcome: 'done' })]);
   });
 
-  it('in production runs the jobs of now, the current tick being claimed afterwards', async () => {
+  it('in production runs the jobs of now', async () => {
     const now = new Date();
-    await client('megatron-production', () => now).runScheduledJobs({ at: timestampFromDate(now), job: 'unpause-reminder' });
-    const { rows } = await world.pool.query('select 1 from scheduled_job_runs where job = $1 and tick = $2', ['unpause-reminder', tickOf(now, MINUTE)]);
-    expect(rows).toHaveLength(1);
+    const { items } = await client('megatron-production', () => now).runScheduledJobs({ at: timestampFromDate(now), job: 'unpause-reminder' });
+    expect(items.filter((item) => item.outcome === 'failed')).toEqual([]);
   });
 });

@@ -58,15 +58,21 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     channel = created?.id ?? '';
     expect(reply).toBe(`Engagement channel for *Phil*: <https://acme-support.slack.com/archives/${channel}|#mt-phil_globex>`);
 
-    const messages = await world.sim.control.waitForMessages(channel, 3, 10_000);
-    const imported = texts(messages).filter((text) => !/joined/.test(text));
-    expect(imported[0]).toMatch(/^\*\[[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M\]\*$/);
-    expect(imported).toContain('my card ****1111 is refused');
-    expect(imported).toContain('Sorry, I did not get that: ****1111');
+    await world.sim.control.waitForMessages(channel, 4, 10_000);
+    const [card, ...imported] = (await world.sim.control.messages(channel)).filter((message) => message.subtype !== 'channel_join');
+    // The card comes first, pinned, saying how threads behave.
+    expect(card?.text).toBe('Phil: bot answering');
+    expect(card?.pinned_to).toEqual([channel]);
+    expect(JSON.stringify(card?.blocks)).toContain('Replies in threads stay here as internal notes');
+    expect(JSON.stringify(card?.blocks)).toContain('"action_id":"pause"');
+    const importedTexts = imported.map((message) => message.text);
+    expect(importedTexts[0]).toMatch(/^\*\[[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M\]\*$/);
+    expect(importedTexts).toContain('my card ****1111 is refused');
+    expect(importedTexts).toContain('Sorry, I did not get that: ****1111');
     expect((await world.sim.control.conversation(channel)).members).toContain(integration.alice.id);
   });
 
-  it('pauses: tells the app, tells the customer who did it, shows an Unpause card and answers the agent', async () => {
+  it('pauses: tells the app, tells the customer who did it, turns the card to Unpause in place and answers the agent', async () => {
     const { customers } = world;
     const reply = await replyTo(await slash('pause', channel));
     expect(reply).toBe('Bot *paused* for user: Phil');
@@ -77,8 +83,10 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     const dm = await world.sim.control.messages(await dmOf(customers.phil.id));
     const notice = dm.find((message) => message.text === "I've been paused so a support agent can talk with you");
     expect(JSON.stringify(notice?.blocks)).toContain('executed by Alice Smith from Acme');
-    const card = (await world.sim.control.messages(channel)).find((message) => /is \*paused\* for \*Phil\*/.test(message.text));
-    expect(JSON.stringify(card?.blocks)).toContain('"action_id":"unpause"');
+    // The pinned card changes in place: no second card, and it now offers Unpause.
+    const cards = (await world.sim.control.messages(channel)).filter((message) => message.text.startsWith('Phil: bot'));
+    expect(cards.map((message) => message.text)).toEqual(['Phil: bot paused']);
+    expect(JSON.stringify(cards[0]?.blocks)).toContain('"action_id":"unpause"');
   });
 
   it("forwards an agent's message with the footer, then follows its edit and its delete", async () => {

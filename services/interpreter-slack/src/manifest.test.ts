@@ -10,7 +10,7 @@ describe('Slack app manifest', () => {
       expect.objectContaining({ command: '/megatron', url: 'https://megatron.example.com/megatron/slack/slash-command/' }),
     ]);
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://megatron.example.com/megatron/slack/interactive-message/' });
-    expect(manifest.settings.event_subscriptions).toEqual({ request_url: 'https://megatron.example.com/megatron/slack/event/', bot_events: ['message.channels'] });
+    expect(manifest.settings.event_subscriptions).toEqual({ request_url: 'https://megatron.example.com/megatron/slack/event/', bot_events: ['message.channels', 'channel_archive', 'channel_deleted', 'member_left_channel', 'channel_left'] });
   });
 
   it('asks for the scopes the integration bot uses, replacing the deprecated chat:write:bot and channels:write', () => {
@@ -29,7 +29,7 @@ describe('Slack app manifest', () => {
     expect(JSON.stringify(manifest)).not.toMatch(/url|https?:/);
     expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: '/megatron' })]);
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true });
-    expect(manifest.settings.event_subscriptions).toEqual({ bot_events: ['message.channels'] });
+    expect(manifest.settings.event_subscriptions).toEqual({ bot_events: overHttp.settings.event_subscriptions.bot_events });
     expect(manifest.oauth_config).toEqual(overHttp.oauth_config);
     expect(parse(slackAppManifestYaml({ socketMode: true, slashCommand: '/megatron' }))).toEqual(manifest);
   });

@@ -22,11 +22,16 @@ export const BOT_SCOPES = [
   'commands',
   'files:read',
   'files:write',
+  'pins:write',
+  'reactions:write',
   'users:read',
 ] as const;
 
-/** Agents' messages in public channels; the interpreter keeps the engagement channels among them. */
-export const BOT_EVENTS = ['message.channels'] as const;
+/**
+ * Agents' messages in public channels (the interpreter keeps the engagement channels among them), and a
+ * channel archived, deleted or left outside Megatron, which closes its engagement.
+ */
+export const BOT_EVENTS = ['message.channels', 'channel_archive', 'channel_deleted', 'member_left_channel', 'channel_left'] as const;
 
 /**
  * Where Slack delivers requests: to this deployment's public URL (without a trailing slash), or over Socket

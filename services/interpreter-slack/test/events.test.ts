@@ -27,11 +27,10 @@ describe('events', () => {
     expect(result.body).toEqual({ challenge: result.challenge });
   });
 
-  it("publishes an agent's message in an engagement channel, threads included", async () => {
+  it("publishes an agent's top-level message in an engagement channel", async () => {
     const from = h.received.length;
     const posted = await h.sim.control.postAsUser({ ...asAgent(), channel: engagement, text: 'Hi Phil, Alice here' });
-    const reply = await h.sim.control.postAsUser({ ...asAgent(), channel: engagement, text: 'in a thread', threadTs: posted.ts });
-    const [first, second] = await h.commandsAfter(from, 2);
+    const [first] = await h.commandsAfter(from, 1);
     expect(first?.command.id).toBe(`event:${posted.eventId}`);
     expect(first?.msgId).toBe(`event:${posted.eventId}`);
     expect(first?.kindHeader).toBe('message');
@@ -41,8 +40,21 @@ describe('events', () => {
       case: 'message',
       value: expect.objectContaining({ channelId: engagement, userId: h.agent.id, text: 'Hi Phil, Alice here', ts: posted.ts, threadTs: '' }),
     });
-    expect(second?.command.id).toBe(`event:${reply.eventId}`);
-    expect(second?.command.kind.value).toMatchObject({ text: 'in a thread', threadTs: posted.ts });
+  });
+
+  it('keeps thread replies as internal notes (their edits and deletes too) and publishes a reply also sent to the channel', async () => {
+    const start = h.received.length;
+    const parent = await h.sim.control.postAsUser({ ...asAgent(), channel: engagement, text: 'top level' });
+    await h.commandsAfter(start, 1);
+    const from = h.received.length;
+    const note = await h.sim.control.postAsUser({ ...asAgent(), channel: engagement, text: 'internal: check the refund', threadTs: parent.ts });
+    await h.sim.control.editAsUser({ ...asAgent(), channel: engagement, ts: note.ts, text: 'internal: refund checked' });
+    await h.sim.control.deleteAsUser({ ...asAgent(), channel: engagement, ts: note.ts });
+    const broadcast = await h.sim.control.postAsUser({ ...asAgent(), channel: engagement, text: 'for everyone', threadTs: parent.ts, replyBroadcast: true });
+    const [published] = await h.commandsAfter(from, 1);
+    expect(published?.command.id).toBe(`event:${broadcast.eventId}`);
+    expect(published?.command.kind.value).toMatchObject({ text: 'for everyone', threadTs: parent.ts });
+    await h.expectNoCommandsBeyond(from + 1);
   });
 
   it("publishes an agent's edit and deletion with the ts of the original message", async () => {

@@ -1,6 +1,7 @@
 import { CommandOrigin } from '@megatron/contracts';
 import { waitFor } from '@megatron/testkit';
 import { parse } from 'yaml';
+import { BOT_EVENTS } from '../src/manifest.js';
 import { Harness } from './harness.js';
 
 let h: Harness;
@@ -37,7 +38,7 @@ describe('Socket Mode', () => {
     const manifest = await fetch(`${h.baseUrl}/megatron/slack/manifest`);
     expect(manifest.status).toBe(200);
     const yaml = parse(await manifest.text());
-    expect(yaml.settings).toMatchObject({ socket_mode_enabled: true, interactivity: { is_enabled: true }, event_subscriptions: { bot_events: ['message.channels'] } });
+    expect(yaml.settings).toMatchObject({ socket_mode_enabled: true, interactivity: { is_enabled: true }, event_subscriptions: { bot_events: [...BOT_EVENTS] } });
     const overHttp = await fetch(`${h.baseUrl}/megatron/slack/manifest?socket_mode=false`);
     expect(overHttp.status).toBe(503);
     expect(await overHttp.text()).toContain('PUBLIC_URL');

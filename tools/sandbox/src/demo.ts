@@ -17,6 +17,7 @@ const state = JSON.parse(await readFile(stateFile, 'utf8').catch(() => {
   process.exit(1);
 })) as SandboxState;
 const story = new Story(new SimControl(state.urls.sim), state.seed, state.notificationChannelId);
+process.stdout.write(`Watch it in the browser: ${state.urls.sim}/ (each step shows there as it happens)\n\n`);
 
 let step = 0;
 async function narrate<T>(what: string, action: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '@megatron/runtime';
 import { seedDemo, startSlackSim, type DemoSeed, type SlackSim } from '@megatron/slack-sim';
 import { configSchema as botConfigSchema, startSupportBot, type SupportBot } from '@megatron/support-bot';
 import { freePort, startService, type ServiceName, type ServiceProcess } from '@megatron/testkit';
+import { apiClients, type ApiClients } from './api-clients.js';
 import { DEFAULT_PORTS, freePorts, type SandboxPorts } from './ports.js';
 import { sandboxSecrets, type SandboxSecrets } from './secrets.js';
 import { serviceEnv, type EnvInputs } from './service-env.js';
@@ -35,7 +36,12 @@ export interface Sandbox {
   secrets: SandboxSecrets;
   ports: SandboxPorts;
   notificationChannelId: string;
-  urls: { interpreter: string; api: string; sim: string; bot: string };
+  /** `ui`: the simulator's browser UI; `api`: command-core's HTTP (REST, Connect JSON); `commandCoreGrpc`: its gRPC. */
+  urls: { ui: string; interpreter: string; api: string; commandCoreGrpc: string; sim: string; bot: string };
+  /** command-core's database. */
+  databaseUrl: string;
+  /** command-core's API as the integrating app and the operator call it. */
+  api: ApiClients;
   services: Map<ServiceName, ServiceProcess>;
   /** Extra processes started by `startReplica`, beside the one in `services`. */
   replicas: Map<ServiceName, ServiceProcess[]>;
@@ -65,8 +71,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const sim = await startSlackSim({ port: ports.sim, rateLimits: options.rateLimits ?? false });
   const botUrl = `http://127.0.0.1:${ports.bot}`;
   const interpreterUrl = `http://127.0.0.1:${ports.services['interpreter-slack'].http}`;
-  // Reopening re-reads the customer's DM history until Megatron imports from its own record (issue 16).
-  const seed = await seedDemo(sim.control, { interpreterUrl, appUrl: botUrl, supportBotHistoryLimited: false });
+  const seed = await seedDemo(sim.control, { interpreterUrl, appUrl: botUrl });
   const megatronAppId = seed.integration.megatron.appId;
   if (options.socketMode) await sim.control.updateApp(megatronAppId, { socketMode: true });
   const slackAppToken = options.socketMode ? (await sim.control.issueAppToken(megatronAppId)).appToken : undefined;
@@ -166,12 +171,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     secrets,
     ports,
     notificationChannelId,
+    api: apiClients(`http://127.0.0.1:${ports.services['command-core'].http}`, secrets),
     urls: {
+      ui: `${sim.url}/`,
       interpreter: interpreterUrl,
       api: `http://127.0.0.1:${ports.services['command-core'].http}`,
+      commandCoreGrpc: `http://127.0.0.1:${ports.services['command-core'].grpc}`,
       sim: sim.url,
       bot: botUrl,
     },
+    databaseUrl: options.databaseUrl,
     services,
     replicas,
     start,

@@ -1,3 +1,4 @@
+import type { ConversationView } from './control/conversation-view.js';
 import type { RateLimitConfig } from './rate-limits.js';
 import type { DisconnectReason, SocketConnectionInfo } from './socket-mode/hub.js';
 import type {
@@ -41,6 +42,10 @@ export interface ChannelActionInput { teamId: string; userId: string; channel: s
 export interface InteractionInput {
   teamId: string; userId: string; channel: string; style: 'legacy' | 'block'; callbackId?: string; actionId?: string;
   value: string; messageTs?: string; appId?: string;
+  /** Legacy: the action's name. Block Kit: the label the person saw, the button's or the chosen option's text. */
+  name?: string;
+  /** Block Kit: the block the element sat in (default `actions`). */
+  blockId?: string;
 }
 
 /** Raised when the control API refuses a request; `message` is the simulator's explanation. */
@@ -97,8 +102,9 @@ export class SimControl {
     return this.post('actions/delete', p);
   }
 
+  /** `threadTs` shares the file as a reply in that thread. */
   shareFile(p: { teamId: string; userId: string; channel: string; name: string; mimetype: string;
-    contentBase64: string; text?: string }): Promise<{ ts: string; fileId: string; eventId: string }> {
+    contentBase64: string; text?: string; threadTs?: string }): Promise<{ ts: string; fileId: string; eventId: string }> {
     return this.post('actions/share-file', p);
   }
 
@@ -107,7 +113,7 @@ export class SimControl {
     return this.post('actions/slash-command', p);
   }
 
-  clickButton(p: InteractionInput & { name?: string }): Promise<InteractionResult> {
+  clickButton(p: InteractionInput): Promise<InteractionResult> {
     return this.post('actions/click-button', p);
   }
 
@@ -142,6 +148,14 @@ export class SimControl {
 
   async messages(channel: string): Promise<SimMessage[]> {
     return (await this.get<{ messages: SimMessage[] }>('messages', { channel })).messages;
+  }
+
+  /** One conversation as `viewer` sees it (their ephemerals only); `thread` adds that thread's parent and replies. */
+  conversationView(p: { channel: string; viewer?: string; thread?: string }): Promise<ConversationView> {
+    const query: Record<string, string> = { channel: p.channel };
+    if (p.viewer) query.viewer = p.viewer;
+    if (p.thread) query.thread = p.thread;
+    return this.get<ConversationView>('conversation-view', query);
   }
 
   async conversation(channel: string): Promise<SimConversation> {

@@ -48,3 +48,30 @@ export function handleDownload(ctx: SimContext, req: IncomingMessage, res: Serve
 export function handleSignin(res: ServerResponse): void {
   sendText(res, 200, '<!DOCTYPE html><html><body><h1>Sign in to Slack</h1></body></html>', 'text/html');
 }
+
+// Shown inline in the UI; anything else (HTML, SVG, scripts) is only ever downloaded, so an uploaded file
+// cannot run in the simulator's origin.
+const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/**
+ * `GET /_sim/file-content/<file id>`: a file's bytes for the browser UI, which watches every workspace and holds
+ * no token. Apps keep downloading through url_private with a token, as on Slack.
+ */
+export function handleFileContent(ctx: SimContext, res: ServerResponse, fileId: string): void {
+  const file = ctx.state.files.get(fileId);
+  if (!file) {
+    sendText(res, 404, 'file not found');
+    return;
+  }
+  const content = Buffer.from(file.contentBase64, 'base64');
+  const inline = INLINE_IMAGES.has(file.mimetype);
+  res.writeHead(200, {
+    'content-type': inline ? file.mimetype : 'application/octet-stream',
+    'content-length': content.length.toString(),
+    // RFC 6266's encoded form: a header may carry only Latin-1, a file name anything.
+    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+  });
+  res.end(content);
+}

@@ -24,7 +24,7 @@ try {
 const sim = await startSlackSim({ port, host: process.env.HOST ?? '127.0.0.1', rateLimits: rateLimits === 'on',
   ...(retryDelaysMs ? { retryDelaysMs } : {}),
   ...(process.env.SLACK_SIM_PUBLIC_URL ? { publicUrl: process.env.SLACK_SIM_PUBLIC_URL } : {}) });
-console.log(`slack-sim listening on ${sim.url} (Web API ${sim.apiUrl}, control API ${sim.url}/_sim/)`);
+console.log(`slack-sim listening on ${sim.url} (browser UI ${sim.url}/, Web API ${sim.apiUrl}, control API ${sim.url}/_sim/)`);
 if (seed === 'demo') {
   const demo = await seedDemo(sim.control, {
     interpreterUrl: process.env.SLACK_SIM_INTERPRETER_URL ?? 'http://127.0.0.1:8002',

@@ -36,9 +36,13 @@ Promise<void> {
   const app = state.apps.get(record.appId);
   const original = conv && record.messageTs ? state.findMessage(conv, record.messageTs) : undefined;
   const content = { text, ...(blocks ? { blocks } : {}), ...(attachments ? { attachments } : {}) };
-  if (deleteOriginal && conv && original) {
+  const replacing = body.replace_original === true || body.replace_original === 'true';
+  // Slack lets an interaction on an ephemeral message replace or delete that ephemeral through its response_url.
+  if (record.ephemeralTs && (deleteOriginal || replacing)) {
+    state.replaceEphemeral(record.channel, record.userId, record.ephemeralTs, deleteOriginal ? undefined : content);
+  } else if (deleteOriginal && conv && original) {
     await removeMessage(ctx, conv, original.ts);
-  } else if ((body.replace_original === true || body.replace_original === 'true') && conv && original) {
+  } else if (replacing && conv && original) {
     await changeMessage(ctx, conv, original.ts, record.userId, content);
   } else if (body.response_type === 'in_channel' && conv && app) {
     await appendMessage(ctx, conv, { type: 'message', ...botMessageFields(ctx, app, {}), ...content,

@@ -20,17 +20,15 @@ export interface DemoUrls {
   interpreterUrl: string;
   /** Base URL of the integrating (support bot) app; its events and interactions go to /slack/events and /slack/interactive. */
   appUrl: string;
-  /** Slack's 2025 history limits on the customer-side support bots; default true, as on Slack. */
-  supportBotHistoryLimited?: boolean;
 }
 
-async function customerWorkspace(control: SimControl, name: string, domain: string, appUrl: string, historyLimited: boolean,
+async function customerWorkspace(control: SimControl, name: string, domain: string, appUrl: string,
   people: { name: string; realName: string }[]): Promise<DemoCustomerWorkspace> {
   const workspace = await control.createWorkspace({ name, domain });
   // The support bot is installed in many customers' workspaces without being in the Marketplace, so Slack's 2025
   // history limits apply to it; Megatron, installed only in the organization's own workspace, is exempt.
   const supportBot = await control.createApp({ teamId: workspace.id, name: 'Support Bot',
-    eventsUrl: `${appUrl}/slack/events`, interactivityUrl: `${appUrl}/slack/interactive`, historyLimited });
+    eventsUrl: `${appUrl}/slack/events`, interactivityUrl: `${appUrl}/slack/interactive`, historyLimited: true });
   const customers: SimUser[] = [];
   for (const person of people) {
     customers.push(await control.createUser({ teamId: workspace.id, name: person.name, realName: person.realName,
@@ -56,12 +54,11 @@ export async function seedDemo(control: SimControl, urls: DemoUrls): Promise<Dem
     displayName: 'alice', email: 'alice@acme-support.example' });
   const bob = await control.createUser({ teamId: workspace.id, name: 'bob', realName: 'Bob Agent', displayName: 'bob',
     email: 'bob@acme-support.example' });
-  const historyLimited = urls.supportBotHistoryLimited ?? true;
-  const globex = await customerWorkspace(control, 'Globex', 'globex', appUrl, historyLimited, [
+  const globex = await customerWorkspace(control, 'Globex', 'globex', appUrl, [
     { name: 'sam', realName: 'Sam Globex' }, { name: 'phil', realName: 'Phil Connors' },
     { name: 'rita', realName: 'Rita Hanson' },
   ]);
-  const initech = await customerWorkspace(control, 'Initech', 'initech', appUrl, historyLimited, [
+  const initech = await customerWorkspace(control, 'Initech', 'initech', appUrl, [
     { name: 'sam', realName: 'Sam Initech' }, { name: 'peter', realName: 'Peter Gibbons' },
     { name: 'milton', realName: 'Milton Waddams' },
   ]);

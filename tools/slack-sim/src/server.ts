@@ -6,7 +6,7 @@ import type { SimContext } from './context.js';
 import { controlRoutes, handleControl } from './control/routes.js';
 import { ChangeStreams } from './control/stream.js';
 import { Deliverer, type DeliveryOptions } from './delivery.js';
-import { handleDownload, handleSignin, handleUpload } from './file-transfer.js';
+import { handleDownload, handleFileContent, handleSignin, handleUpload } from './file-transfer.js';
 import { sendJson, sendText } from './http-util.js';
 import { RateLimiter } from './rate-limits.js';
 import { handleResponseUrl } from './response-url.js';
@@ -14,6 +14,7 @@ import { Sleeps } from './sleeps.js';
 import { SocketHub } from './socket-mode/hub.js';
 import { SimState } from './state.js';
 import type { SlackSimOptions } from './types.js';
+import { findUiBundle, serveUi } from './ui-bundle.js';
 import { handleWebApi } from './web-api/dispatch.js';
 
 export interface SlackSim {
@@ -40,6 +41,8 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
   const limiter = new RateLimiter(now, opts.rateLimits ?? false);
   const sleeps = new Sleeps();
   const streams = new ChangeStreams(state.feed);
+  // Looked up on first use, so a UI built after the simulator started is still found.
+  let uiBundle: string | undefined;
   const ctx: SimContext = { state, deliverer, sockets, limiter, sleeps, baseUrl: '' };
   const routes = controlRoutes(() => {
     deliverer.cancelRetries();
@@ -59,12 +62,16 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
     const [, first, second] = path.split('/');
     if (first === 'api' && second) return handleWebApi(ctx, req, res, second, url);
     if (req.method === 'GET' && path.replace(/\/$/, '') === '/_sim/stream') return streams.serve(req, res);
+    if (req.method === 'GET' && path.startsWith('/_sim/file-content/')) return handleFileContent(ctx, res, path.slice(19));
     if (first === '_sim') return handleControl(ctx, routes, req, res, url);
     if (first === 'upload' && path.startsWith('/upload/v1/')) return handleUpload(ctx, req, res, path.slice(11));
     if (first === 'files-pri' && second) return handleDownload(ctx, req, res, second);
     if (path.startsWith('/hooks/commands/')) return handleResponseUrl(ctx, req, res, path.slice(16));
     if (first === 'signin') return handleSignin(res);
-    if (path === '/') return sendText(res, 200, 'slack-sim is running; Web API at /api/, control API at /_sim/');
+    if (req.method === 'GET' && (path === '/' || first === 'assets')) {
+      uiBundle ??= findUiBundle(opts.uiDir);
+      return serveUi(res, uiBundle, path);
+    }
     sendText(res, 404, 'not found');
   };
 

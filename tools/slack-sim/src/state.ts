@@ -44,7 +44,10 @@ export interface ConversationRecord extends Omit<SimConversation, 'members'> {
 
 export interface ResponseUrlRecord {
   id: string; url: string; teamId: string; channel: string; userId: string; appId: string;
-  messageTs?: string; createdAt: number; uses: number;
+  messageTs?: string;
+  /** The interaction came from this ephemeral message, which replace_original and delete_original then act on. */
+  ephemeralTs?: string;
+  createdAt: number; uses: number;
 }
 
 export interface PendingUpload { fileId: string; teamId: string; userId: string; name: string; length: number;
@@ -75,6 +78,7 @@ export class SimState {
   /** What changed, for watchers of `GET /_sim/stream`. */
   readonly feed = new ChangeFeed();
   private deliverySeq = 0;
+  private lastLooseTs = 0n;
 
   constructor(readonly now: () => number) {}
 
@@ -101,9 +105,14 @@ export class SimState {
     return formatTs(next);
   }
 
-  /** A ts for things that live outside a conversation's history (ephemerals, action_ts). */
+  /**
+   * A ts for things that live outside a conversation's history (ephemerals, action_ts); unique, so an ephemeral
+   * can be told apart from one posted in the same millisecond.
+   */
   looseTs(): string {
-    return formatTs(BigInt(this.now()) * 1000n);
+    const candidate = BigInt(this.now()) * 1000n;
+    this.lastLooseTs = candidate > this.lastLooseTs ? candidate : this.lastLooseTs + 1n;
+    return formatTs(this.lastLooseTs);
   }
 
   addWorkspace(name: string, domain: string): WorkspaceRecord {
@@ -196,6 +205,23 @@ export class SimState {
     this.ephemerals.push(ephemeral);
     const conv = this.conversations.get(ephemeral.channel);
     this.feed.publish('ephemeral', { channel: ephemeral.channel, ...(conv ? { teamId: conv.team } : {}) });
+  }
+
+  /** Replaces (or, with no content, removes) the ephemeral `ts` shown to `user`; false when there is none. */
+  replaceEphemeral(channel: string, user: string, ts: string,
+    content?: Pick<SimEphemeral, 'text' | 'blocks' | 'attachments'>): boolean {
+    const index = this.ephemerals.findIndex((e) => e.channel === channel && e.user === user && e.ts === ts);
+    const current = this.ephemerals[index];
+    if (!current) return false;
+    if (content) {
+      const { blocks: _blocks, attachments: _attachments, ...rest } = current;
+      this.ephemerals[index] = { ...rest, ...content };
+    } else {
+      this.ephemerals.splice(index, 1);
+    }
+    const conv = this.conversations.get(channel);
+    this.feed.publish('ephemeral', { channel, ...(conv ? { teamId: conv.team } : {}) });
+    return true;
   }
 
   addResponseUrl(baseUrl: string, p: Omit<ResponseUrlRecord, 'id' | 'url' | 'createdAt' | 'uses'>): ResponseUrlRecord {

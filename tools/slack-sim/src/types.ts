@@ -11,6 +11,8 @@ export interface SlackSimOptions {
   publicUrl?: string;
   /** How long a Socket Mode connection stays open after a `warning` disconnect message (Slack: about 10 s). */
   socketWarningCloseMs?: number;
+  /** The built browser UI served at `/` (default: dist-ui found beside the simulator, see ui-bundle.ts). */
+  uiDir?: string;
 }
 
 /** As the reference spec's `objs_message.icons`: `emoji` for icon_emoji, `image_64` for icon_url. */

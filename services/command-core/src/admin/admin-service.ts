@@ -34,6 +34,8 @@ export function adminService(
       const organization = await admin.updateOrganization(req.organizationId, {
         name: req.name === '' ? undefined : req.name,
         commandUrl: req.commandUrl === '' ? undefined : req.commandUrl,
+        receipts: req.receipts,
+        takeoverMode: req.takeoverMode === '' ? undefined : req.takeoverMode,
       });
       return { organization: organizationMessage(organization) };
     },
@@ -98,6 +100,8 @@ function organizationMessage(organization: OrganizationDetails) {
     name: organization.name,
     commandUrl: organization.commandUrl,
     endpointDisabledReason: organization.endpointDisabledReason ?? '',
+    receipts: organization.receipts,
+    takeoverMode: organization.takeoverMode,
     createdAt: timestampFromDate(organization.createdAt),
   };
 }

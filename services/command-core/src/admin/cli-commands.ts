@@ -92,6 +92,20 @@ export const COMMANDS: Record<string, CliCommand> = {
       return context.admin.updateOrganization(positional(args, 0, 'org-id'), { commandUrl: positional(args, 1, 'url') });
     },
   },
+  'org settings': {
+    usage: 'org settings <org-id> [--receipts on|off] [--takeover-mode hold|send-and-warn|auto-pause]',
+    summary: "how agents work: delivery receipts on their messages, and what happens when they write while the bot answers",
+    options: { receipts: 'string', 'takeover-mode': 'string' },
+    run: (context, args) => {
+      expectPositionals(args, 1);
+      const receipts = stringOption(args, 'receipts');
+      if (receipts !== undefined && receipts !== 'on' && receipts !== 'off') throw new UsageError(`--receipts: expected on or off, got ${JSON.stringify(receipts)}`);
+      return context.admin.updateOrganization(positional(args, 0, 'org-id'), {
+        ...(receipts === undefined ? {} : { receipts: receipts === 'on' }),
+        takeoverMode: stringOption(args, 'takeover-mode'),
+      });
+    },
+  },
   'org rotate-secret': {
     usage: 'org rotate-secret <org-id> [--keep-previous <seconds>]',
     summary: `new webhook secret; the previous one keeps signing for --keep-previous seconds (default ${DEFAULT_KEEP_PREVIOUS_SECONDS})`,
@@ -218,7 +232,7 @@ export const COMMANDS: Record<string, CliCommand> = {
         job: stringOption(args, 'job') ?? '',
         ...(at === undefined ? {} : { at: timestampFromDate(instantOf(at)) }),
       });
-      return { ran: response.ran };
+      return { items: response.items.map(({ job, item, outcome, error }) => ({ job, item, outcome, ...(error ? { error } : {}) })) };
     },
   },
   reencrypt: {

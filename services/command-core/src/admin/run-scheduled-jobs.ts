@@ -20,7 +20,7 @@ export interface ScheduledJobsAccess {
  * tick any replica already ran is skipped. Another moment than now is a controlled clock, which only a
  * development deployment may use: in production it could archive every channel at once.
  */
-export async function runScheduledJobs(access: ScheduledJobsAccess | undefined, req: RunScheduledJobsRequest): Promise<{ ran: string[] }> {
+export async function runScheduledJobs(access: ScheduledJobsAccess | undefined, req: RunScheduledJobsRequest): Promise<{ items: Array<{ job: string; item: string; outcome: string; error: string }> }> {
   if (!access) throw new ConnectError('scheduled jobs are not run by this server', Code.Unimplemented);
   const now = (access.now ?? (() => new Date()))();
   const at = req.at ? timestampDate(req.at) : undefined;
@@ -34,7 +34,8 @@ export async function runScheduledJobs(access: ScheduledJobsAccess | undefined, 
   const engine = access.engine();
   if (!engine) throw new ConnectError('command-core is starting (waiting for NATS); retry shortly', Code.Unavailable);
   try {
-    return { ran: await engine.runScheduledJobs({ ...(at ? { at } : {}), ...(req.job === '' ? {} : { job: req.job }) }) };
+    const items = await engine.runScheduledJobs({ ...(at ? { at } : {}), ...(req.job === '' ? {} : { job: req.job }) });
+    return { items: items.map((item) => ({ ...item, error: item.error ?? '' })) };
   } catch (error) {
     if (error instanceof UnknownJobError) throw new ConnectError(`job: ${error.message}`, Code.InvalidArgument);
     throw error;

@@ -11,6 +11,7 @@ export interface EngagementRow {
   is_archived: boolean;
   last_message_at: Date;
   created_at: Date;
+  card_ts: string;
   user_row_id: string;
   user_id: string;
   username: string;
@@ -23,7 +24,7 @@ export interface EngagementRow {
 }
 
 const SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, e.channel_name, e.is_paused, e.is_archived,
-         e.last_message_at, e.created_at, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
+         e.last_message_at, e.created_at, e.card_ts, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
          u.image_url, u.dm_channel_id, w.id as workspace_id, w.platform_id as team_id
     from engagement_channels e
     join platform_users u on u.id = e.platform_user_id
@@ -56,26 +57,38 @@ export async function selectById(db: Db, id: string): Promise<EngagementRow | un
 /** Creates the customer's channel record or points it at a (re)opened channel; never two per customer. */
 export async function upsertOpenEngagement(
   db: Db,
-  values: { organizationId: string; integrationId: string; platformUserRowId: string; channelId: string; channelName: string; now: Date },
+  values: { organizationId: string; integrationId: string; platformUserRowId: string; channelId: string; channelName: string; paused: boolean; now: Date },
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    `insert into engagement_channels (organization_id, integration_id, platform_user_id, channel_id, channel_name, last_message_at)
-     values ($1, $2, $3, $4, $5, $6)
+    `insert into engagement_channels (organization_id, integration_id, platform_user_id, channel_id, channel_name, is_paused, last_message_at)
+     values ($1, $2, $3, $4, $5, $6, $7)
      on conflict (integration_id, platform_user_id) do update
-       set channel_id = excluded.channel_id, channel_name = excluded.channel_name, is_archived = false,
+       set channel_id = excluded.channel_id, channel_name = excluded.channel_name, is_archived = false, is_paused = excluded.is_paused,
+           card_ts = '',
            last_message_at = excluded.last_message_at, updated_at = now()
      returning id`,
-    [values.organizationId, values.integrationId, values.platformUserRowId, values.channelId, values.channelName, values.now],
+    [values.organizationId, values.integrationId, values.platformUserRowId, values.channelId, values.channelName, values.paused, values.now],
   );
   return (rows[0] as { id: string }).id;
 }
 
-export async function setPaused(db: Db, id: string, paused: boolean): Promise<void> {
-  await db.query('update engagement_channels set is_paused = $2, updated_at = now() where id = $1', [id, paused]);
+/** The state the lifecycle moved to; only the state machine calls this. */
+export async function setLifecycleState(db: Db, id: string, state: { paused: boolean; archived: boolean }): Promise<void> {
+  await db.query('update engagement_channels set is_paused = $2, is_archived = $3, updated_at = now() where id = $1', [id, state.paused, state.archived]);
 }
 
-export async function setArchived(db: Db, id: string): Promise<void> {
-  await db.query('update engagement_channels set is_archived = true, is_paused = false, updated_at = now() where id = $1', [id]);
+export async function setCardTs(db: Db, id: string, ts: string): Promise<void> {
+  await db.query('update engagement_channels set card_ts = $2 where id = $1', [id, ts]);
+}
+
+/** True for the one caller that may post the "bot is not paused" warning now (at most one per `seconds`). */
+export async function claimNotPausedWarning(db: Db, id: string, now: Date, seconds: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update engagement_channels set not_paused_warned_at = $2
+      where id = $1 and (not_paused_warned_at is null or not_paused_warned_at <= $2::timestamptz - make_interval(secs => $3))`,
+    [id, now, seconds],
+  );
+  return (rowCount ?? 0) === 1;
 }
 
 export async function selectEngagements(
@@ -96,11 +109,11 @@ export async function selectEngagements(
   return rows;
 }
 
-/** Paused, open channels whose last message falls in [from, to). */
-export async function selectPausedIdleBetween(db: Db, from: Date, to: Date): Promise<EngagementRow[]> {
+/** Paused, open channels quiet since before `quietSince`, oldest first. */
+export async function selectPausedQuietSince(db: Db, quietSince: Date, limit: number): Promise<EngagementRow[]> {
   const { rows } = await db.query<EngagementRow>(
-    `${SELECT} where e.is_paused and not e.is_archived and e.last_message_at >= $1 and e.last_message_at < $2`,
-    [from, to],
+    `${SELECT} where e.is_paused and not e.is_archived and e.last_message_at < $1 order by e.last_message_at limit $2`,
+    [quietSince, limit],
   );
   return rows;
 }

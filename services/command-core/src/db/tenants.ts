@@ -9,10 +9,14 @@ export interface OrganizationRow {
   command_url: string;
   verification_token_enc: string;
   endpoint_disabled_reason: string | null;
+  receipts: boolean;
+  takeover_mode: TakeoverMode;
   created_at: Date;
 }
 
-const ORGANIZATION = 'id, name, command_url, verification_token_enc, endpoint_disabled_reason, created_at';
+export type TakeoverMode = 'hold' | 'send-and-warn' | 'auto-pause';
+
+const ORGANIZATION = 'id, name, command_url, verification_token_enc, endpoint_disabled_reason, receipts, takeover_mode, created_at';
 
 export async function insertOrganization(db: Db, values: { name: string; commandUrl: string; verificationTokenEnc: string }): Promise<OrganizationRow> {
   const { rows } = await db.query<OrganizationRow>(
@@ -40,17 +44,25 @@ export async function selectOrganizations(db: Db): Promise<OrganizationRow[]> {
 export async function updateOrganization(
   db: Db,
   id: string,
-  values: { name?: string | undefined; commandUrl?: string | undefined; verificationTokenEnc?: string | undefined },
+  values: {
+    name?: string | undefined;
+    commandUrl?: string | undefined;
+    verificationTokenEnc?: string | undefined;
+    receipts?: boolean | undefined;
+    takeoverMode?: TakeoverMode | undefined;
+  },
 ): Promise<OrganizationRow | undefined> {
   const { rows } = await db.query<OrganizationRow>(
     `update organizations
         set name = coalesce($2, name),
             command_url = coalesce($3, command_url),
             verification_token_enc = coalesce($4, verification_token_enc),
+            receipts = coalesce($5, receipts),
+            takeover_mode = coalesce($6, takeover_mode),
             updated_at = now()
       where id = $1
   returning ${ORGANIZATION}`,
-    [id, values.name ?? null, values.commandUrl ?? null, values.verificationTokenEnc ?? null],
+    [id, values.name ?? null, values.commandUrl ?? null, values.verificationTokenEnc ?? null, values.receipts ?? null, values.takeoverMode ?? null],
   );
   return rows[0];
 }

@@ -1,15 +1,21 @@
 import type { SlackFile } from '@megatron/contracts';
-import type { EngagementRow } from '../db/engagements.js';
+import { insertActionMessage } from '../db/action-messages.js';
+import { insertStep, selectStep } from '../db/command-steps.js';
+import { claimNotPausedWarning, type EngagementRow } from '../db/engagements.js';
 import { deleteLink, insertLinkAndTouch, selectLinkByIntegrationTs, selectLinkByKey } from '../db/message-links.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { tsToDate } from './history.js';
 import { carriesKey, forwardKey } from './forward-key.js';
+import { textForCustomer } from './mention-names.js';
+import { DELIVERED } from './receipts.js';
 import { forwarded, notPausedWarning, text } from './messages.js';
 import { describeFailedFiles, NO_FILES, relayFiles } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
 
 const NOT_PAUSED_WARNING_SECONDS = 60 * 60;
+/** Recorded before the post: without it a redelivered forward knows nothing was sent. */
+const POSTING_STEP = 'fwd:posting';
 
 export interface AgentMessage {
   ts: string;
@@ -25,17 +31,20 @@ async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: Engage
 /**
  * Forwards an agent's message to the customer's DM, exactly once per Command: the message link is
  * the record, and after a crash between posting and recording, the key inside the posted copy
- * (found in the DM's recent history) stands in for it.
+ * (found in the DM's recent history) stands in for it. The history is read only when a post was
+ * started before: the customer-side bot may read it once a minute.
  */
 export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
   const key = forwardKey(actor.key);
   const [linked, customer] = await Promise.all([selectLinkByKey(ctx.pool, key), customerOf(ctx, actor, engagement)]);
   if (linked) return;
   const dm = await ensureDm(ctx, customer);
-  let customerTs = attempt > 1 ? await findPosted(ctx, customer, dm, key) : undefined;
+  const attempted = attempt > 1 && (await selectStep(ctx.pool, actor.key, POSTING_STEP)) !== undefined;
+  let customerTs = attempted ? await findPosted(ctx, customer, dm, key) : undefined;
   if (!customerTs) {
+    await insertStep(ctx.pool, actor.key, POSTING_STEP, {});
     const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : NO_FILES;
-    const content = forwarded(message.text, actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
+    const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
     customerTs = (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage({ channel: dm, content }, withToken(token)))).ts;
     if (files.failed.length) {
       const retry = files.failed.some((file) => file.retryable) ? ' Try sharing the file again.' : '';
@@ -52,9 +61,10 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   };
   const [, warn] = await Promise.all([
     insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock()),
-    !engagement.is_paused && claimNotPausedWarning(ctx, engagement),
+    !engagement.is_paused && claimNotPausedWarning(ctx.pool, engagement.id, ctx.clock(), NOT_PAUSED_WARNING_SECONDS),
   ]);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);
+  if (actor.organization.receipts && message.ts) ctx.receipts.mark(actor.integration, engagement.channel_id, message.ts, DELIVERED);
 }
 
 async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string): Promise<string | undefined> {
@@ -62,14 +72,11 @@ async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, 
   return messages.find((message) => carriesKey(message.attachmentsJson, key))?.ts;
 }
 
-/** At most one warning per channel per hour, across replicas (Redis SET NX EX). */
-async function claimNotPausedWarning(ctx: TakeoverContext, engagement: EngagementRow): Promise<boolean> {
-  return (await ctx.redis.set(`not-paused-warning:${engagement.channel_id}`, '1', 'EX', NOT_PAUSED_WARNING_SECONDS, 'NX')) === 'OK';
-}
-
+/** At most one warning per channel an hour across replicas, remembered in Postgres (a Redis restart must not repeat it). */
 async function warnNotPaused(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer): Promise<void> {
   const key = { teamId: customer.workspace.platformId, userId: customer.user.platform_id };
-  await ctx.slack.postMessage({ channel: engagement.channel_id, content: notPausedWarning(customer.name, key) }, withToken(actor.integration.botToken));
+  const { ts } = await ctx.slack.postMessage({ channel: engagement.channel_id, content: notPausedWarning(customer.name, key) }, withToken(actor.integration.botToken));
+  await insertActionMessage(ctx.pool, { organizationId: actor.organization.id, ...key }, { kind: 'warning', channelId: engagement.channel_id, ts, at: ctx.clock() });
 }
 
 /** An agent's edit follows to the customer's copy. */
@@ -77,7 +84,7 @@ export async function followAgentEdit(ctx: TakeoverContext, actor: Actor, engage
   const link = await selectLinkByIntegrationTs(ctx.pool, engagement.id, message.ts);
   if (!link || link.direction !== 'to_customer') return;
   const customer = await customerOf(ctx, actor, engagement);
-  const content = forwarded(message.text, actor.agentName, actor.organization.name, message.avatarUrl, link.idempotency_key);
+  const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, link.idempotency_key);
   await ctx.customerTokens.call(customer.workspace, (token) =>
     ctx.slack.updateMessage({ channel: link.customer_channel_id, ts: link.customer_ts, content }, withToken(token)),
   );

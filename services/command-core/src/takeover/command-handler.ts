@@ -7,14 +7,14 @@ import { selectByChannel } from '../db/engagements.js';
 import { selectAgent } from '../db/people.js';
 import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
-import { closeEngagement } from './close-engagement.js';
+import { onChannelGone } from './channel-gone.js';
 import { once, type Actor, type TakeoverContext } from './context.js';
 import { agentActor, ensureAgent, ensureCustomer } from './customers.js';
 import { requireEngagement } from './engagement-lookup.js';
 import { AgentError, describeFailure, isPermanent } from './errors.js';
 import { channelLink, channelUrl, disambiguation, HELP_TEXT, messages, text } from './messages.js';
-import { openEngagement } from './open-engagement.js';
-import { setPause } from './pause-customer.js';
+import { runLifecycle } from './lifecycle/run-lifecycle.js';
+import type { LifecycleEvent, Outcome as LifecycleOutcome } from './lifecycle/state-machine.js';
 import { withToken } from './slack-gateway.js';
 import { resolveTarget } from './target.js';
 
@@ -39,7 +39,7 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
     if (!integration) throw new AgentError(messages.unknownWorkspace, Code.NotFound);
     const organization = await ctx.tenants.organization(integration.organizationId);
     if (!organization) throw new AgentError(messages.unknownWorkspace, Code.NotFound);
-    actor = await agentActor(ctx, { organization, integration, agentUserId: context.userId, key: command.id });
+    actor = await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id });
     await dispatch(ctx, actor, command, context, attempt);
     return finish(ctx, command, ack());
   } catch (error) {
@@ -89,6 +89,8 @@ async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, co
       if (engagement) await followAgentDelete(ctx, actor, engagement, kind.value.deletedTs);
       return;
     }
+    case 'channelGone':
+      return onChannelGone(ctx, actor, kind.value);
     case 'feedback':
     case undefined:
       return;
@@ -128,19 +130,16 @@ async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContex
   const { teamId, userId } = resolution;
   switch (verb) {
     case 'open': {
-      const { engagement, customer } = await openEngagement(ctx, actor, teamId, userId);
+      const { engagement, customer } = await runLifecycle(ctx, actor, teamId, userId, { type: 'open' });
+      if (!engagement) throw new Error('open left no engagement');
       return reply(ctx, actor, context, channelLink(customer.name, engagement.channel_name, channelUrl(actor.integration.domain, engagement.channel_id)));
     }
-    case 'close': {
-      const target = await requireEngagement(ctx, actor, teamId, userId);
-      await closeEngagement(ctx, actor, target);
-      return reply(ctx, actor, context, text(messages.channelClosed));
-    }
+    case 'close':
     case 'pause':
     case 'unpause': {
-      const target = await requireEngagement(ctx, actor, teamId, userId);
-      await setPause(ctx, actor, target, verb === 'pause');
-      return reply(ctx, actor, context, text(verb === 'pause' ? messages.paused(target.customer.name) : messages.unpaused(target.customer.name)));
+      const event: LifecycleEvent = verb === 'close' ? { type: 'close', reason: 'agent' } : { type: verb };
+      const { outcome, customer } = await runLifecycle(ctx, actor, teamId, userId, event);
+      return reply(ctx, actor, context, text(OUTCOME_REPLIES[outcome](customer.name)));
     }
     case 'clear-context': {
       const customer = await ensureCustomer(ctx, actor.organization.id, teamId, userId);
@@ -154,6 +153,22 @@ async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContex
     }
   }
 }
+
+/** What the agent who asked hears, whatever the state made of the request. */
+const OUTCOME_REPLIES: Record<LifecycleOutcome, (name: string) => string> = {
+  opened: messages.paused,
+  reopened: messages.paused,
+  already_open: messages.paused,
+  paused: messages.paused,
+  opened_and_paused: messages.paused,
+  already_paused: messages.alreadyPaused,
+  unpaused: messages.unpaused,
+  not_paused: messages.notPaused,
+  closed: () => messages.channelClosed,
+  already_closed: messages.alreadyClosed,
+  channel_lost: messages.alreadyClosed,
+  nothing_to_lose: messages.alreadyClosed,
+};
 
 /** Answers the agent: through the response_url when Slack gave one, else as an ephemeral in the channel. */
 async function reply(ctx: TakeoverContext, actor: Actor | undefined, context: RequestContext, content: MessageContent): Promise<void> {

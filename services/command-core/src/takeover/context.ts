@@ -2,6 +2,7 @@ import type { EngagementDirectory, JetStreamClient, Logger, Pool, Redis } from '
 import type { Config } from '../config.js';
 import { insertStep, selectStep } from '../db/command-steps.js';
 import type { Integration, Organization, Tenants } from '../tenants/types.js';
+import type { Receipts } from './receipts.js';
 import type { AppNotifierClient, CustomerTokens, SlackClient } from './slack-gateway.js';
 
 /** Everything the takeover operations share; built once by createTakeover. */
@@ -15,12 +16,17 @@ export interface TakeoverContext {
   slack: SlackClient;
   appNotifier: AppNotifierClient;
   customerTokens: CustomerTokens;
+  receipts: Receipts;
   directory: EngagementDirectory;
   clock: () => Date;
 }
 
-/** Who acts and under which idempotency key: a Command (`command.id`) or an API call. */
+/** Who acts: an agent in Slack, an integrating app through the API, a scheduled job, or Slack itself. */
+export type ActorKind = 'agent' | 'api' | 'job' | 'slack';
+
+/** Who acts and under which idempotency key: a Command (`command.id`), an API call or a job item. */
 export interface Actor {
+  kind: ActorKind;
   organization: Organization;
   integration: Integration;
   /** The agent in the integration workspace, when a person acts. */

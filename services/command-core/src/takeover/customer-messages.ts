@@ -1,14 +1,14 @@
-import { create } from '@bufbuild/protobuf';
-import { MessageContentSchema, MirrorResultSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
+import { create, toJson } from '@bufbuild/protobuf';
+import { MessageContentSchema, MirrorResultSchema, SlackFileSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
 import { selectByCustomer, selectByCustomerUserId, type EngagementRow } from '../db/engagements.js';
 import { insertLinkAndTouch, selectLinkByCustomerTs, selectLinkByKey } from '../db/message-links.js';
+import { updateTranscriptText, upsertTranscriptMessage } from '../db/transcript.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer } from './customers.js';
 import { FieldError } from './errors.js';
 import { forwardKeyOf } from './forward-key.js';
 import { tsToDate } from './history.js';
-import { maskContent } from './masking.js';
-import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
+import { contentForAgents, NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
 
 const untracked = (): MirrorResult => create(MirrorResultSchema, { track: false });
@@ -31,6 +31,7 @@ async function trackedEngagement(ctx: TakeoverContext, actor: Actor, message: Re
  */
 export async function mirrorCustomerMessage(ctx: TakeoverContext, actor: Actor, message: ReportedMessage, fromBot: boolean): Promise<MirrorResult> {
   const engagement = await trackedEngagement(ctx, actor, message);
+  await recordInTranscript(ctx, actor, message, fromBot, engagement);
   if (!engagement) return untracked();
   const { ts } = message;
   // Any link of this DM message answers: a repeated report or one already imported with the history
@@ -61,15 +62,42 @@ export async function mirrorCustomerMessage(ctx: TakeoverContext, actor: Actor, 
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: integrationTs });
 }
 
+/**
+ * Every reported message is kept, masked, as the customer's transcript, tracked or not: it is the history
+ * a channel opened later imports without asking Slack (whose history is rate-limited for the app's bot).
+ */
+async function recordInTranscript(ctx: TakeoverContext, actor: Actor, message: ReportedMessage, fromBot: boolean, engagement: EngagementRow | undefined): Promise<void> {
+  const teamId = message.teamId || engagement?.team_id;
+  if (!teamId) return;
+  const content = contentForAgents(message.content ?? create(MessageContentSchema, {}));
+  await upsertTranscriptMessage(ctx.pool, { organizationId: actor.organization.id, teamId, userId: message.userId }, {
+    ts: message.ts,
+    from_bot: fromBot,
+    text: content.text,
+    blocks_json: content.blocksJson,
+    attachments_json: content.attachmentsJson,
+    files_json: JSON.stringify(message.files.map((file) => toJson(SlackFileSchema, file))),
+  });
+}
+
 /** A customer's or the bot's edit updates its (masked) mirror; a message never mirrored is untracked. */
 export async function mirrorCustomerEdit(ctx: TakeoverContext, actor: Actor, message: ReportedMessage): Promise<MirrorResult> {
   const engagement = await trackedEngagement(ctx, actor, message);
+  const teamId = message.teamId || engagement?.team_id;
+  const content = message.content ?? create(MessageContentSchema, {});
+  if (teamId) {
+    const masked = contentForAgents(content);
+    await updateTranscriptText(ctx.pool, { organizationId: actor.organization.id, teamId, userId: message.userId }, message.ts, {
+      text: masked.text,
+      blocks_json: masked.blocksJson,
+      attachments_json: masked.attachmentsJson,
+    });
+  }
   if (!engagement) return untracked();
   const link = await selectLinkByCustomerTs(ctx.pool, engagement.id, message.ts);
   if (!link || link.direction !== 'to_channel') return untracked();
-  const content = message.content ?? create(MessageContentSchema, {});
   await ctx.slack.updateMessage(
-    { channel: engagement.channel_id, ts: link.integration_ts, content: maskContent(content) },
+    { channel: engagement.channel_id, ts: link.integration_ts, content: contentForAgents(content) },
     withToken(actor.integration.botToken),
   );
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: link.integration_ts });

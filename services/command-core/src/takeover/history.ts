@@ -1,4 +1,4 @@
-import type { HistoryMessage } from '@megatron/contracts';
+import type { HistoryMessage, SlackFile } from '@megatron/contracts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const HEADER_GAP_SECONDS = 180;
@@ -18,28 +18,52 @@ export function tsToDate(ts: string): Date {
   return new Date(Math.round(Number(ts) * 1000));
 }
 
+/** A message to import into an engagement channel, from Megatron's transcript or from Slack's history. */
+export interface ImportMessage {
+  ts: string;
+  fromBot: boolean;
+  text: string;
+  blocksJson: string;
+  attachmentsJson: string;
+  files: SlackFile[];
+}
+
 export interface ImportItem {
-  message: HistoryMessage;
+  message: ImportMessage;
   fromBot: boolean;
   /** Bold time header to post before this message, when 3+ minutes passed since the previous one. */
   header?: string;
 }
 
+/** Oldest first, with a time header before the first message and before each gap of 3 minutes or more. */
+export function planImport(oldestFirst: ImportMessage[]): ImportItem[] {
+  let previous = Number.NEGATIVE_INFINITY;
+  return oldestFirst.map((message) => {
+    const seconds = Number(message.ts);
+    const item: ImportItem = { message, fromBot: message.fromBot };
+    if (seconds - previous >= HEADER_GAP_SECONDS) item.header = `*${timeHeader(tsToDate(message.ts))}*`;
+    previous = seconds;
+    return item;
+  });
+}
+
 /**
- * Turns a DM's history (newest first, as Slack returns it) into what the engagement channel gets:
- * oldest first, the bot's messages marked, a time header before each gap of 3 minutes or more.
+ * A DM's history as Slack returns it (newest first) → what the engagement channel gets: the last 10
+ * messages of the customer and the bot, oldest first, with time headers.
  */
 export function planHistoryImport(newestFirst: HistoryMessage[], customerUserId: string): ImportItem[] {
   const relevant = newestFirst
     .filter((message) => message.subtype === '' || message.subtype === 'bot_message' || message.subtype === 'file_share')
     .slice(0, HISTORY_LIMIT)
     .reverse();
-  let previous = Number.NEGATIVE_INFINITY;
-  return relevant.map((message) => {
-    const seconds = Number(message.ts);
-    const item: ImportItem = { message, fromBot: message.botId !== '' || message.user !== customerUserId };
-    if (seconds - previous >= HEADER_GAP_SECONDS) item.header = `*${timeHeader(tsToDate(message.ts))}*`;
-    previous = seconds;
-    return item;
-  });
+  return planImport(
+    relevant.map((message) => ({
+      ts: message.ts,
+      fromBot: message.botId !== '' || message.user !== customerUserId,
+      text: message.text,
+      blocksJson: '',
+      attachmentsJson: message.attachmentsJson,
+      files: message.files,
+    })),
+  );
 }

@@ -1,5 +1,5 @@
 import { carriesKey, forwardKeyOf } from './forward-key.js';
-import { customerNotice, disambiguation, forwarded, helpRequest, pauseStateCard } from './messages.js';
+import { customerNotice, disambiguation, engagementCard, forwarded, helpRequest } from './messages.js';
 
 const key = { teamId: 'T1', userId: 'U1' };
 
@@ -10,11 +10,17 @@ describe('message builders', () => {
     expect(content.blocksJson).toContain('executed by Alice from Acme');
   });
 
-  it('offers Unpause after a pause and Pause after an unpause, valued team:user', () => {
-    const paused = JSON.parse(pauseStateCard(true, 'phil', key).blocksJson) as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
-    expect(paused[1]?.elements?.[0]).toMatchObject({ action_id: 'unpause', value: 'T1:U1' });
-    const unpaused = JSON.parse(pauseStateCard(false, 'phil', key).blocksJson) as Array<{ elements?: Array<{ action_id: string }> }>;
-    expect(unpaused[1]?.elements?.[0]?.action_id).toBe('pause');
+  it("the channel's card offers Unpause while paused and Pause while the bot answers, both with Close, valued team:user", () => {
+    const card = (paused: boolean) => JSON.parse(engagementCard({ name: 'Phil', workspace: 'Globex', key, paused }).blocksJson) as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
+    expect(card(true)[1]?.elements?.map((element) => [element.action_id, element.value])).toEqual([['unpause', 'T1:U1'], ['close', 'T1:U1']]);
+    expect(card(false)[1]?.elements?.map((element) => element.action_id)).toEqual(['pause', 'close']);
+    expect(JSON.stringify(card(true))).toContain('Replies in threads stay here as internal notes');
+  });
+
+  it('a closed channel\'s card says who closed it and keeps no button', () => {
+    const closed = engagementCard({ name: 'Phil', workspace: 'Globex', key, paused: false, closedBy: 'Alice' });
+    expect(closed.blocksJson).toContain('Closed by Alice');
+    expect(closed.blocksJson).not.toContain('action_id');
   });
 
   it('builds a user_select whose options carry verb, team and user, and the text for do', () => {

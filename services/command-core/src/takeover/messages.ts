@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { formatCustomerRef, formatVerbChoice, MessageContentSchema, type CustomerRef, type CustomerVerb, type MessageContent } from '@megatron/contracts';
 import { maskText } from './masking.js';
 
-export type ButtonVerb = 'open' | 'pause' | 'unpause';
+export type ButtonVerb = 'open' | 'pause' | 'unpause' | 'close';
 export type CustomerKey = CustomerRef;
 
 export interface Candidate extends CustomerKey {
@@ -24,6 +24,11 @@ export const messages = {
   sentBy: (agent: string, org: string) => `sent by ${agent} from ${org}`,
   helpRequest: (name: string) => `🆘 *${name}* requested some help!`,
   doSent: (name: string) => `Sent to the bot for *${name}*.`,
+  historyUnavailable: '_Earlier messages of this conversation could not be read from Slack right now (rate limit); new ones will appear here._',
+  notesLine: ':memo: Replies in threads stay here as internal notes; only top-level messages reach the customer.',
+  alreadyPaused: (name: string) => `The bot is already paused for *${name}*.`,
+  notPaused: (name: string) => `The bot is not paused for *${name}*; nothing to do.`,
+  alreadyClosed: (name: string) => `*${name}*'s channel is already closed.`,
 } as const;
 
 export const HELP_TEXT = [
@@ -64,11 +69,39 @@ export function customerNotice(paused: boolean, agent: string, org: string): Mes
   return withBlocks(notice, [section(notice), context(messages.executedBy(agent, org))]);
 }
 
-/** The card in the engagement channel after a pause or unpause, offering the opposite. */
-export function pauseStateCard(paused: boolean, name: string, key: CustomerKey): MessageContent {
-  const line = paused ? `:double_vertical_bar: The bot is *paused* for *${name}*.` : `:arrow_forward: The bot is *not paused* for *${name}*.`;
-  const action = paused ? button('unpause', 'Unpause', key, 'primary') : button('pause', 'Pause', key, 'danger');
-  return withBlocks(line, [section(line), { type: 'actions', elements: [action] }]);
+export interface CardView {
+  name: string;
+  workspace: string;
+  key: CustomerKey;
+  paused: boolean;
+  /** Set once the channel is closed: who or what closed it, shown instead of the buttons. */
+  closedBy?: string;
+}
+
+/**
+ * The card at the top of an engagement channel (pinned), kept up to date in place: who the customer is,
+ * whether the bot still answers, and the buttons that change it. A closed channel's card keeps no button.
+ */
+export function engagementCard(view: CardView): MessageContent {
+  const who = `*${view.name}* · ${view.workspace}`;
+  if (view.closedBy !== undefined) {
+    const line = `${who}\n:lock: Closed by ${view.closedBy}. The bot answers ${view.name} again.`;
+    return withBlocks(`${view.name}: closed`, [section(line)]);
+  }
+  const state = view.paused
+    ? ':double_vertical_bar: Bot *paused*: only agents answer.'
+    : ':robot_face: Bot *answering*: pause it before you write, or both of you will.';
+  const toggle = view.paused ? button('unpause', 'Unpause bot', view.key, 'primary') : button('pause', 'Pause bot', view.key, 'danger');
+  return withBlocks(`${view.name}: bot ${view.paused ? 'paused' : 'answering'}`, [
+    section(`${who}\n${state}`),
+    { type: 'actions', elements: [toggle, button('close', 'Close channel', view.key)] },
+    context(messages.notesLine),
+  ]);
+}
+
+/** What a message offering an action says once the action happened: the outcome, no button. */
+export function settledMessage(line: string): MessageContent {
+  return withBlocks(line, [section(line)]);
 }
 
 export function notPausedWarning(name: string, key: CustomerKey): MessageContent {

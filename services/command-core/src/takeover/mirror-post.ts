@@ -5,6 +5,7 @@ import type { Integration } from '../tenants/types.js';
 import type { TakeoverContext } from './context.js';
 import type { Customer } from './customers.js';
 import { isPermanent } from './errors.js';
+import { neutraliseForAgents } from './mentions.js';
 import { maskContent, maskFileTitle } from './masking.js';
 import { withToken } from './slack-gateway.js';
 
@@ -85,6 +86,15 @@ function appendAttachments(content: MessageContent, extra: unknown[]): MessageCo
  * Posts a customer's or the bot's message into the engagement channel, masked first: agents never
  * need a card number, whoever typed it (SPEC §4 masks bot replies; customers paste them too).
  */
+/**
+ * A customer's or the bot's message as the agents may see it: card numbers masked, and the customer
+ * workspace's mentions neutralised (their ids name nobody here, and `<!channel>` must ping nobody).
+ */
+export function contentForAgents(content: MessageContent): MessageContent {
+  const masked = maskContent(content);
+  return create(MessageContentSchema, { ...masked, text: neutraliseForAgents(masked.text) });
+}
+
 export async function postMirror(
   ctx: TakeoverContext,
   integration: Integration,
@@ -94,7 +104,7 @@ export async function postMirror(
   content: MessageContent,
   extraAttachments: unknown[] = [],
 ): Promise<string> {
-  const body = appendAttachments(maskContent(content), extraAttachments);
+  const body = appendAttachments(contentForAgents(content), extraAttachments);
   const filled = body.text || body.blocksJson || body.attachmentsJson ? body : create(MessageContentSchema, { text: '_(empty message)_' });
   const { ts } = await ctx.slack.postMessage(
     {

@@ -1,35 +1,36 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { create } from '@bufbuild/protobuf';
-import { MessageContentSchema } from '@megatron/contracts';
+import { create, fromJson, type JsonValue } from '@bufbuild/protobuf';
+import { MessageContentSchema, SlackFileSchema, type HistoryMessage } from '@megatron/contracts';
 import { selectByChannel, selectByCustomer, upsertOpenEngagement, type EngagementRow } from '../db/engagements.js';
 import { insertLink } from '../db/message-links.js';
+import { hasTranscript, selectUnimported, type TranscriptMessage } from '../db/transcript.js';
 import { alternativeChannelName, engagementChannelName } from './channel-name.js';
 import { once, type Actor, type TakeoverContext } from './context.js';
-import { ensureCustomer, ensureDm, type Customer } from './customers.js';
+import { ensureDm, type Customer } from './customers.js';
 import { isSlackError } from './errors.js';
-import { planHistoryImport } from './history.js';
+import { HISTORY_LIMIT, planHistoryImport, planImport, type ImportItem, type ImportMessage } from './history.js';
 import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
-import { text } from './messages.js';
+import { postCard } from './cards.js';
+import { messages, text } from './messages.js';
 import { withToken } from './slack-gateway.js';
 
-export interface OpenedEngagement {
-  engagement: EngagementRow;
-  customer: Customer;
-}
+// Slack's page limit for apps outside the Marketplace (2025); asking for more gets no more.
+const SLACK_HISTORY_PAGE = 15;
+/** A rate-limited read answers at once rather than waiting a minute for Slack's next allowance. */
+const HISTORY_READ_TIMEOUT_MS = 5_000;
 
 interface ChannelChoice {
   channelId: string;
   channelName: string;
-  fresh: boolean;
 }
 
 /**
- * Creates or reopens the customer's engagement channel, imports the DM history into a fresh or
- * reopened one, invites the agent, and publishes the channel to the engagement directory.
+ * The open_channel effect: creates the customer's engagement channel or unarchives its old one, records it
+ * as open, publishes it to the engagement directory, posts the card at the top (pinned), invites the agent,
+ * then imports what the channel does not show yet of the conversation.
  */
-export async function openEngagement(ctx: TakeoverContext, actor: Actor, teamId: string, userId: string): Promise<OpenedEngagement> {
+export async function openChannel(ctx: TakeoverContext, actor: Actor, customer: Customer, paused: boolean): Promise<EngagementRow> {
   const { integration, organization } = actor;
-  const customer = await ensureCustomer(ctx, organization.id, teamId, userId);
   const choice = await once(ctx, actor, 'open:channel', () => chooseChannel(ctx, actor, customer));
   await upsertOpenEngagement(ctx.pool, {
     organizationId: organization.id,
@@ -37,14 +38,16 @@ export async function openEngagement(ctx: TakeoverContext, actor: Actor, teamId:
     platformUserRowId: customer.user.id,
     channelId: choice.channelId,
     channelName: choice.channelName,
+    paused,
     now: ctx.clock(),
   });
   await ctx.directory.add(choice.channelId, { organizationId: organization.id, teamId: integration.teamId });
   const engagement = (await selectByChannel(ctx.pool, integration.id, choice.channelId)) as EngagementRow;
-  // The agent first, so they can start reading and typing while the history comes in.
+  await postCard(ctx, actor, customer, engagement, paused);
+  // The agent before the history, so they can start reading and typing while it comes in.
   if (actor.agentUserId) await inviteAgent(ctx, actor, choice.channelId);
-  if (choice.fresh) await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
-  return { engagement, customer };
+  await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
+  return engagement;
 }
 
 async function chooseChannel(ctx: TakeoverContext, actor: Actor, customer: Customer): Promise<ChannelChoice> {
@@ -52,10 +55,10 @@ async function chooseChannel(ctx: TakeoverContext, actor: Actor, customer: Custo
   const token = withToken(integration.botToken);
   const existing = await selectByCustomer(ctx.pool, actor.organization.id, customer.workspace.platformId, customer.user.platform_id);
   if (existing && existing.integration_id === integration.id) {
-    if (!existing.is_archived) return { channelId: existing.channel_id, channelName: existing.channel_name, fresh: false };
+    if (!existing.is_archived) return { channelId: existing.channel_id, channelName: existing.channel_name };
     try {
       await ctx.slack.unarchiveChannel({ channel: existing.channel_id }, token);
-      return { channelId: existing.channel_id, channelName: existing.channel_name, fresh: true };
+      return { channelId: existing.channel_id, channelName: existing.channel_name };
     } catch (error) {
       if (!(error instanceof ConnectError && error.code === Code.NotFound)) throw error;
     }
@@ -64,7 +67,7 @@ async function chooseChannel(ctx: TakeoverContext, actor: Actor, customer: Custo
   for (const candidate of [name, alternativeChannelName(name, customer.user.platform_id)]) {
     try {
       const { channel } = await ctx.slack.createChannel({ name: candidate }, token);
-      return { channelId: channel?.id ?? '', channelName: channel?.name ?? candidate, fresh: true };
+      return { channelId: channel?.id ?? '', channelName: channel?.name ?? candidate };
     } catch (error) {
       if (!isSlackError(error, 'name_taken')) throw error;
     }
@@ -74,12 +77,12 @@ async function chooseChannel(ctx: TakeoverContext, actor: Actor, customer: Custo
     const holder = await selectByChannel(ctx.pool, integration.id, channel.id);
     if (holder && holder.user_row_id !== customer.user.id) continue;
     if (channel.isArchived) await ctx.slack.unarchiveChannel({ channel: channel.id }, token);
-    return { channelId: channel.id, channelName: channel.name, fresh: true };
+    return { channelId: channel.id, channelName: channel.name };
   }
   throw new ConnectError(`no free channel name for ${name}`, Code.AlreadyExists);
 }
 
-async function inviteAgent(ctx: TakeoverContext, actor: Actor, channelId: string): Promise<void> {
+export async function inviteAgent(ctx: TakeoverContext, actor: Actor, channelId: string): Promise<void> {
   try {
     await ctx.slack.inviteToChannel({ channel: channelId, users: [actor.agentUserId] }, withToken(actor.integration.botToken));
   } catch (error) {
@@ -87,18 +90,30 @@ async function inviteAgent(ctx: TakeoverContext, actor: Actor, channelId: string
   }
 }
 
-/** The last 10 DM messages, oldest first, with time headers; each mirror is linked so edits follow. */
+/**
+ * What the channel does not show yet of the conversation, oldest first with time headers: from Megatron's
+ * own transcript of what the app reported; only for a customer Megatron never heard of, the DM's history
+ * from Slack, read once (apps outside the Marketplace get 1 request a minute and 15 messages since 2025).
+ */
 async function importHistory(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer): Promise<{ imported: number }> {
+  const key = { organizationId: actor.organization.id, teamId: customer.workspace.platformId, userId: customer.user.platform_id };
   const dm = await ensureDm(ctx, customer);
-  const { messages } = await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.getHistory({ channel: dm, limit: 20 }, withToken(token)));
-  const plan = planHistoryImport(messages, customer.user.platform_id);
+  let plan: ImportItem[];
+  if (await hasTranscript(ctx.pool, key)) {
+    plan = planImport((await selectUnimported(ctx.pool, key, engagement.id, HISTORY_LIMIT)).map(fromTranscript));
+  } else {
+    plan = planHistoryImport(await slackHistory(ctx, actor, engagement, customer, dm), customer.user.platform_id);
+  }
   const { integration } = actor;
   for (const item of plan) {
     if (item.header) await ctx.slack.postMessage({ channel: engagement.channel_id, content: text(item.header) }, withToken(integration.botToken));
     const files = item.message.files.length
       ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, item.message.files, token))
       : NO_FILES;
-    const content = withFailedFilesNote(create(MessageContentSchema, { text: item.message.text, attachmentsJson: item.message.attachmentsJson }), files.failed);
+    const content = withFailedFilesNote(
+      create(MessageContentSchema, { text: item.message.text, blocksJson: item.message.blocksJson, attachmentsJson: item.message.attachmentsJson }),
+      files.failed,
+    );
     const ts = await postMirror(ctx, integration, engagement.channel_id, customer, item.fromBot, content, files.attachments);
     await insertLink(ctx.pool, {
       engagement_channel_id: engagement.id,
@@ -110,4 +125,33 @@ async function importHistory(ctx: TakeoverContext, actor: Actor, engagement: Eng
     });
   }
   return { imported: plan.length };
+}
+
+/**
+ * The DM as Slack keeps it, for a customer Megatron never heard of. Slack may refuse the read for a minute
+ * (rate limit): the channel opens anyway, with a line saying the earlier messages are not there.
+ */
+async function slackHistory(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer, dm: string): Promise<HistoryMessage[]> {
+  try {
+    const { messages } = await ctx.customerTokens.call(customer.workspace, (token) =>
+      ctx.slack.getHistory({ channel: dm, limit: SLACK_HISTORY_PAGE }, { timeoutMs: HISTORY_READ_TIMEOUT_MS, ...withToken(token) }),
+    );
+    return messages;
+  } catch (error) {
+    if (!isSlackError(error, 'ratelimited')) throw error;
+    ctx.logger.warn({ err: error, channel: engagement.channel_id }, 'DM history not imported: Slack rate limit');
+    await ctx.slack.postMessage({ channel: engagement.channel_id, content: text(messages.historyUnavailable) }, withToken(actor.integration.botToken));
+    return [];
+  }
+}
+
+function fromTranscript(row: TranscriptMessage): ImportMessage {
+  return {
+    ts: row.ts,
+    fromBot: row.from_bot,
+    text: row.text,
+    blocksJson: row.blocks_json,
+    attachmentsJson: row.attachments_json,
+    files: (JSON.parse(row.files_json) as JsonValue[]).map((file) => fromJson(SlackFileSchema, file)),
+  };
 }

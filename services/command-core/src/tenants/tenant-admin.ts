@@ -25,7 +25,7 @@ import {
 import { invalid, notFound, TenantError } from './errors.js';
 import type { Integration, Organization } from './types.js';
 import { isUuid } from './uuid.js';
-import { commandUrl, id, optionalChannelId, optionalText, optionalUserId, requireText, slackToken, teamId, token } from './validation.js';
+import { commandUrl, id, optionalChannelId, optionalText, optionalUserId, requireText, slackToken, takeoverMode, teamId, token } from './validation.js';
 
 export interface OrganizationDetails extends Organization {
   createdAt: Date;
@@ -100,10 +100,18 @@ export class TenantAdmin {
 
   async updateOrganization(
     organizationId: string,
-    values: { name?: string | undefined; commandUrl?: string | undefined; verificationToken?: string | undefined },
+    values: {
+      name?: string | undefined;
+      commandUrl?: string | undefined;
+      verificationToken?: string | undefined;
+      receipts?: boolean | undefined;
+      takeoverMode?: string | undefined;
+    },
   ): Promise<OrganizationDetails> {
     const orgId = id('organization_id', organizationId);
     const changes = {
+      receipts: values.receipts,
+      takeoverMode: values.takeoverMode === undefined ? undefined : takeoverMode(values.takeoverMode),
       name: values.name === undefined || values.name === '' ? undefined : requireText('name', values.name),
       commandUrl: values.commandUrl === undefined ? undefined : commandUrl(values.commandUrl, this.commandUrlPolicy),
       verificationTokenEnc: values.verificationToken === undefined ? undefined : this.cipher.encrypt(token('verification_token', values.verificationToken)),
@@ -215,6 +223,8 @@ function details(row: OrganizationRow): OrganizationDetails {
     name: row.name,
     commandUrl: row.command_url,
     endpointDisabledReason: row.endpoint_disabled_reason,
+    receipts: row.receipts,
+    takeoverMode: row.takeover_mode,
     createdAt: row.created_at,
   };
 }

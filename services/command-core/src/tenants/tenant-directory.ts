@@ -18,7 +18,14 @@ import { isUuid } from './uuid.js';
 import { id, optionalDomain, optionalText, slackToken, teamId } from './validation.js';
 
 export function toOrganization(row: OrganizationRow): Organization {
-  return { id: row.id, name: row.name, commandUrl: row.command_url, endpointDisabledReason: row.endpoint_disabled_reason };
+  return {
+    id: row.id,
+    name: row.name,
+    commandUrl: row.command_url,
+    endpointDisabledReason: row.endpoint_disabled_reason,
+    receipts: row.receipts,
+    takeoverMode: row.takeover_mode,
+  };
 }
 
 /** The Tenants the takeover logic reads, backed by Postgres; secrets are decrypted on the way out. */

@@ -1,10 +1,18 @@
 /** Tenant data as the takeover logic needs it, secrets already decrypted (never log these objects). */
 
+import type { TakeoverMode } from '../db/tenants.js';
+
+export type { TakeoverMode };
+
 export interface Organization {
   id: string;
   name: string;
   commandUrl: string;
   endpointDisabledReason: string | null;
+  /** ✅ / ⚠ reactions on agents' messages (issue 18). */
+  receipts: boolean;
+  /** What happens when an agent writes while the bot still answers (issue 19). */
+  takeoverMode: TakeoverMode;
 }
 
 /** The organization's own Slack workspace, where agents work and engagement channels live. */

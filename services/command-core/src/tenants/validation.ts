@@ -1,5 +1,6 @@
 import { urlRefusalReason, type AddressPolicy } from '@megatron/runtime';
 import { webhookSecretProblem } from '../crypto/secrets.js';
+import type { TakeoverMode } from '../db/tenants.js';
 import { invalid } from './errors.js';
 import { isUuid } from './uuid.js';
 
@@ -82,6 +83,14 @@ export function optionalDomain(field: string, value: string): string {
   const trimmed = value.trim().toLowerCase();
   if (trimmed !== '' && !DOMAIN.test(trimmed)) throw invalid(`${field} must be a Slack workspace domain like acme (letters, digits and -), got ${JSON.stringify(trimmed.slice(0, 40))}`);
   return trimmed;
+}
+
+const TAKEOVER_MODES = ['hold', 'send-and-warn', 'auto-pause'] as const;
+
+export function takeoverMode(value: string): TakeoverMode {
+  const mode = TAKEOVER_MODES.find((candidate) => candidate === value.trim());
+  if (!mode) throw invalid(`takeover_mode must be one of ${TAKEOVER_MODES.join(', ')}, got ${JSON.stringify(value)}`);
+  return mode;
 }
 
 export function webhookSecret(field: string, value: string): string {

@@ -1,10 +1,12 @@
 import { create } from '@bufbuild/protobuf';
 import type { ServiceImpl } from '@connectrpc/connect';
 import {
+  AddReactionResponseSchema,
   DeleteMessageResponseSchema,
   GetHistoryResponseSchema,
   HistoryMessageSchema,
   OpenDirectMessageResponseSchema,
+  PinMessageResponseSchema,
   PostEphemeralResponseSchema,
   PostMessageResponseSchema,
   SlackFileSchema,
@@ -19,12 +21,13 @@ import type {
   ConversationsOpenResponse,
 } from '@slack/web-api';
 import { slackFileFromJson } from '@megatron/runtime';
+import { isSlackError } from '../slack/errors.js';
 import { slackFor, type ActionDeps } from './action-deps.js';
 import { invalid, messageArgs, required } from './input.js';
 
 type MessageActions = Pick<
   ServiceImpl<typeof SlackConnectionService>,
-  'postMessage' | 'postEphemeral' | 'updateMessage' | 'deleteMessage' | 'openDirectMessage' | 'getHistory'
+  'postMessage' | 'postEphemeral' | 'updateMessage' | 'deleteMessage' | 'pinMessage' | 'addReaction' | 'openDirectMessage' | 'getHistory'
 >;
 
 const HISTORY_MAX = 1000;
@@ -52,6 +55,26 @@ export function messageActions(deps: ActionDeps): MessageActions {
         orderedChannel: channel,
       });
       return create(PostEphemeralResponseSchema, { messageTs: result.message_ts ?? '' });
+    },
+
+    async pinMessage(req, context) {
+      const channel = required(req.channel, 'channel');
+      try {
+        await slackFor(deps, context)('pins.add', { channel, timestamp: required(req.ts, 'ts') });
+      } catch (error) {
+        if (!isSlackError(error, 'already_pinned')) throw error;
+      }
+      return create(PinMessageResponseSchema, {});
+    },
+
+    async addReaction(req, context) {
+      const channel = required(req.channel, 'channel');
+      try {
+        await slackFor(deps, context)('reactions.add', { channel, timestamp: required(req.ts, 'ts'), name: required(req.name, 'name') });
+      } catch (error) {
+        if (!isSlackError(error, 'already_reacted')) throw error;
+      }
+      return create(AddReactionResponseSchema, {});
     },
 
     async updateMessage(req, context) {

@@ -1,4 +1,4 @@
-import { CommandOrigin, type Command } from '@megatron/contracts';
+import { ChannelLoss, CommandOrigin, type Command } from '@megatron/contracts';
 import { newCommand, type CommandKind } from '../command.js';
 import { arrayAt, isBotMessage, isObject, objectAt, slackFileFromJson, stringAt, type JsonObject } from '@megatron/runtime';
 import { RequestError } from '../request-error.js';
@@ -9,6 +9,20 @@ export type EventDecision =
   | { kind: 'command'; eventId: string; command: Command };
 
 type AgentEvent = { kind: CommandKind; userId: string } | { ignored: string };
+
+/**
+ * Slack's ways of telling an app that a channel it is in went away or that someone left it (public and
+ * private channels; the app subscribes to them in its manifest). command-core decides what they mean.
+ */
+const CHANNEL_LOSSES: Record<string, ChannelLoss | undefined> = {
+  channel_archive: ChannelLoss.ARCHIVED,
+  group_archive: ChannelLoss.ARCHIVED,
+  channel_deleted: ChannelLoss.DELETED,
+  group_deleted: ChannelLoss.DELETED,
+  member_left_channel: ChannelLoss.BOT_REMOVED,
+  channel_left: ChannelLoss.BOT_REMOVED,
+  group_left: ChannelLoss.BOT_REMOVED,
+};
 
 const files = (message: unknown) => arrayAt(message, 'files').filter(isObject).map(slackFileFromJson);
 
@@ -28,8 +42,19 @@ function tsAt(message: JsonObject | undefined, key: string, path: string): strin
   return value;
 }
 
+/**
+ * Thread replies in an engagement channel are the agents' internal notes (SPEC §11): never forwarded, nor
+ * their files, edits and deletes. A reply also sent to the channel (`thread_broadcast`) is a message like
+ * any other; a thread's parent is a top-level message (its thread_ts is its own ts).
+ */
+function isInternalNote(message: JsonObject | undefined): boolean {
+  const threadTs = stringAt(message, 'thread_ts');
+  return threadTs !== undefined && threadTs !== stringAt(message, 'ts') && stringAt(message, 'subtype') !== 'thread_broadcast';
+}
+
 function agentEvent(event: JsonObject, channelId: string): AgentEvent {
   if (isBotMessage(event)) return { ignored: 'bot message' };
+  if (isInternalNote(event)) return { ignored: 'internal note (thread reply)' };
   const subtype = stringAt(event, 'subtype');
   const userId = stringAt(event, 'user') ?? '';
   switch (subtype) {
@@ -46,6 +71,7 @@ function agentEvent(event: JsonObject, channelId: string): AgentEvent {
       if (isBotMessage(message)) return { ignored: 'bot message edited' };
       // Unfurls also arrive as message_changed; only a real edit carries `edited`.
       if (!objectAt(message, 'edited')) return { ignored: 'change without an edit' };
+      if (isInternalNote(message)) return { ignored: 'internal note edited' };
       const editor = stringAt(message, 'user') ?? '';
       return {
         kind: { case: 'messageChanged', value: { channelId, userId: editor, ts: tsAt(message, 'ts', 'event.message'), text: textAt(message, 'event.message'), files: files(message) } },
@@ -55,6 +81,7 @@ function agentEvent(event: JsonObject, channelId: string): AgentEvent {
     case 'message_deleted': {
       const previous = objectAt(event, 'previous_message');
       if (isBotMessage(previous)) return { ignored: 'bot message deleted' };
+      if (isInternalNote(previous)) return { ignored: 'internal note deleted' };
       return { kind: { case: 'messageDeleted', value: { channelId, deletedTs: tsAt(event, 'deleted_ts', 'event') } }, userId: stringAt(previous, 'user') ?? '' };
     }
     default:
@@ -77,10 +104,13 @@ export function eventToDecision(body: JsonObject, receivedAtMs: number, isEngage
   const eventId = stringAt(body, 'event_id');
   const event = objectAt(body, 'event');
   if (!eventId || !event) throw new RequestError(400, 'event_callback without event_id or event');
-  if (stringAt(event, 'type') !== 'message') return { kind: 'ignored', reason: `event type ${stringAt(event, 'type') ?? 'missing'}` };
+  const eventType = stringAt(event, 'type') ?? 'missing';
+  const loss = CHANNEL_LOSSES[eventType];
+  if (eventType !== 'message' && loss === undefined) return { kind: 'ignored', reason: `event type ${eventType}` };
   const channelId = stringAt(event, 'channel') ?? '';
   if (!isEngagementChannel(channelId)) return { kind: 'ignored', reason: 'not an engagement channel' };
-  const decoded = agentEvent(event, channelId);
+  const userId = stringAt(event, 'user') ?? '';
+  const decoded: AgentEvent = loss === undefined ? agentEvent(event, channelId) : { kind: { case: 'channelGone', value: { channelId, userId, how: loss } }, userId };
   if ('ignored' in decoded) return { kind: 'ignored', reason: decoded.ignored };
   const command = newCommand({
     id: `event:${eventId}`,

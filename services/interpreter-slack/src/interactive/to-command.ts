@@ -11,7 +11,7 @@ type Decoded = { kind: CommandKind; origin: CommandOrigin } | { refused: string 
 const NO_CUSTOMER = "That button doesn't say which customer it is for, so nothing was done.";
 
 /** Buttons carry `<team_id>:<user_id>`; the verb is the callback_id / action_id. */
-function button(verb: 'open' | 'pause' | 'unpause', value: string | undefined): Decoded {
+function button(verb: 'open' | 'pause' | 'unpause' | 'close', value: string | undefined): Decoded {
   const customer = parseCustomerRef(value ?? '');
   if (!customer) return { refused: NO_CUSTOMER };
   return { kind: verbKind(verb, targetByUser(customer.teamId, customer.userId)), origin: CommandOrigin.BUTTON };
@@ -43,6 +43,7 @@ function decode(action: ChosenAction, interaction: Interaction): Decoded {
     case 'open':
     case 'pause':
     case 'unpause':
+    case 'close':
       return button(action.verb, action.value);
     case 'user_select':
       return userSelect(action.value);

@@ -112,14 +112,16 @@ function legacyPayload(p: { kind: Interaction; body: Params; value: string; call
     is_app_unfurl: false };
 }
 
+/** `name` is the label the person saw (the button's or the chosen option's text), `blockId` the block it sat in. */
 function blockPayload(p: { kind: Interaction; body: Params; value: string; actionId: string; actionTs: string }):
 Params {
   const label = optStr(p.body, 'name') ?? p.value;
+  const blockId = optStr(p.body, 'blockId') ?? 'actions';
   const action = p.kind === 'button'
-    ? { type: 'button', action_id: p.actionId, block_id: 'actions', text: { type: 'plain_text', text: label, emoji: true },
-        value: p.value, action_ts: p.actionTs }
-    : { type: 'static_select', action_id: p.actionId, block_id: 'actions',
-        selected_option: { text: { type: 'plain_text', text: p.value, emoji: true }, value: p.value },
+    ? { type: 'button', action_id: p.actionId, block_id: blockId, text: { type: 'plain_text', text: label, emoji: true },
+        ...(p.value ? { value: p.value } : {}), action_ts: p.actionTs }
+    : { type: 'static_select', action_id: p.actionId, block_id: blockId,
+        selected_option: { text: { type: 'plain_text', text: label, emoji: true }, value: p.value },
         placeholder: { type: 'plain_text', text: 'Select', emoji: true }, action_ts: p.actionTs };
   return { type: 'block_actions', actions: [action], state: { values: {} } };
 }
@@ -128,7 +130,8 @@ async function interact(ctx: SimContext, body: Params, kind: Interaction): Promi
   const { conv, user, teamId } = actingIn(ctx, body);
   const style = str(body, 'style');
   if (style !== 'legacy' && style !== 'block') throw new ControlError(400, `style must be "legacy" or "block"`);
-  const value = str(body, 'value');
+  // A Block Kit button may carry no value (Slack then sends none); a choice always has one.
+  const value = kind === 'button' ? optStr(body, 'value') ?? '' : str(body, 'value');
   const messageTs = optStr(body, 'messageTs');
   const original = messageTs ? ctx.state.findMessage(conv, messageTs) : undefined;
   const ephemeral = messageTs && !original ? ctx.state.ephemerals.find((e) => e.ts === messageTs && e.channel === conv.id) : undefined;
@@ -139,7 +142,8 @@ async function interact(ctx: SimContext, body: Params, kind: Interaction): Promi
   }
   const ws = workspace(ctx, teamId);
   const responseUrl = ctx.state.addResponseUrl(ctx.baseUrl, { teamId, channel: conv.id, userId: user.id,
-    appId: target.appId, ...(original ? { messageTs: original.ts } : {}) });
+    appId: target.appId, ...(original ? { messageTs: original.ts } : {}),
+    ...(ephemeral ? { ephemeralTs: ephemeral.ts } : {}) });
   const actionTs = ctx.state.looseTs();
   const common = { team: { id: teamId, domain: ws.domain }, channel: { id: conv.id, name: channelName(conv) },
     token: target.verificationToken, response_url: responseUrl.url, trigger_id: triggerId(), is_enterprise_install: false,

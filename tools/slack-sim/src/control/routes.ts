@@ -8,6 +8,7 @@ import {
 import {
   archiveChannelAction, deleteChannelAction, removeFromChannelAction, unarchiveChannelAction,
 } from './channel-actions.js';
+import { conversationView } from './conversation-view.js';
 import { ControlError } from './input.js';
 import {
   channelByName, conversationInfo, deliveries, dmChannel, ephemerals, files, messages, overview, responseUrlReplies,
@@ -47,6 +48,7 @@ export function controlRoutes(reset: () => void): Record<string, Handler> {
     'POST /_sim/actions/remove-from-channel': removeFromChannelAction,
     'GET /_sim/messages': messages,
     'GET /_sim/conversation': conversationInfo,
+    'GET /_sim/conversation-view': conversationView,
     'GET /_sim/channel-by-name': channelByName,
     'GET /_sim/dm-channel': dmChannel,
     'GET /_sim/ephemerals': ephemerals,

@@ -81,8 +81,10 @@ export async function shareFile(ctx: SimContext, body: Params): Promise<unknown>
   const mimetype = str(body, 'mimetype');
   const contentBase64 = str(body, 'contentBase64');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(contentBase64)) throw new ControlError(400, 'contentBase64 is not valid base64');
+  const threadTs = optStr(body, 'threadTs');
+  if (threadTs && !threadParent(conv, threadTs)) throw new ControlError(404, `no thread ${threadTs} in ${conv.id}`);
   const file = storeFile(ctx, { teamId: user.teamId, userId: user.id, name, mimetype,
     content: Buffer.from(contentBase64, 'base64') });
-  const { message, eventId } = await shareFiles(ctx, conv, [file], user.id, optStr(body, 'text') ?? '');
+  const { message, eventId } = await shareFiles(ctx, conv, [file], user.id, optStr(body, 'text') ?? '', threadTs);
   return { ts: message.ts, fileId: file.id, eventId };
 }

@@ -16,5 +16,5 @@ export async function apiActor(ctx: TakeoverContext, context: HandlerContext, ag
   const [organization, integration] = await Promise.all([ctx.tenants.organization(organizationId), ctx.tenants.integrationOf(organizationId)]);
   if (!organization) throw new ConnectError('organization not found', Code.Unauthenticated);
   if (!integration) throw new ConnectError('the organization has no integration workspace yet; set one with megatron-admin integration set', Code.FailedPrecondition);
-  return { organization, integration, agentUserId, agentName: organization.name, key: `api:${randomUUID()}` };
+  return { kind: 'api', organization, integration, agentUserId, agentName: organization.name, key: `api:${randomUUID()}` };
 }

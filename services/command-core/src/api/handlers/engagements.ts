@@ -3,38 +3,32 @@ import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { ListEngagementsResponseSchema, type Engagement, type ListEngagementsRequest, type UserRef } from '@megatron/contracts';
 import { selectByChannelInOrganization, selectByCustomer, selectById, selectEngagements } from '../../db/engagements.js';
 import { clearContext } from '../../takeover/app-verbs.js';
-import { closeEngagement } from '../../takeover/close-engagement.js';
 import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer, toEngagement } from '../../takeover/customers.js';
-import { requireEngagement } from '../../takeover/engagement-lookup.js';
-import { openEngagement } from '../../takeover/open-engagement.js';
-import { setPause } from '../../takeover/pause-customer.js';
+import { runLifecycle } from '../../takeover/lifecycle/run-lifecycle.js';
+import type { LifecycleEvent } from '../../takeover/lifecycle/state-machine.js';
 import { FieldError, invalidField } from '../../takeover/errors.js';
-import { requireCustomer } from '../validation.js';
+import { requireCustomer, requireUserId } from '../validation.js';
 import { apiActor, organizationIdOf } from './api-actor.js';
 
-export async function openForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, agentUserId: string): Promise<Engagement> {
+/** Runs a lifecycle event for an API caller and answers the engagement as it stands afterwards. */
+async function lifecycleForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, event: LifecycleEvent, agentUserId = ''): Promise<Engagement> {
   const { teamId, userId } = requireCustomer(customer);
+  if (agentUserId) requireUserId(agentUserId, 'agent_user_id');
   const actor = await apiActor(ctx, context, agentUserId);
-  const { engagement } = await openEngagement(ctx, actor, teamId, userId);
+  const { engagement } = await runLifecycle(ctx, actor, teamId, userId, event);
+  if (!engagement) throw new ConnectError('no such engagement', Code.NotFound);
   return toEngagement(engagement, actor.integration.domain);
 }
 
-export async function closeForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined): Promise<Engagement> {
-  const { teamId, userId } = requireCustomer(customer);
-  const actor = await apiActor(ctx, context);
-  const target = await requireEngagement(ctx, actor, teamId, userId);
-  await closeEngagement(ctx, actor, target);
-  return toEngagement(target.engagement, actor.integration.domain);
-}
+export const openForApi = (ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, agentUserId: string) =>
+  lifecycleForApi(ctx, context, customer, { type: 'open' }, agentUserId);
 
-export async function pauseForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, paused: boolean): Promise<Engagement> {
-  const { teamId, userId } = requireCustomer(customer);
-  const actor = await apiActor(ctx, context);
-  const target = await requireEngagement(ctx, actor, teamId, userId);
-  await setPause(ctx, actor, target, paused);
-  return toEngagement(target.engagement, actor.integration.domain);
-}
+export const closeForApi = (ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined) =>
+  lifecycleForApi(ctx, context, customer, { type: 'close', reason: 'agent' });
+
+export const pauseForApi = (ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined, paused: boolean) =>
+  lifecycleForApi(ctx, context, customer, { type: paused ? 'pause' : 'unpause' });
 
 export async function clearContextForApi(ctx: TakeoverContext, context: HandlerContext, customer: UserRef | undefined): Promise<void> {
   const { teamId, userId } = requireCustomer(customer);

@@ -18,7 +18,7 @@ import {
 import { transaction } from '@megatron/runtime';
 import { insertBroadcast } from '../../db/broadcasts.js';
 import { selectByCustomer } from '../../db/engagements.js';
-import { insertHelpRequest, selectRecentHelpRequest } from '../../db/help-requests.js';
+import { insertActionMessage, selectRecentActionMessage } from '../../db/action-messages.js';
 import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer, ensureDm } from '../../takeover/customers.js';
 import { helpRequest } from '../../takeover/messages.js';
@@ -61,14 +61,15 @@ export async function getAHuman(ctx: TakeoverContext, context: HandlerContext, r
   return transaction(ctx.pool, async (db) => {
     await db.query('select pg_advisory_xact_lock(hashtext($1))', [`help-request:${organizationId}:${teamId}:${userId}`]);
     const now = ctx.clock();
-    const recent = await selectRecentHelpRequest(db, organizationId, teamId, userId, new Date(now.getTime() - HELP_REQUEST_DEDUP_MS));
+    const key = { organizationId, teamId, userId };
+    const recent = await selectRecentActionMessage(db, key, 'help_request', new Date(now.getTime() - HELP_REQUEST_DEDUP_MS));
     if (recent) return create(GetAHumanResponseSchema, { channelId: recent.channel_id, ts: recent.ts, deduplicated: true });
     const customer = await ensureCustomer(ctx, organizationId, teamId, userId);
     const posted = await ctx.slack.postMessage(
       { channel, content: helpRequest(customer.name, request.teamDomain || customer.workspace.domain, { teamId, userId }) },
       withToken(actor.integration.botToken),
     );
-    await insertHelpRequest(db, { organizationId, teamId, userId, channelId: posted.channel || channel, ts: posted.ts, at: now });
+    await insertActionMessage(db, key, { kind: 'help_request', channelId: posted.channel || channel, ts: posted.ts, at: now });
     return create(GetAHumanResponseSchema, { channelId: posted.channel, ts: posted.ts, deduplicated: false });
   });
 }

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file megatron/v1/admin_service.proto.
  */
 export const file_megatron_v1_admin_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9tZWdhdHJvbi92MS9hZG1pbl9zZXJ2aWNlLnByb3RvEgttZWdhdHJvbi52MSKPAQoMT3JnYW5pemF0aW9uEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLY29tbWFuZF91cmwYAyABKAkSIAoYZW5kcG9pbnRfZGlzYWJsZWRfcmVhc29uGAQgASgJEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIj4KGUNyZWF0ZU9yZ2FuaXphdGlvblJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgtjb21tYW5kX3VybBgCIAEoCSKBAQoaQ3JlYXRlT3JnYW5pemF0aW9uUmVzcG9uc2USLwoMb3JnYW5pemF0aW9uGAEgASgLMhkubWVnYXRyb24udjEuT3JnYW5pemF0aW9uEhYKDndlYmhvb2tfc2VjcmV0GAIgASgJEhoKEnZlcmlmaWNhdGlvbl90b2tlbhgDIAEoCSIaChhMaXN0T3JnYW5pemF0aW9uc1JlcXVlc3QiTQoZTGlzdE9yZ2FuaXphdGlvbnNSZXNwb25zZRIwCg1vcmdhbml6YXRpb25zGAEgAygLMhkubWVnYXRyb24udjEuT3JnYW5pemF0aW9uIlcKGVVwZGF0ZU9yZ2FuaXphdGlvblJlcXVlc3QSFwoPb3JnYW5pemF0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLY29tbWFuZF91cmwYAyABKAkiTQoaVXBkYXRlT3JnYW5pemF0aW9uUmVzcG9uc2USLwoMb3JnYW5pemF0aW9uGAEgASgLMhkubWVnYXRyb24udjEuT3JnYW5pemF0aW9uIlQKGlJvdGF0ZVdlYmhvb2tTZWNyZXRSZXF1ZXN0EhcKD29yZ2FuaXphdGlvbl9pZBgBIAEoCRIdChVrZWVwX3ByZXZpb3VzX3NlY29uZHMYAiABKAMiNQobUm90YXRlV2ViaG9va1NlY3JldFJlc3BvbnNlEhYKDndlYmhvb2tfc2VjcmV0GAEgASgJIjMKGEVuYWJsZUFwcEVuZHBvaW50UmVxdWVzdBIXCg9vcmdhbml6YXRpb25faWQYASABKAkiTAoZRW5hYmxlQXBwRW5kcG9pbnRSZXNwb25zZRIvCgxvcmdhbml6YXRpb24YASABKAsyGS5tZWdhdHJvbi52MS5Pcmdhbml6YXRpb24iPgoUSXNzdWVBcGlUb2tlblJlcXVlc3QSFwoPb3JnYW5pemF0aW9uX2lkGAEgASgJEg0KBWxhYmVsGAIgASgJIjgKFUlzc3VlQXBpVG9rZW5SZXNwb25zZRIQCgh0b2tlbl9pZBgBIAEoCRINCgV0b2tlbhgCIAEoCSIpChVSZXZva2VBcGlUb2tlblJlcXVlc3QSEAoIdG9rZW5faWQYASABKAkiGAoWUmV2b2tlQXBpVG9rZW5SZXNwb25zZSKIAQoYVXBzZXJ0SW50ZWdyYXRpb25SZXF1ZXN0EhcKD29yZ2FuaXphdGlvbl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEg4KBmRvbWFpbhgDIAEoCRIRCglib3RfdG9rZW4YBCABKAkSHwoXbm90aWZpY2F0aW9uX2NoYW5uZWxfaWQYBSABKAkiMwoZVXBzZXJ0SW50ZWdyYXRpb25SZXNwb25zZRIWCg5pbnRlZ3JhdGlvbl9pZBgBIAEoCSJ1CiBSZWdpc3RlckN1c3RvbWVyV29ya3NwYWNlUmVxdWVzdBIXCg9vcmdhbml6YXRpb25faWQYASABKAkSOAoJd29ya3NwYWNlGAIgASgLMiUubWVnYXRyb24udjEuUmVnaXN0ZXJXb3Jrc3BhY2VSZXF1ZXN0Il8KIVJlZ2lzdGVyQ3VzdG9tZXJXb3Jrc3BhY2VSZXNwb25zZRIpCgl3b3Jrc3BhY2UYASABKAsyFi5tZWdhdHJvbi52MS5Xb3Jrc3BhY2USDwoHY3JlYXRlZBgCIAEoCCJOChdSdW5TY2hlZHVsZWRKb2JzUmVxdWVzdBILCgNqb2IYASABKAkSJgoCYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIicKGFJ1blNjaGVkdWxlZEpvYnNSZXNwb25zZRILCgNyYW4YASADKAkiQwoZTGlzdEFwcERlYWRMZXR0ZXJzUmVxdWVzdBIXCg9vcmdhbml6YXRpb25faWQYASABKAkSDQoFbGltaXQYAiABKAUiSwoaTGlzdEFwcERlYWRMZXR0ZXJzUmVzcG9uc2USLQoMZGVhZF9sZXR0ZXJzGAEgAygLMhcubWVnYXRyb24udjEuRGVhZExldHRlciIuChpSZXBsYXlBcHBEZWFkTGV0dGVyUmVxdWVzdBIQCghzZXF1ZW5jZRgBIAEoBCIdChtSZXBsYXlBcHBEZWFkTGV0dGVyUmVzcG9uc2Uy2wkKFE1lZ2F0cm9uQWRtaW5TZXJ2aWNlEmUKEkNyZWF0ZU9yZ2FuaXphdGlvbhImLm1lZ2F0cm9uLnYxLkNyZWF0ZU9yZ2FuaXphdGlvblJlcXVlc3QaJy5tZWdhdHJvbi52MS5DcmVhdGVPcmdhbml6YXRpb25SZXNwb25zZRJiChFMaXN0T3JnYW5pemF0aW9ucxIlLm1lZ2F0cm9uLnYxLkxpc3RPcmdhbml6YXRpb25zUmVxdWVzdBomLm1lZ2F0cm9uLnYxLkxpc3RPcmdhbml6YXRpb25zUmVzcG9uc2USZQoSVXBkYXRlT3JnYW5pemF0aW9uEiYubWVnYXRyb24udjEuVXBkYXRlT3JnYW5pemF0aW9uUmVxdWVzdBonLm1lZ2F0cm9uLnYxLlVwZGF0ZU9yZ2FuaXphdGlvblJlc3BvbnNlEmgKE1JvdGF0ZVdlYmhvb2tTZWNyZXQSJy5tZWdhdHJvbi52MS5Sb3RhdGVXZWJob29rU2VjcmV0UmVxdWVzdBooLm1lZ2F0cm9uLnYxLlJvdGF0ZVdlYmhvb2tTZWNyZXRSZXNwb25zZRJiChFFbmFibGVBcHBFbmRwb2ludBIlLm1lZ2F0cm9uLnYxLkVuYWJsZUFwcEVuZHBvaW50UmVxdWVzdBomLm1lZ2F0cm9uLnYxLkVuYWJsZUFwcEVuZHBvaW50UmVzcG9uc2USVgoNSXNzdWVBcGlUb2tlbhIhLm1lZ2F0cm9uLnYxLklzc3VlQXBpVG9rZW5SZXF1ZXN0GiIubWVnYXRyb24udjEuSXNzdWVBcGlUb2tlblJlc3BvbnNlElkKDlJldm9rZUFwaVRva2VuEiIubWVnYXRyb24udjEuUmV2b2tlQXBpVG9rZW5SZXF1ZXN0GiMubWVnYXRyb24udjEuUmV2b2tlQXBpVG9rZW5SZXNwb25zZRJiChFVcHNlcnRJbnRlZ3JhdGlvbhIlLm1lZ2F0cm9uLnYxLlVwc2VydEludGVncmF0aW9uUmVxdWVzdBomLm1lZ2F0cm9uLnYxLlVwc2VydEludGVncmF0aW9uUmVzcG9uc2USegoZUmVnaXN0ZXJDdXN0b21lcldvcmtzcGFjZRItLm1lZ2F0cm9uLnYxLlJlZ2lzdGVyQ3VzdG9tZXJXb3Jrc3BhY2VSZXF1ZXN0Gi4ubWVnYXRyb24udjEuUmVnaXN0ZXJDdXN0b21lcldvcmtzcGFjZVJlc3BvbnNlEl8KEFJ1blNjaGVkdWxlZEpvYnMSJC5tZWdhdHJvbi52MS5SdW5TY2hlZHVsZWRKb2JzUmVxdWVzdBolLm1lZ2F0cm9uLnYxLlJ1blNjaGVkdWxlZEpvYnNSZXNwb25zZRJlChJMaXN0QXBwRGVhZExldHRlcnMSJi5tZWdhdHJvbi52MS5MaXN0QXBwRGVhZExldHRlcnNSZXF1ZXN0GicubWVnYXRyb24udjEuTGlzdEFwcERlYWRMZXR0ZXJzUmVzcG9uc2USaAoTUmVwbGF5QXBwRGVhZExldHRlchInLm1lZ2F0cm9uLnYxLlJlcGxheUFwcERlYWRMZXR0ZXJSZXF1ZXN0GigubWVnYXRyb24udjEuUmVwbGF5QXBwRGVhZExldHRlclJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_megatron_v1_app_notifier_service, file_megatron_v1_megatron_service]);
+  fileDesc("Ch9tZWdhdHJvbi92MS9hZG1pbl9zZXJ2aWNlLnByb3RvEgttZWdhdHJvbi52MSK4AQoMT3JnYW5pemF0aW9uEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLY29tbWFuZF91cmwYAyABKAkSIAoYZW5kcG9pbnRfZGlzYWJsZWRfcmVhc29uGAQgASgJEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHJlY2VpcHRzGAYgASgIEhUKDXRha2VvdmVyX21vZGUYByABKAkiPgoZQ3JlYXRlT3JnYW5pemF0aW9uUmVxdWVzdBIMCgRuYW1lGAEgASgJEhMKC2NvbW1hbmRfdXJsGAIgASgJIoEBChpDcmVhdGVPcmdhbml6YXRpb25SZXNwb25zZRIvCgxvcmdhbml6YXRpb24YASABKAsyGS5tZWdhdHJvbi52MS5Pcmdhbml6YXRpb24SFgoOd2ViaG9va19zZWNyZXQYAiABKAkSGgoSdmVyaWZpY2F0aW9uX3Rva2VuGAMgASgJIhoKGExpc3RPcmdhbml6YXRpb25zUmVxdWVzdCJNChlMaXN0T3JnYW5pemF0aW9uc1Jlc3BvbnNlEjAKDW9yZ2FuaXphdGlvbnMYASADKAsyGS5tZWdhdHJvbi52MS5Pcmdhbml6YXRpb24ikgEKGVVwZGF0ZU9yZ2FuaXphdGlvblJlcXVlc3QSFwoPb3JnYW5pemF0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLY29tbWFuZF91cmwYAyABKAkSFQoIcmVjZWlwdHMYBCABKAhIAIgBARIVCg10YWtlb3Zlcl9tb2RlGAUgASgJQgsKCV9yZWNlaXB0cyJNChpVcGRhdGVPcmdhbml6YXRpb25SZXNwb25zZRIvCgxvcmdhbml6YXRpb24YASABKAsyGS5tZWdhdHJvbi52MS5Pcmdhbml6YXRpb24iVAoaUm90YXRlV2ViaG9va1NlY3JldFJlcXVlc3QSFwoPb3JnYW5pemF0aW9uX2lkGAEgASgJEh0KFWtlZXBfcHJldmlvdXNfc2Vjb25kcxgCIAEoAyI1ChtSb3RhdGVXZWJob29rU2VjcmV0UmVzcG9uc2USFgoOd2ViaG9va19zZWNyZXQYASABKAkiMwoYRW5hYmxlQXBwRW5kcG9pbnRSZXF1ZXN0EhcKD29yZ2FuaXphdGlvbl9pZBgBIAEoCSJMChlFbmFibGVBcHBFbmRwb2ludFJlc3BvbnNlEi8KDG9yZ2FuaXphdGlvbhgBIAEoCzIZLm1lZ2F0cm9uLnYxLk9yZ2FuaXphdGlvbiI+ChRJc3N1ZUFwaVRva2VuUmVxdWVzdBIXCg9vcmdhbml6YXRpb25faWQYASABKAkSDQoFbGFiZWwYAiABKAkiOAoVSXNzdWVBcGlUb2tlblJlc3BvbnNlEhAKCHRva2VuX2lkGAEgASgJEg0KBXRva2VuGAIgASgJIikKFVJldm9rZUFwaVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIYChZSZXZva2VBcGlUb2tlblJlc3BvbnNlIogBChhVcHNlcnRJbnRlZ3JhdGlvblJlcXVlc3QSFwoPb3JnYW5pemF0aW9uX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSDgoGZG9tYWluGAMgASgJEhEKCWJvdF90b2tlbhgEIAEoCRIfChdub3RpZmljYXRpb25fY2hhbm5lbF9pZBgFIAEoCSIzChlVcHNlcnRJbnRlZ3JhdGlvblJlc3BvbnNlEhYKDmludGVncmF0aW9uX2lkGAEgASgJInUKIFJlZ2lzdGVyQ3VzdG9tZXJXb3Jrc3BhY2VSZXF1ZXN0EhcKD29yZ2FuaXphdGlvbl9pZBgBIAEoCRI4Cgl3b3Jrc3BhY2UYAiABKAsyJS5tZWdhdHJvbi52MS5SZWdpc3RlcldvcmtzcGFjZVJlcXVlc3QiXwohUmVnaXN0ZXJDdXN0b21lcldvcmtzcGFjZVJlc3BvbnNlEikKCXdvcmtzcGFjZRgBIAEoCzIWLm1lZ2F0cm9uLnYxLldvcmtzcGFjZRIPCgdjcmVhdGVkGAIgASgIIk4KF1J1blNjaGVkdWxlZEpvYnNSZXF1ZXN0EgsKA2pvYhgBIAEoCRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiTQoQU2NoZWR1bGVkSm9iSXRlbRILCgNqb2IYASABKAkSDAoEaXRlbRgCIAEoCRIPCgdvdXRjb21lGAMgASgJEg0KBWVycm9yGAQgASgJIkgKGFJ1blNjaGVkdWxlZEpvYnNSZXNwb25zZRIsCgVpdGVtcxgBIAMoCzIdLm1lZ2F0cm9uLnYxLlNjaGVkdWxlZEpvYkl0ZW0iQwoZTGlzdEFwcERlYWRMZXR0ZXJzUmVxdWVzdBIXCg9vcmdhbml6YXRpb25faWQYASABKAkSDQoFbGltaXQYAiABKAUiSwoaTGlzdEFwcERlYWRMZXR0ZXJzUmVzcG9uc2USLQoMZGVhZF9sZXR0ZXJzGAEgAygLMhcubWVnYXRyb24udjEuRGVhZExldHRlciIuChpSZXBsYXlBcHBEZWFkTGV0dGVyUmVxdWVzdBIQCghzZXF1ZW5jZRgBIAEoBCIdChtSZXBsYXlBcHBEZWFkTGV0dGVyUmVzcG9uc2Uy2wkKFE1lZ2F0cm9uQWRtaW5TZXJ2aWNlEmUKEkNyZWF0ZU9yZ2FuaXphdGlvbhImLm1lZ2F0cm9uLnYxLkNyZWF0ZU9yZ2FuaXphdGlvblJlcXVlc3QaJy5tZWdhdHJvbi52MS5DcmVhdGVPcmdhbml6YXRpb25SZXNwb25zZRJiChFMaXN0T3JnYW5pemF0aW9ucxIlLm1lZ2F0cm9uLnYxLkxpc3RPcmdhbml6YXRpb25zUmVxdWVzdBomLm1lZ2F0cm9uLnYxLkxpc3RPcmdhbml6YXRpb25zUmVzcG9uc2USZQoSVXBkYXRlT3JnYW5pemF0aW9uEiYubWVnYXRyb24udjEuVXBkYXRlT3JnYW5pemF0aW9uUmVxdWVzdBonLm1lZ2F0cm9uLnYxLlVwZGF0ZU9yZ2FuaXphdGlvblJlc3BvbnNlEmgKE1JvdGF0ZVdlYmhvb2tTZWNyZXQSJy5tZWdhdHJvbi52MS5Sb3RhdGVXZWJob29rU2VjcmV0UmVxdWVzdBooLm1lZ2F0cm9uLnYxLlJvdGF0ZVdlYmhvb2tTZWNyZXRSZXNwb25zZRJiChFFbmFibGVBcHBFbmRwb2ludBIlLm1lZ2F0cm9uLnYxLkVuYWJsZUFwcEVuZHBvaW50UmVxdWVzdBomLm1lZ2F0cm9uLnYxLkVuYWJsZUFwcEVuZHBvaW50UmVzcG9uc2USVgoNSXNzdWVBcGlUb2tlbhIhLm1lZ2F0cm9uLnYxLklzc3VlQXBpVG9rZW5SZXF1ZXN0GiIubWVnYXRyb24udjEuSXNzdWVBcGlUb2tlblJlc3BvbnNlElkKDlJldm9rZUFwaVRva2VuEiIubWVnYXRyb24udjEuUmV2b2tlQXBpVG9rZW5SZXF1ZXN0GiMubWVnYXRyb24udjEuUmV2b2tlQXBpVG9rZW5SZXNwb25zZRJiChFVcHNlcnRJbnRlZ3JhdGlvbhIlLm1lZ2F0cm9uLnYxLlVwc2VydEludGVncmF0aW9uUmVxdWVzdBomLm1lZ2F0cm9uLnYxLlVwc2VydEludGVncmF0aW9uUmVzcG9uc2USegoZUmVnaXN0ZXJDdXN0b21lcldvcmtzcGFjZRItLm1lZ2F0cm9uLnYxLlJlZ2lzdGVyQ3VzdG9tZXJXb3Jrc3BhY2VSZXF1ZXN0Gi4ubWVnYXRyb24udjEuUmVnaXN0ZXJDdXN0b21lcldvcmtzcGFjZVJlc3BvbnNlEl8KEFJ1blNjaGVkdWxlZEpvYnMSJC5tZWdhdHJvbi52MS5SdW5TY2hlZHVsZWRKb2JzUmVxdWVzdBolLm1lZ2F0cm9uLnYxLlJ1blNjaGVkdWxlZEpvYnNSZXNwb25zZRJlChJMaXN0QXBwRGVhZExldHRlcnMSJi5tZWdhdHJvbi52MS5MaXN0QXBwRGVhZExldHRlcnNSZXF1ZXN0GicubWVnYXRyb24udjEuTGlzdEFwcERlYWRMZXR0ZXJzUmVzcG9uc2USaAoTUmVwbGF5QXBwRGVhZExldHRlchInLm1lZ2F0cm9uLnYxLlJlcGxheUFwcERlYWRMZXR0ZXJSZXF1ZXN0GigubWVnYXRyb24udjEuUmVwbGF5QXBwRGVhZExldHRlclJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_megatron_v1_app_notifier_service, file_megatron_v1_megatron_service]);
 
 /**
  * @generated from message megatron.v1.Organization
@@ -48,6 +48,20 @@ export type Organization = Message<"megatron.v1.Organization"> & {
    * @generated from field: google.protobuf.Timestamp created_at = 5;
    */
   createdAt?: Timestamp | undefined;
+
+  /**
+   * ✅ / ⚠ reactions on agents' messages as they reach the customer or fail (default on).
+   *
+   * @generated from field: bool receipts = 6;
+   */
+  receipts: boolean;
+
+  /**
+   * What happens when an agent writes while the bot still answers: hold (default), send-and-warn, auto-pause.
+   *
+   * @generated from field: string takeover_mode = 7;
+   */
+  takeoverMode: string;
 };
 
 /**
@@ -158,6 +172,20 @@ export type UpdateOrganizationRequest = Message<"megatron.v1.UpdateOrganizationR
    * @generated from field: string command_url = 3;
    */
   commandUrl: string;
+
+  /**
+   * Unset leaves it as it is.
+   *
+   * @generated from field: optional bool receipts = 4;
+   */
+  receipts?: boolean | undefined;
+
+  /**
+   * hold, send-and-warn or auto-pause; empty leaves it as it is.
+   *
+   * @generated from field: string takeover_mode = 5;
+   */
+  takeoverMode: string;
 };
 
 /**
@@ -463,15 +491,49 @@ export const RunScheduledJobsRequestSchema: GenMessage<RunScheduledJobsRequest> 
   messageDesc(file_megatron_v1_admin_service, 19);
 
 /**
+ * @generated from message megatron.v1.ScheduledJobItem
+ */
+export type ScheduledJobItem = Message<"megatron.v1.ScheduledJobItem"> & {
+  /**
+   * @generated from field: string job = 1;
+   */
+  job: string;
+
+  /**
+   * What the item is, e.g. `<engagement id>:<last message time>` for a channel's quiet period.
+   *
+   * @generated from field: string item = 2;
+   */
+  item: string;
+
+  /**
+   * done (this call ran it), failed (a later tick tries again), taken (done or held by another run).
+   *
+   * @generated from field: string outcome = 3;
+   */
+  outcome: string;
+
+  /**
+   * @generated from field: string error = 4;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message megatron.v1.ScheduledJobItem.
+ * Use `create(ScheduledJobItemSchema)` to create a new message.
+ */
+export const ScheduledJobItemSchema: GenMessage<ScheduledJobItem> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_admin_service, 20);
+
+/**
  * @generated from message megatron.v1.RunScheduledJobsResponse
  */
 export type RunScheduledJobsResponse = Message<"megatron.v1.RunScheduledJobsResponse"> & {
   /**
-   * The jobs this call ran; a job whose tick had already run is left out.
-   *
-   * @generated from field: repeated string ran = 1;
+   * @generated from field: repeated megatron.v1.ScheduledJobItem items = 1;
    */
-  ran: string[];
+  items: ScheduledJobItem[];
 };
 
 /**
@@ -479,7 +541,7 @@ export type RunScheduledJobsResponse = Message<"megatron.v1.RunScheduledJobsResp
  * Use `create(RunScheduledJobsResponseSchema)` to create a new message.
  */
 export const RunScheduledJobsResponseSchema: GenMessage<RunScheduledJobsResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_admin_service, 20);
+  messageDesc(file_megatron_v1_admin_service, 21);
 
 /**
  * @generated from message megatron.v1.ListAppDeadLettersRequest
@@ -505,7 +567,7 @@ export type ListAppDeadLettersRequest = Message<"megatron.v1.ListAppDeadLettersR
  * Use `create(ListAppDeadLettersRequestSchema)` to create a new message.
  */
 export const ListAppDeadLettersRequestSchema: GenMessage<ListAppDeadLettersRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_admin_service, 21);
+  messageDesc(file_megatron_v1_admin_service, 22);
 
 /**
  * @generated from message megatron.v1.ListAppDeadLettersResponse
@@ -522,7 +584,7 @@ export type ListAppDeadLettersResponse = Message<"megatron.v1.ListAppDeadLetters
  * Use `create(ListAppDeadLettersResponseSchema)` to create a new message.
  */
 export const ListAppDeadLettersResponseSchema: GenMessage<ListAppDeadLettersResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_admin_service, 22);
+  messageDesc(file_megatron_v1_admin_service, 23);
 
 /**
  * @generated from message megatron.v1.ReplayAppDeadLetterRequest
@@ -539,7 +601,7 @@ export type ReplayAppDeadLetterRequest = Message<"megatron.v1.ReplayAppDeadLette
  * Use `create(ReplayAppDeadLetterRequestSchema)` to create a new message.
  */
 export const ReplayAppDeadLetterRequestSchema: GenMessage<ReplayAppDeadLetterRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_admin_service, 23);
+  messageDesc(file_megatron_v1_admin_service, 24);
 
 /**
  * @generated from message megatron.v1.ReplayAppDeadLetterResponse
@@ -552,7 +614,7 @@ export type ReplayAppDeadLetterResponse = Message<"megatron.v1.ReplayAppDeadLett
  * Use `create(ReplayAppDeadLetterResponseSchema)` to create a new message.
  */
 export const ReplayAppDeadLetterResponseSchema: GenMessage<ReplayAppDeadLetterResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_admin_service, 24);
+  messageDesc(file_megatron_v1_admin_service, 25);
 
 /**
  * Administration of tenants, served by command-core and authenticated with the operator's admin
@@ -638,8 +700,9 @@ export const MegatronAdminService: GenService<{
     output: typeof RegisterCustomerWorkspaceResponseSchema;
   },
   /**
-   * Runs the scheduled jobs (SPEC §8) due at `at` now instead of waiting for the scheduler's poll. Each
-   * (job, tick) still runs once across replicas: a tick some replica already ran is not run again.
+   * Runs the scheduled jobs (SPEC §8) due at `at` now instead of waiting for the scheduler's poll. Each item
+   * (a channel's quiet period, a profile's day) still runs once across replicas: one done or held elsewhere
+   * is reported `taken`.
    *
    * @generated from rpc megatron.v1.MegatronAdminService.RunScheduledJobs
    */

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file megatron/v1/command.proto.
  */
 export const file_megatron_v1_command: GenFile = /*@__PURE__*/
-  fileDesc("ChltZWdhdHJvbi92MS9jb21tYW5kLnByb3RvEgttZWdhdHJvbi52MSKzBgoHQ29tbWFuZBIKCgJpZBgBIAEoCRIvCgtyZWNlaXZlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIcGxhdGZvcm0YAyABKA4yGS5tZWdhdHJvbi52MS5QbGF0Zm9ybVR5cGUSLAoHY29udGV4dBgEIAEoCzIbLm1lZ2F0cm9uLnYxLlJlcXVlc3RDb250ZXh0EioKBm9yaWdpbhgFIAEoDjIaLm1lZ2F0cm9uLnYxLkNvbW1hbmRPcmlnaW4SKAoEb3BlbhgKIAEoCzIYLm1lZ2F0cm9uLnYxLk9wZW5Db21tYW5kSAASKgoFY2xvc2UYCyABKAsyGS5tZWdhdHJvbi52MS5DbG9zZUNvbW1hbmRIABIqCgVwYXVzZRgMIAEoCzIZLm1lZ2F0cm9uLnYxLlBhdXNlQ29tbWFuZEgAEi4KB3VucGF1c2UYDSABKAsyGy5tZWdhdHJvbi52MS5VbnBhdXNlQ29tbWFuZEgAEjkKDWNsZWFyX2NvbnRleHQYDiABKAsyIC5tZWdhdHJvbi52MS5DbGVhckNvbnRleHRDb21tYW5kSAASJAoCZG8YDyABKAsyFi5tZWdhdHJvbi52MS5Eb0NvbW1hbmRIABIoCgRoZWxwGBAgASgLMhgubWVnYXRyb24udjEuSGVscENvbW1hbmRIABIwCghmZWVkYmFjaxgRIAEoCzIcLm1lZ2F0cm9uLnYxLkZlZWRiYWNrQ29tbWFuZEgAEjEKB21lc3NhZ2UYFCABKAsyHi5tZWdhdHJvbi52MS5BZ2VudE1lc3NhZ2VFdmVudEgAEkAKD21lc3NhZ2VfY2hhbmdlZBgVIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZUNoYW5nZWRFdmVudEgAEkAKD21lc3NhZ2VfZGVsZXRlZBgWIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZURlbGV0ZWRFdmVudEgAEjYKCmZpbGVfc2hhcmUYFyABKAsyIC5tZWdhdHJvbi52MS5BZ2VudEZpbGVTaGFyZUV2ZW50SABCBgoEa2luZCIyCgtPcGVuQ29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiMwoMQ2xvc2VDb21tYW5kEiMKBnRhcmdldBgBIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCIzCgxQYXVzZUNvbW1hbmQSIwoGdGFyZ2V0GAEgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0IjUKDlVucGF1c2VDb21tYW5kEiMKBnRhcmdldBgBIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCI6ChNDbGVhckNvbnRleHRDb21tYW5kEiMKBnRhcmdldBgBIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCI+CglEb0NvbW1hbmQSDAoEdGV4dBgBIAEoCRIjCgZ0YXJnZXQYAiABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiDQoLSGVscENvbW1hbmQiYQoPRmVlZGJhY2tDb21tYW5kEhQKDGJyb2FkY2FzdF9pZBgBIAEoCRIQCghwb3NpdGl2ZRgCIAEoCBImCghjdXN0b21lchgDIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYijAEKEUFnZW50TWVzc2FnZUV2ZW50EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgR0ZXh0GAMgASgJEgoKAnRzGAQgASgJEhEKCXRocmVhZF90cxgFIAEoCRIlCgVmaWxlcxgGIAMoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZSKAAQoYQWdlbnRNZXNzYWdlQ2hhbmdlZEV2ZW50EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIKCgJ0cxgDIAEoCRIMCgR0ZXh0GAQgASgJEiUKBWZpbGVzGAUgAygLMhYubWVnYXRyb24udjEuU2xhY2tGaWxlIkIKGEFnZW50TWVzc2FnZURlbGV0ZWRFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEhIKCmRlbGV0ZWRfdHMYAiABKAkiewoTQWdlbnRGaWxlU2hhcmVFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEdGV4dBgDIAEoCRIKCgJ0cxgEIAEoCRIlCgVmaWxlcxgFIAMoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZSq+AQoNQ29tbWFuZE9yaWdpbhIeChpDT01NQU5EX09SSUdJTl9VTlNQRUNJRklFRBAAEiAKHENPTU1BTkRfT1JJR0lOX1NMQVNIX0NPTU1BTkQQARIZChVDT01NQU5EX09SSUdJTl9CVVRUT04QAhIeChpDT01NQU5EX09SSUdJTl9VU0VSX1NFTEVDVBADEhgKFENPTU1BTkRfT1JJR0lOX0VWRU5UEAQSFgoSQ09NTUFORF9PUklHSU5fQVBJEAViBnByb3RvMw", [file_google_protobuf_timestamp, file_megatron_v1_common]);
+  fileDesc("ChltZWdhdHJvbi92MS9jb21tYW5kLnByb3RvEgttZWdhdHJvbi52MSLqBgoHQ29tbWFuZBIKCgJpZBgBIAEoCRIvCgtyZWNlaXZlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIcGxhdGZvcm0YAyABKA4yGS5tZWdhdHJvbi52MS5QbGF0Zm9ybVR5cGUSLAoHY29udGV4dBgEIAEoCzIbLm1lZ2F0cm9uLnYxLlJlcXVlc3RDb250ZXh0EioKBm9yaWdpbhgFIAEoDjIaLm1lZ2F0cm9uLnYxLkNvbW1hbmRPcmlnaW4SKAoEb3BlbhgKIAEoCzIYLm1lZ2F0cm9uLnYxLk9wZW5Db21tYW5kSAASKgoFY2xvc2UYCyABKAsyGS5tZWdhdHJvbi52MS5DbG9zZUNvbW1hbmRIABIqCgVwYXVzZRgMIAEoCzIZLm1lZ2F0cm9uLnYxLlBhdXNlQ29tbWFuZEgAEi4KB3VucGF1c2UYDSABKAsyGy5tZWdhdHJvbi52MS5VbnBhdXNlQ29tbWFuZEgAEjkKDWNsZWFyX2NvbnRleHQYDiABKAsyIC5tZWdhdHJvbi52MS5DbGVhckNvbnRleHRDb21tYW5kSAASJAoCZG8YDyABKAsyFi5tZWdhdHJvbi52MS5Eb0NvbW1hbmRIABIoCgRoZWxwGBAgASgLMhgubWVnYXRyb24udjEuSGVscENvbW1hbmRIABIwCghmZWVkYmFjaxgRIAEoCzIcLm1lZ2F0cm9uLnYxLkZlZWRiYWNrQ29tbWFuZEgAEjEKB21lc3NhZ2UYFCABKAsyHi5tZWdhdHJvbi52MS5BZ2VudE1lc3NhZ2VFdmVudEgAEkAKD21lc3NhZ2VfY2hhbmdlZBgVIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZUNoYW5nZWRFdmVudEgAEkAKD21lc3NhZ2VfZGVsZXRlZBgWIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZURlbGV0ZWRFdmVudEgAEjYKCmZpbGVfc2hhcmUYFyABKAsyIC5tZWdhdHJvbi52MS5BZ2VudEZpbGVTaGFyZUV2ZW50SAASNQoMY2hhbm5lbF9nb25lGBggASgLMh0ubWVnYXRyb24udjEuQ2hhbm5lbEdvbmVFdmVudEgAQgYKBGtpbmQiMgoLT3BlbkNvbW1hbmQSIwoGdGFyZ2V0GAEgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0IjMKDENsb3NlQ29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiMwoMUGF1c2VDb21tYW5kEiMKBnRhcmdldBgBIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCI1Cg5VbnBhdXNlQ29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiOgoTQ2xlYXJDb250ZXh0Q29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiPgoJRG9Db21tYW5kEgwKBHRleHQYASABKAkSIwoGdGFyZ2V0GAIgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0Ig0KC0hlbHBDb21tYW5kImEKD0ZlZWRiYWNrQ29tbWFuZBIUCgxicm9hZGNhc3RfaWQYASABKAkSEAoIcG9zaXRpdmUYAiABKAgSJgoIY3VzdG9tZXIYAyABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmIowBChFBZ2VudE1lc3NhZ2VFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEdGV4dBgDIAEoCRIKCgJ0cxgEIAEoCRIRCgl0aHJlYWRfdHMYBSABKAkSJQoFZmlsZXMYBiADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUigAEKGEFnZW50TWVzc2FnZUNoYW5nZWRFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSCgoCdHMYAyABKAkSDAoEdGV4dBgEIAEoCRIlCgVmaWxlcxgFIAMoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZSJCChhBZ2VudE1lc3NhZ2VEZWxldGVkRXZlbnQSEgoKY2hhbm5lbF9pZBgBIAEoCRISCgpkZWxldGVkX3RzGAIgASgJInsKE0FnZW50RmlsZVNoYXJlRXZlbnQSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBHRleHQYAyABKAkSCgoCdHMYBCABKAkSJQoFZmlsZXMYBSADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUiXgoQQ2hhbm5lbEdvbmVFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSJQoDaG93GAMgASgOMhgubWVnYXRyb24udjEuQ2hhbm5lbExvc3MqvgEKDUNvbW1hbmRPcmlnaW4SHgoaQ09NTUFORF9PUklHSU5fVU5TUEVDSUZJRUQQABIgChxDT01NQU5EX09SSUdJTl9TTEFTSF9DT01NQU5EEAESGQoVQ09NTUFORF9PUklHSU5fQlVUVE9OEAISHgoaQ09NTUFORF9PUklHSU5fVVNFUl9TRUxFQ1QQAxIYChRDT01NQU5EX09SSUdJTl9FVkVOVBAEEhYKEkNPTU1BTkRfT1JJR0lOX0FQSRAFKn4KC0NoYW5uZWxMb3NzEhwKGENIQU5ORUxfTE9TU19VTlNQRUNJRklFRBAAEhkKFUNIQU5ORUxfTE9TU19BUkNISVZFRBABEhgKFENIQU5ORUxfTE9TU19ERUxFVEVEEAISHAoYQ0hBTk5FTF9MT1NTX0JPVF9SRU1PVkVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_megatron_v1_common]);
 
 /**
  * A platform-agnostic request to Megatron, published by an interpreter to JetStream and
@@ -128,6 +128,12 @@ export type Command = Message<"megatron.v1.Command"> & {
      */
     value: AgentFileShareEvent;
     case: "fileShare";
+  } | {
+    /**
+     * @generated from field: megatron.v1.ChannelGoneEvent channel_gone = 24;
+     */
+    value: ChannelGoneEvent;
+    case: "channelGone";
   } | { case: undefined; value?: undefined };
 };
 
@@ -453,6 +459,38 @@ export const AgentFileShareEventSchema: GenMessage<AgentFileShareEvent> = /*@__P
   messageDesc(file_megatron_v1_command, 12);
 
 /**
+ * An engagement channel archived, deleted, or left by Megatron's bot outside Megatron (channel_archive,
+ * channel_deleted, member_left_channel): the engagement closes and the bot answers the customer again.
+ *
+ * @generated from message megatron.v1.ChannelGoneEvent
+ */
+export type ChannelGoneEvent = Message<"megatron.v1.ChannelGoneEvent"> & {
+  /**
+   * @generated from field: string channel_id = 1;
+   */
+  channelId: string;
+
+  /**
+   * Who did it, as Slack says (empty when Slack does not).
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: megatron.v1.ChannelLoss how = 3;
+   */
+  how: ChannelLoss;
+};
+
+/**
+ * Describes the message megatron.v1.ChannelGoneEvent.
+ * Use `create(ChannelGoneEventSchema)` to create a new message.
+ */
+export const ChannelGoneEventSchema: GenMessage<ChannelGoneEvent> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_command, 13);
+
+/**
  * @generated from enum megatron.v1.CommandOrigin
  */
 export enum CommandOrigin {
@@ -494,4 +532,35 @@ export enum CommandOrigin {
  */
 export const CommandOriginSchema: GenEnum<CommandOrigin> = /*@__PURE__*/
   enumDesc(file_megatron_v1_command, 0);
+
+/**
+ * @generated from enum megatron.v1.ChannelLoss
+ */
+export enum ChannelLoss {
+  /**
+   * @generated from enum value: CHANNEL_LOSS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: CHANNEL_LOSS_ARCHIVED = 1;
+   */
+  ARCHIVED = 1,
+
+  /**
+   * @generated from enum value: CHANNEL_LOSS_DELETED = 2;
+   */
+  DELETED = 2,
+
+  /**
+   * @generated from enum value: CHANNEL_LOSS_BOT_REMOVED = 3;
+   */
+  BOT_REMOVED = 3,
+}
+
+/**
+ * Describes the enum megatron.v1.ChannelLoss.
+ */
+export const ChannelLossSchema: GenEnum<ChannelLoss> = /*@__PURE__*/
+  enumDesc(file_megatron_v1_command, 1);
 

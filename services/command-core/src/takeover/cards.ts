@@ -1,0 +1,90 @@
+import type { MessageContent } from '@megatron/contracts';
+import type { Integration } from '../tenants/types.js';
+import { settleActionMessages, type ActionKind } from '../db/action-messages.js';
+import { setCardTs, type EngagementRow } from '../db/engagements.js';
+import { once, type Actor, type TakeoverContext } from './context.js';
+import type { Customer } from './customers.js';
+import { isPermanent } from './errors.js';
+import type { LifecycleState, Outcome } from './lifecycle/state-machine.js';
+import { engagementCard, settledMessage, type CardView } from './messages.js';
+import { withToken } from './slack-gateway.js';
+
+function cardView(customer: Customer, state: LifecycleState, closedBy?: string): CardView {
+  return {
+    name: customer.name,
+    workspace: customer.workspace.name || customer.workspace.domain || customer.workspace.platformId,
+    key: { teamId: customer.workspace.platformId, userId: customer.user.platform_id },
+    paused: state.paused,
+    ...(closedBy === undefined ? {} : { closedBy }),
+  };
+}
+
+/** The card at the top of a (re)opened channel, pinned, its ts kept so it can be updated in place. */
+export async function postCard(ctx: TakeoverContext, actor: Actor, customer: Customer, engagement: EngagementRow, paused: boolean): Promise<void> {
+  const token = withToken(actor.integration.botToken);
+  const { ts } = await once(ctx, actor, 'open:card', async () => {
+    const posted = await ctx.slack.postMessage({ channel: engagement.channel_id, content: engagementCard(cardView(customer, { phase: 'open', paused })) }, token);
+    return { ts: posted.ts };
+  });
+  await ctx.slack.pinMessage({ channel: engagement.channel_id, ts }, token);
+  await setCardTs(ctx.pool, engagement.id, ts);
+  engagement.card_ts = ts;
+}
+
+/** Which live messages an outcome settles: their button's action happened (or can no longer). */
+const SETTLES: Partial<Record<Outcome, ActionKind[]>> = {
+  opened: ['help_request'],
+  reopened: ['help_request'],
+  opened_and_paused: ['help_request', 'warning'],
+  paused: ['warning'],
+  unpaused: ['reminder'],
+  closed: ['help_request', 'reminder', 'warning'],
+  channel_lost: ['help_request', 'reminder', 'warning'],
+};
+
+function settledLine(kind: ActionKind, outcome: Outcome, actor: Actor, engagement: EngagementRow): string {
+  if (outcome === 'closed' || outcome === 'channel_lost') return `:lock: Closed by ${actor.agentName}.`;
+  if (kind === 'help_request') return `:white_check_mark: Opened by ${actor.agentName} · <#${engagement.channel_id}>`;
+  return outcome === 'unpaused' ? `:arrow_forward: Unpaused by ${actor.agentName}.` : `:double_vertical_bar: Paused by ${actor.agentName}.`;
+}
+
+/**
+ * Brings what Megatron posted up to date with a state change, in place: the card shows the new state (or
+ * who closed the channel, without buttons), and every help request, reminder and warning whose action
+ * happened loses its button and says who did what.
+ */
+export async function refreshCards(
+  ctx: TakeoverContext,
+  actor: Actor,
+  customer: Customer,
+  engagement: EngagementRow,
+  state: LifecycleState,
+  outcome: Outcome,
+): Promise<void> {
+  if (engagement.card_ts) {
+    const closedBy = state.phase === 'closed' ? closer(actor, outcome) : undefined;
+    await updateInPlace(ctx, actor.integration, engagement.channel_id, engagement.card_ts, engagementCard(cardView(customer, state, closedBy)));
+  }
+  const kinds = SETTLES[outcome];
+  if (!kinds) return;
+  const key = { organizationId: actor.organization.id, teamId: customer.workspace.platformId, userId: customer.user.platform_id };
+  for (const message of await settleActionMessages(ctx.pool, key, kinds, ctx.clock())) {
+    await updateInPlace(ctx, actor.integration, message.channel_id, message.ts, settledMessage(settledLine(message.kind, outcome, actor, engagement)));
+  }
+}
+
+function closer(actor: Actor, outcome: Outcome): string {
+  if (outcome === 'channel_lost') return 'Slack (the channel was archived or removed outside Megatron)';
+  return actor.kind === 'job' ? 'Megatron after a long quiet time' : actor.agentName;
+}
+
+async function updateInPlace(ctx: TakeoverContext, integration: Integration, channel: string, ts: string, content: MessageContent): Promise<void> {
+  try {
+    await ctx.slack.updateMessage({ channel, ts, content }, withToken(integration.botToken));
+  } catch (error) {
+    // A message deleted, or in a channel archived outside Megatron, shows no live button anyway: the state
+    // change stands. A transient failure is retried with the Command.
+    if (!isPermanent(error)) throw error;
+    ctx.logger.warn({ err: error, channel, ts }, 'message not updated in place');
+  }
+}
