@@ -192,6 +192,32 @@ describe('the megatron Helm chart', () => {
     }
   });
 
+  it('gives every service the tracing variables while a collector is set, and none without one', () => {
+    const traced = renderChart({ values: { tracing: { otlpEndpoint: 'http://otel-collector.observability:4318', samplerArg: 0.25 } } });
+    for (const deployment of objectsOfKind(traced, 'Deployment')) {
+      expect(podOf(deployment)!.spec.containers[0]!.env).toEqual(
+        expect.arrayContaining([
+          { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability:4318' },
+          { name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' },
+          { name: 'OTEL_TRACES_SAMPLER_ARG', value: '0.25' },
+        ]),
+      );
+    }
+    for (const deployment of objectsOfKind(defaults, 'Deployment')) {
+      expect(podOf(deployment)!.spec.containers[0]!.env!.filter((entry) => entry.name.startsWith('OTEL_'))).toEqual([]);
+    }
+    expect(validateObjects(traced)).toEqual([]);
+  });
+
+  it('refuses a sampler ratio outside 0 to 1 and an endpoint that is not an http(s) URL', () => {
+    const ratio = templateChart({ values: { tracing: { samplerArg: 2 } } });
+    expect(ratio.status).not.toBe(0);
+    expect(ratio.stderr).toContain('/tracing/samplerArg');
+    const endpoint = templateChart({ values: { tracing: { otlpEndpoint: 'otel-collector:4318' } } });
+    expect(endpoint.status).not.toBe(0);
+    expect(endpoint.stderr).toContain('/tracing/otlpEndpoint');
+  });
+
   it('has a helm test pod that asks every service for /readyz', () => {
     const [pod] = objectsOfKind(defaults, 'Pod');
     expect(pod!.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'test' });
@@ -264,6 +290,17 @@ describe('the megatron Helm chart', () => {
       expect(allowsFlow(open, svc['interpreter-slack'], outside, 4222)).toBe(true);
       expect(allowsFlow(open, pod('test'), svc['interpreter-slack'], 8002)).toBe(true);
       expect(allowsFlow(open, outside, svc['command-core'], 8080)).toBe(true);
+    });
+
+    it("let every service reach the OTLP collector's port while tracing is on, and only then", () => {
+      const traced = renderChart({ values: { tracing: { otlpEndpoint: 'http://otel-collector:4318' } } });
+      const secure = renderChart({ values: { tracing: { otlpEndpoint: 'https://collector.example.com' } } });
+      for (const service of Object.values(svc)) {
+        expect(allowsFlow(traced, service, outside, 4318)).toBe(true);
+        expect(allowsFlow(secure, service, outside, 443)).toBe(true);
+        expect(allowsFlow(defaults, service, outside, 4318)).toBe(false);
+      }
+      expect(allowsFlow(traced, svc['interpreter-slack'], outside, 443)).toBe(false);
     });
   });
 });

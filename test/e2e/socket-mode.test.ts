@@ -1,4 +1,4 @@
-import { waitFor } from '@megatron/testkit';
+import { startOtlpReceiver, waitFor, type OtlpReceiver } from '@megatron/testkit';
 import type { Customer, Sandbox, Story } from '@megatron/sandbox';
 import { startE2eWorld, type E2eWorld } from './world.js';
 
@@ -8,6 +8,7 @@ const STREAM_GAP_MS = 25;
 // The takeover story with no public URL: Slack reaches Megatron only over Socket Mode connections, two
 // interpreter-slack replicas each hold one, and Slack breaks them in the middle of the agent's messages.
 describe('a takeover over Socket Mode, with two interpreter replicas each holding a connection', () => {
+  let receiver: OtlpReceiver;
   let world: E2eWorld;
   let sandbox: Sandbox;
   let story: Story;
@@ -19,14 +20,19 @@ describe('a takeover over Socket Mode, with two interpreter replicas each holdin
   const connections = async () => story.control.socketConnections(appId());
 
   beforeAll(async () => {
-    world = await startE2eWorld({}, { socketMode: true });
+    receiver = await startOtlpReceiver();
+    const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    world = await startE2eWorld({ 'interpreter-slack': tracing, 'command-core': tracing }, { socketMode: true });
     ({ sandbox, story } = world);
     phil = story.customer('globex', 'phil');
     // A replica reports ready only once its connection is open, so both hold one from here on.
     await sandbox.startReplica('interpreter-slack');
   }, 90_000);
 
-  afterAll(() => world?.close(), 30_000);
+  afterAll(async () => {
+    await world?.close();
+    await receiver?.close();
+  }, 30_000);
 
   it('each replica holds its own connection, and the Slack HTTP routes are closed without a signing secret', async () => {
     expect(await connections()).toHaveLength(2);
@@ -54,6 +60,22 @@ describe('a takeover over Socket Mode, with two interpreter replicas each holdin
     const paused = await story.agentRuns(story.alice, channel, 'pause');
     expect(paused.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('On it') });
     await story.waitForText(philDm, "I've been paused");
+  });
+
+  it("an agent's message is one trace from its envelope through JetStream to command-core", async () => {
+    const { eventId } = await story.agentWrites(story.alice, channel, 'Traced over the socket');
+    await story.waitForText(philDm, 'Traced over the socket');
+    const published = await waitFor(
+      async () => receiver.spans.find((span) => span.kind === 'producer' && span.attributes['messaging.message.id'] === `event:${eventId}`),
+      { what: "the interpreter's publish span of the agent's event", timeoutMs: 10_000 },
+    );
+    const envelope = receiver.spans.find((span) => span.spanId === published.parentSpanId);
+    expect(envelope).toMatchObject({ service: 'interpreter-slack', kind: 'server', name: 'socket_mode events_api', parentSpanId: '' });
+    const processed = await waitFor(
+      async () => receiver.spans.find((span) => span.service === 'command-core' && span.parentSpanId === published.spanId),
+      { what: "command-core's span of that Command", timeoutMs: 10_000 },
+    );
+    expect(processed).toMatchObject({ kind: 'consumer', name: 'process megatron.v1.Command', traceId: envelope?.traceId });
   });
 
   it('agent messages written through a forced disconnect and dropped sockets reach the customer: 0 lost, 0 duplicated', async () => {

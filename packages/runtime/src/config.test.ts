@@ -18,6 +18,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: 10000,
       HTTP_READ_TIMEOUT_MS: 10000,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: 1,
+      OTEL_BSP_SCHEDULE_DELAY: 5000,
     });
   });
 
@@ -32,6 +35,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', HTTP_PORT: '70000' })).toThrow(/^invalid configuration: HTTP_PORT: /);
     expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', DEBUG_SQL: 'maybe' })).toThrow(
       'invalid configuration: DEBUG_SQL: expected true or false',
+    );
+  });
+
+  it('names a bad tracing variable in one line, like any other', () => {
+    expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      'invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT: expected a http:// or https:// URL',
+    );
+    expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/^invalid configuration: OTEL_TRACES_SAMPLER: /);
+    expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(
+      'invalid configuration: OTEL_TRACES_SAMPLER_ARG: expected a ratio between 0 and 1',
     );
   });
 

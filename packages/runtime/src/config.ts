@@ -74,10 +74,26 @@ export const env = {
   commandPartitions: z.coerce.number().int().min(1).max(256).default(DEFAULT_COMMAND_PARTITIONS),
 };
 
+const RATIO = { message: 'expected a ratio between 0 and 1' };
+
+/** OpenTelemetry's standard variables, as far as Megatron honours them (tracing.ts). */
+export const tracingEnv = {
+  /** OTLP/HTTP collector base URL (spans go to `<endpoint>/v1/traces`); unset: nothing is recorded or exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(['http:', 'https:']).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .default('parentbased_traceidratio'),
+  /** The ratio of the *traceidratio samplers: 1 keeps every trace. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number(RATIO).min(0, RATIO).max(1, RATIO).default(1),
+  /** How long finished spans wait to be exported together. */
+  OTEL_BSP_SCHEDULE_DELAY: env.durationMs(5_000),
+};
+
 /** Variables every service reads. */
 export const baseEnvSchema = z.object({
   LOG_LEVEL: env.logLevel,
   SHUTDOWN_TIMEOUT_MS: env.durationMs(10_000),
   /** A request to an HTTP port must arrive whole (headers and body) within this; slower ones get 408. */
   HTTP_READ_TIMEOUT_MS: env.durationMs(10_000),
+  ...tracingEnv,
 });

@@ -18,3 +18,6 @@ export * from './secrets.js';
 export * from './slack-json.js';
 export * from './service-token.js';
 export * from './address-policy.js';
+export * from './tracing.js';
+export * from './trace-context.js';
+export * from './jetstream-errors.js';

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { activeTraceIds } from './trace-context.js';
 
 export type { Logger };
 
@@ -19,11 +20,15 @@ const REDACT = [
   '*.connection_token',
 ];
 
-/** One JSON line per event on stdout, with the service name on every line. */
+/**
+ * One JSON line per event on stdout, with the service name on every line and, inside a traced request,
+ * its `trace_id` and `span_id`, so one Slack event's lines can be found across every service.
+ */
 export function createLogger(service: string, level: string): Logger {
   return pino({
     level,
     base: { service },
+    mixin: activeTraceIds,
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   });

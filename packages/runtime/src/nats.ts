@@ -12,7 +12,10 @@ import {
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { isJetStreamApiError, JetStreamApiCodes } from './jetstream-errors.js';
 import type { Logger } from './logger.js';
+import { pullMessages } from './resilient-pull.js';
+import { extractTraceContext, failSpan, inSpan, injectTraceContext, SpanKind, type Span } from './trace-context.js';
 
 export type { JetStreamClient, JetStreamManager, JsMsg, NatsConnection, PubAck };
 
@@ -84,7 +87,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
     await jsm.streams.info(spec.name);
     await jsm.streams.update(spec.name, config);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isJetStreamApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
     await jsm.streams.add(config);
   }
 }
@@ -114,7 +117,7 @@ export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec):
     await jsm.consumers.info(spec.stream, spec.durable);
     await jsm.consumers.update(spec.stream, spec.durable, config);
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isJetStreamApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
     await jsm.consumers.add(spec.stream, config);
   }
 }
@@ -126,7 +129,10 @@ export interface PublishOptions {
   timeoutMs?: number;
 }
 
-/** Publishes a protobuf message and resolves only once the stream has stored it. */
+/**
+ * Publishes a protobuf message and resolves only once the stream has stored it. The publish is a
+ * span of the active trace, and its context travels in the `traceparent` header to the consumer.
+ */
 export async function publishProto<D extends DescMessage>(
   js: JetStreamClient,
   subject: string,
@@ -134,9 +140,15 @@ export async function publishProto<D extends DescMessage>(
   message: MessageShape<D>,
   options: PublishOptions,
 ): Promise<PubAck> {
-  const hdrs = natsHeaders();
-  for (const [key, value] of Object.entries(options.headers ?? {})) hdrs.set(key, value);
-  return js.publish(subject, toBinary(schema, message), { msgID: options.msgId, headers: hdrs, timeout: options.timeoutMs ?? 5_000 });
+  const attributes = { 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.destination.name': subject, 'messaging.message.id': options.msgId };
+  return inSpan(`publish ${schema.typeName}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    const hdrs = natsHeaders();
+    for (const [key, value] of Object.entries(options.headers ?? {})) hdrs.set(key, value);
+    injectTraceContext(hdrs);
+    const ack = await js.publish(subject, toBinary(schema, message), { msgID: options.msgId, headers: hdrs, timeout: options.timeoutMs ?? 5_000 });
+    span.setAttributes({ 'messaging.nats.stream': ack.stream, 'messaging.nats.sequence': ack.seq, 'messaging.nats.duplicate': ack.duplicate });
+    return ack;
+  });
 }
 
 /** What a handler decided: done, try again later, or never again. */
@@ -154,6 +166,8 @@ export interface Delivery<T> {
 }
 
 export interface ConsumeOptions<D extends DescMessage> {
+  /** The connection `js` runs on: made anew when it goes silent (see resilient-pull.ts). */
+  nc: NatsConnection;
   js: JetStreamClient;
   stream: string;
   durable: string;
@@ -164,6 +178,8 @@ export interface ConsumeOptions<D extends DescMessage> {
   retryDelaysMs?: number[];
   /** How often `working()` extends the ack deadline while a handler runs. */
   heartbeatMs?: number;
+  /** How often the server confirms an idle pull is alive (see resilient-pull.ts); the library's default unless given. */
+  idleHeartbeatMs?: number;
 }
 
 export interface RunningConsumer {
@@ -173,41 +189,64 @@ export interface RunningConsumer {
 }
 
 /**
- * Pulls from a durable consumer one message at a time, decodes it, and settles it exactly as the
- * handler says. A message that cannot be decoded is terminated (it can never succeed); a handler
- * that throws is treated as transient and naked with the retry delay for that attempt.
+ * Pulls from a durable consumer one message at a time (renewing the pull whenever it stalls, see
+ * resilient-pull.ts), decodes it, and settles it exactly as the handler says. A message that cannot
+ * be decoded is terminated (it can never succeed); a handler that throws is treated as transient and
+ * naked with the retry delay for that attempt. Each message is handled in a span that continues the
+ * publisher's trace (`traceparent` header).
  */
 export async function consumeProto<D extends DescMessage>(options: ConsumeOptions<D>): Promise<RunningConsumer> {
   const { logger } = options;
   const delays = options.retryDelaysMs ?? [1_000, 5_000, 15_000, 30_000];
-  const consumer = await options.js.consumers.get(options.stream, options.durable);
-  const messages = await consumer.consume({ max_messages: 1 });
+  const messages = await pullMessages({
+    nc: options.nc,
+    js: options.js,
+    stream: options.stream,
+    durable: options.durable,
+    logger,
+    ...(options.idleHeartbeatMs ? { idleHeartbeatMs: options.idleHeartbeatMs } : {}),
+  });
   let stopping = false;
+
+  const handle = async (msg: JsMsg, span: Span): Promise<void> => {
+    const attempt = msg.info.deliveryCount;
+    let decoded: MessageShape<D>;
+    try {
+      decoded = fromBinary(options.schema, msg.data);
+    } catch (error) {
+      logger.error({ err: error, subject: msg.subject, seq: msg.seq }, 'undecodable message terminated');
+      failSpan(span, error);
+      msg.term();
+      return;
+    }
+    const heartbeat = setInterval(() => msg.working(), options.heartbeatMs ?? 10_000);
+    let outcome: Outcome;
+    try {
+      outcome = await options.handle({ message: decoded, msg, attempt });
+    } catch (error) {
+      const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 1_000;
+      logger.warn({ err: error, subject: msg.subject, seq: msg.seq, attempt, delayMs }, 'handler failed; will retry');
+      failSpan(span, error);
+      outcome = nak(delayMs, error instanceof Error ? error.message : String(error));
+    } finally {
+      clearInterval(heartbeat);
+    }
+    if (outcome.kind === 'term') logger.warn({ subject: msg.subject, seq: msg.seq, attempt, reason: outcome.reason }, 'message terminated');
+    span.setAttribute('megatron.outcome', outcome.kind);
+    settle(msg, outcome);
+  };
 
   const done = (async () => {
     for await (const msg of messages) {
-      const attempt = msg.info.deliveryCount;
-      let decoded: MessageShape<D>;
-      try {
-        decoded = fromBinary(options.schema, msg.data);
-      } catch (error) {
-        logger.error({ err: error, subject: msg.subject, seq: msg.seq }, 'undecodable message terminated');
-        msg.term();
-        continue;
-      }
-      const heartbeat = setInterval(() => msg.working(), options.heartbeatMs ?? 10_000);
-      let outcome: Outcome;
-      try {
-        outcome = await options.handle({ message: decoded, msg, attempt });
-      } catch (error) {
-        const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 1_000;
-        logger.warn({ err: error, subject: msg.subject, seq: msg.seq, attempt, delayMs }, 'handler failed; will retry');
-        outcome = nak(delayMs, error instanceof Error ? error.message : String(error));
-      } finally {
-        clearInterval(heartbeat);
-      }
-      if (outcome.kind === 'term') logger.warn({ subject: msg.subject, seq: msg.seq, attempt, reason: outcome.reason }, 'message terminated');
-      settle(msg, outcome);
+      const attributes = {
+        'messaging.system': 'nats',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': msg.subject,
+        'messaging.consumer.group.name': options.durable,
+        'messaging.nats.sequence': msg.seq,
+        'messaging.nats.delivery_count': msg.info.deliveryCount,
+      };
+      await inSpan(`process ${options.schema.typeName}`, { kind: SpanKind.CONSUMER, attributes, parent: extractTraceContext(msg.headers) }, (span) => handle(msg, span));
       if (stopping) break;
     }
   })();
@@ -227,8 +266,4 @@ function settle(msg: JsMsg, outcome: Outcome): void {
   else if (outcome.kind === 'nak') msg.nak(outcome.delayMs);
   // No reason on the wire: NATS 2.9 ignores "+TERM <reason>" and redelivers (reasons came in 2.10).
   else msg.term();
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof Error && /not found/i.test(error.message);
 }

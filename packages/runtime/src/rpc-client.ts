@@ -1,11 +1,12 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
+import { traceClientCalls } from './rpc-tracing.js';
 import { withBearer } from './service-token.js';
 
-/** A gRPC (h2c) client, e.g. for an operator's tool: `rpcClient(MegatronAdminService, url, [bearer])`. */
+/** A gRPC (h2c) client, e.g. for an operator's tool: `rpcClient(MegatronAdminService, url, [bearer])`. Every call carries `traceparent`. */
 export function rpcClient<S extends DescService>(service: S, baseUrl: string, interceptors: Interceptor[] = []): Client<S> {
-  return createClient(service, createGrpcTransport({ baseUrl, interceptors }));
+  return createClient(service, createGrpcTransport({ baseUrl, interceptors: [traceClientCalls, ...interceptors] }));
 }
 
 /** A client for another Megatron service's internal RPCs, e.g. `internalClient(SlackConnectionService, 'http://connection-slack:9091', token)`. */

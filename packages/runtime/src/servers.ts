@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { bindResponse, closeAfterAnswer, declaresTooLarge, limitAfterAnswer } from './read-body.js';
 import type { Readiness } from './readiness.js';
+import { traceServerCalls } from './rpc-tracing.js';
 import { serviceTokenInterceptor } from './service-token.js';
 
 export type HttpHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -92,7 +93,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     registerHealth(router, readiness, options.serviceNames ?? []);
     options.routes?.(router);
   };
-  const interceptors = options.interceptors ?? [];
+  // Tracing first, so a call refused by a later interceptor is still a span of its caller's trace.
+  const interceptors = [traceServerCalls, ...(options.interceptors ?? [])];
   const authenticated = new WeakMap<object, ContextValues>();
   const contextValues = (req: object) => authenticated.get(req) ?? createContextValues();
   /** The public service a call is for, when the gate must see it before its body is read. */
@@ -206,7 +208,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
         registerHealth(router, readiness, internal.serviceNames);
         internal.routes(router);
       },
-      [serviceTokenInterceptor(internal.serviceToken), ...(internal.interceptors ?? [])],
+      [traceServerCalls, serviceTokenInterceptor(internal.serviceToken), ...(internal.interceptors ?? [])],
       internal.maxMessageBytes ?? limits.maxBodyBytes,
       false,
     );

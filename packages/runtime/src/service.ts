@@ -4,6 +4,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { Readiness } from './readiness.js';
 import { installShutdown, type ShutdownStep } from './shutdown.js';
+import { startTracing, type TracingConfig } from './tracing.js';
 
 export interface ServiceKit {
   name: string;
@@ -40,14 +41,15 @@ export async function stopService(service: RunningService, kit: ServiceKit): Pro
   }
 }
 
-interface BaseConfig {
+interface BaseConfig extends TracingConfig {
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
 }
 
 /**
- * Every service's main.ts: load the configuration (one line naming a bad variable, exit 1), start the
- * service through its `start<Service>(config, kit)`, and stop it gracefully on SIGTERM.
+ * Every service's main.ts: load the configuration (one line naming a bad variable, exit 1), set up
+ * tracing, start the service through its `start<Service>(config, kit)`, and stop it gracefully on
+ * SIGTERM, exporting the last spans after everything else has stopped.
  */
 export async function runService<S extends z.ZodObject>(
   name: string,
@@ -56,6 +58,7 @@ export async function runService<S extends z.ZodObject>(
 ): Promise<void> {
   const config = loadConfigOrExit(schema) as z.infer<S> & BaseConfig;
   const kit = createServiceKit(name, config);
+  const tracing = startTracing(name, config, kit.logger);
   let service: RunningService;
   try {
     service = await start(config, kit);
@@ -63,5 +66,5 @@ export async function runService<S extends z.ZodObject>(
     kit.logger.fatal({ err: error }, 'start-up failed');
     process.exit(1);
   }
-  installShutdown({ ...kit, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, steps: service.shutdownSteps });
+  installShutdown({ ...kit, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, steps: [...service.shutdownSteps, { name: 'tracing', run: () => tracing.shutdown() }] });
 }

@@ -52,6 +52,7 @@ describe('JetStream helpers', () => {
   async function consume(decide: (delivery: Delivery<Command>) => Outcome): Promise<Delivery<Command>[]> {
     const seen: Delivery<Command>[] = [];
     running = await consumeProto({
+      nc: clients.nc,
       js: clients.js,
       stream: streamNames(namespace).commands.stream,
       durable: streamNames(namespace).commands.durable(0),
@@ -100,6 +101,7 @@ describe('JetStream helpers', () => {
     await publish('flaky');
     const seen: number[] = [];
     running = await consumeProto({
+      nc: clients.nc,
       js: clients.js,
       stream: streamNames(namespace).commands.stream,
       durable: streamNames(namespace).commands.durable(0),

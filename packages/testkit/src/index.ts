@@ -15,3 +15,4 @@ export {
 } from './service-process.js';
 export { TEST_SERVICE_TOKEN } from './service-token.js';
 export { rawRequest, startTrapServer, type RawAnswer, type RawRequest, type TrapServer } from './raw-http.js';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan, type SpanKindName } from './otlp-receiver.js';

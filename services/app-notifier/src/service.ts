@@ -48,8 +48,9 @@ export async function startAppNotifier(config: Config, kit: ServiceKit): Promise
 
   // Delivery waits for NATS in the background: the sync RPCs and probes must answer meanwhile.
   let stopping = false;
-  const delivery = nats.ready.then(({ js, jsm }) =>
+  const delivery = nats.ready.then(({ nc, js, jsm }) =>
     stopping ? undefined : startDelivery({
+      nc,
       js,
       jsm,
       namespace: config.NATS_NAMESPACE,

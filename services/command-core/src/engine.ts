@@ -67,7 +67,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       directory = await EngagementDirectory.open(nats.nc, config.NATS_NAMESPACE);
       // Publishing needs the stream even before app-notifier has started and declared it.
       await ensureStream(nats.jsm, appCommandStream(config.NATS_NAMESPACE));
-      consumers = await startCommandConsumers(ctx, nats.jsm, (kind, outcome) => handled.inc({ kind, outcome }));
+      consumers = await startCommandConsumers(ctx, nats, (kind, outcome) => handled.inc({ kind, outcome }));
       scheduler.start();
       logger.info({ partitions: config.COMMAND_PARTITIONS }, 'takeover engine started');
     },

@@ -68,12 +68,27 @@ app.kubernetes.io/part-of: megatron
       {{- end }}
 {{- end }}
 
-{{/* Variables every service reads. */}}
+{{/* Variables every service reads; the tracing ones only while a collector is set. */}}
 {{- define "megatron.commonEnv" -}}
 - name: LOG_LEVEL
   value: {{ .Values.config.logLevel | quote }}
 - name: SHUTDOWN_TIMEOUT_MS
   value: {{ .Values.config.shutdownTimeoutMs | quote }}
+{{- with .Values.tracing.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ $.Values.tracing.sampler | quote }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ $.Values.tracing.samplerArg | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The collector's port: the one in tracing.otlpEndpoint, else its scheme's. */}}
+{{- define "megatron.collectorPort" -}}
+{{- $url := urlParse .Values.tracing.otlpEndpoint }}
+{{- $port := regexFind ":[0-9]+$" $url.host | trimPrefix ":" }}
+{{- $port | default (ternary "443" "80" (eq $url.scheme "https")) }}
 {{- end }}
 
 {{/* The internal RPCs' credential and the mode that decides whether it is required (all but interpreter-slack). */}}

@@ -1,7 +1,7 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { AppCommandSchema, DeadLetterSchema, type AppCommand, type DeadLetter } from '@megatron/contracts';
-import { publishProto, streamNames, type NatsClients } from '@megatron/runtime';
+import { isJetStreamApiError, JetStreamApiCodes, publishProto, streamNames, type NatsClients } from '@megatron/runtime';
 
 export interface DeadLetterRecord {
   command: AppCommand;
@@ -99,7 +99,8 @@ export class DeadLetterStore {
       const stored = await jsm.streams.getMessage(this.names.appDeadLetters.stream, { seq: sequence });
       if (stored !== null) return stored;
     } catch (error) {
-      if (!/no message found|not found/i.test((error as Error).message)) throw error;
+      // A missing message comes back as null; a missing stream (nothing dead-lettered yet) as this code.
+      if (!isJetStreamApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
     }
     throw new DeadLetterNotFoundError(`no dead letter with sequence ${sequence}`);
   }

@@ -10,11 +10,13 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type Logger,
+  type NatsConnection,
   type Outcome,
   type RunningConsumer,
 } from '@megatron/runtime';
 
 export interface DeliveryLoopOptions {
+  nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   namespace: string;
@@ -44,6 +46,7 @@ export async function startDelivery(options: DeliveryLoopOptions): Promise<{ sto
   for (let i = 0; i < options.concurrency; i++) {
     loops.push(
       await consumeProto({
+        nc: options.nc,
         js: options.js,
         stream: names.appCommands.stream,
         durable: names.appCommands.durable,

@@ -2,7 +2,7 @@ import { signedHeaders } from '@megatron/webhook-verifier';
 import type { Dispatcher } from 'undici';
 import type { AppCommandBody } from '../app-command-body.js';
 import type { AppEndpoint, TenantSettings } from '../settings/tenant-settings.js';
-import type { AddressPolicy } from '@megatron/runtime';
+import { failSpan, inSpan, SpanKind, traceHeaders, type AddressPolicy } from '@megatron/runtime';
 import { postJson, type PostJsonResult } from './post-json.js';
 
 export class EndpointDisabledError extends Error {
@@ -26,7 +26,10 @@ export interface SendResult {
   response: PostJsonResult;
 }
 
-/** Sends one signed request to an organization's command_url: the single way out to an app. */
+/**
+ * Sends one signed request to an organization's command_url: the single way out to an app. Each request
+ * is a client span and carries its `traceparent`, so an integrator can join Megatron's trace.
+ */
 export class AppClient {
   constructor(private readonly options: AppClientOptions) {}
 
@@ -40,18 +43,24 @@ export class AppClient {
     const body = JSON.stringify(makeBody(endpoint));
     // A fresh timestamp per attempt, the same id on every attempt (Standard Webhooks, retries).
     const headers = signedHeaders({ id: webhookId, timestamp: Math.floor(Date.now() / 1000), payload: body, secrets: endpoint.webhookSecrets });
-    const response = await postJson(
-      {
-        url: endpoint.commandUrl,
-        body,
-        headers,
-        timeoutMs: send.timeoutMs,
-        maxResponseBytes: this.options.maxResponseBytes,
-        ...(send.signal ? { signal: send.signal } : {}),
-      },
-      this.options.policy,
-      this.options.dispatcher,
-    );
+    const attributes = { 'http.request.method': 'POST', 'megatron.organization_id': organizationId, 'megatron.webhook_id': webhookId };
+    const response = await inSpan('POST command_url', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const answer = await postJson(
+        {
+          url: endpoint.commandUrl,
+          body,
+          headers: { ...headers, ...traceHeaders() },
+          timeoutMs: send.timeoutMs,
+          maxResponseBytes: this.options.maxResponseBytes,
+          ...(send.signal ? { signal: send.signal } : {}),
+        },
+        this.options.policy,
+        this.options.dispatcher,
+      );
+      span.setAttribute('http.response.status_code', answer.status);
+      if (answer.status >= 500) failSpan(span, `answered ${answer.status}`);
+      return answer;
+    });
     return { endpoint, response };
   }
 }

@@ -60,6 +60,7 @@ export async function startNotifier(options: HarnessOptions): Promise<NotifierHa
   const timeoutMs = options.timeoutMs ?? 15_000;
   const scheduleMs = options.scheduleMs ?? [100, 200];
   const delivery = await startDelivery({
+    nc: nats.nc,
     js: nats.js,
     jsm: nats.jsm,
     namespace,

@@ -1,5 +1,5 @@
 import { CommandSchema } from '@megatron/contracts';
-import { commandConsumer, commandStream, consumeProto, ensureConsumer, ensureStream, streamNames, type JetStreamManager, type RunningConsumer } from '@megatron/runtime';
+import { commandConsumer, commandStream, consumeProto, ensureConsumer, ensureStream, streamNames, type NatsClients, type RunningConsumer } from '@megatron/runtime';
 import { handleCommand } from './command-handler.js';
 import type { TakeoverContext } from './context.js';
 
@@ -8,7 +8,8 @@ import type { TakeoverContext } from './context.js';
  * max_ack_pending 1 a partition (and so an engagement channel) has one Command in flight, which
  * keeps agent messages in order however many replicas run (see README, ordering and idempotency).
  */
-export async function startCommandConsumers(ctx: TakeoverContext, jsm: JetStreamManager, handled: (kind: string, outcome: string) => void): Promise<RunningConsumer[]> {
+export async function startCommandConsumers(ctx: TakeoverContext, nats: NatsClients, handled: (kind: string, outcome: string) => void): Promise<RunningConsumer[]> {
+  const { jsm } = nats;
   const { NATS_NAMESPACE: namespace, COMMAND_PARTITIONS: partitions, COMMAND_ACK_WAIT_MS: ackWaitMs } = ctx.config;
   await ensureStream(jsm, commandStream(namespace));
   const names = streamNames(namespace).commands;
@@ -17,6 +18,7 @@ export async function startCommandConsumers(ctx: TakeoverContext, jsm: JetStream
     await ensureConsumer(jsm, commandConsumer(namespace, partition, ackWaitMs));
     running.push(
       await consumeProto({
+        nc: nats.nc,
         js: ctx.js,
         stream: names.stream,
         durable: names.durable(partition),

@@ -1,6 +1,6 @@
 import { ConnectError } from '@connectrpc/connect';
 import type { WebAPICallResult } from '@slack/web-api';
-import type { Logger } from '@megatron/runtime';
+import { inSpan, SpanKind, type Logger, type Span } from '@megatron/runtime';
 import type { CallDeadline } from '../rpc/call-deadline.js';
 import { tokenFingerprint, type SlackClientCache } from './client-cache.js';
 import { classifySlackFailure, exhaustedRetries, permanentSlackError, type SlackFailure } from './errors.js';
@@ -29,6 +29,10 @@ function gateKey(fingerprint: string, method: string, args: Record<string, unkno
   return `${fingerprint}|${method}|${channel}`;
 }
 
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
 /** Every Slack Web API call goes through here: ordering, shared 429 pauses, retries, deadlines, metrics. */
 export class SlackCaller {
   private readonly gate = new RateLimitGate();
@@ -50,17 +54,24 @@ export class SlackCaller {
   private attempts<T extends WebAPICallResult>(call: SlackCall): Promise<T> {
     const client = this.clients.client(call.token);
     const key = gateKey(tokenFingerprint(call.token), call.method, call.args);
-    return this.retrying(call.method, call.deadline, key, async () => (await client.apiCall(call.method, call.args)) as T);
+    return this.retrying(call.method, call.deadline, key, async () => (await client.apiCall(call.method, call.args)) as T, this.clients.apiUrl);
   }
 
   /**
    * Runs `attempt` until it succeeds, a permanent error comes back, or the budget is gone: a 429 waits
    * Retry-After (and pauses every call sharing `gate`), 5xx and network errors back off up to maxRetries.
-   * Also used for Slack URLs outside the Web API (response_url, url_private, upload URLs).
+   * Also used for Slack URLs outside the Web API (response_url, url_private, upload URLs). The whole
+   * call, waits and retries included, is one client span named for the method (`chat.postMessage`).
    */
-  async retrying<T>(method: string, deadline: CallDeadline, gate: string, attempt: () => Promise<T>): Promise<T> {
+  retrying<T>(method: string, deadline: CallDeadline, gate: string, attempt: () => Promise<T>, server?: URL): Promise<T> {
+    const attributes = { 'rpc.system': 'slack', 'rpc.method': method, ...(server ? { 'server.address': server.hostname, 'server.port': portOf(server) } : {}) };
+    return inSpan(method, { kind: SpanKind.CLIENT, attributes }, (span) => this.retryLoop(method, deadline, gate, attempt, span));
+  }
+
+  private async retryLoop<T>(method: string, deadline: CallDeadline, gate: string, attempt: () => Promise<T>, span: Span): Promise<T> {
     let failures = 0;
     for (let attemptNo = 1; ; attemptNo += 1) {
+      span.setAttribute('slack.attempts', attemptNo);
       await this.waitForGate(gate, method, deadline);
       const stop = this.metrics.latency.startTimer({ method });
       let failure: SlackFailure;

@@ -5,6 +5,7 @@ import { BodyTooLargeError, readBody, type Logger } from '@megatron/runtime';
 import { failureReply } from '../failure-reply.js';
 import type { InterpreterMetrics, RequestOutcome, Route } from '../metrics.js';
 import { RequestError } from '../request-error.js';
+import { tracedRoute } from './traced-route.js';
 import { verifySlackSignature } from '@megatron/slack-signature';
 
 /** A Slack request whose signature checked out: the exact bytes and the declared content type. */
@@ -121,7 +122,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   ] as const;
   const { signingSecret } = options;
   for (const [path, route, handler] of slackRoutes) {
-    router.post(both(path), signingSecret === undefined ? overSocketModeOnly : slackRoute(route, handler, signingSecret));
+    router.post(both(path), signingSecret === undefined ? overSocketModeOnly : tracedRoute('POST', path, slackRoute(route, handler, signingSecret)));
   }
 
   app.use(router.routes());
