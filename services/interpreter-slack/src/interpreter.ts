@@ -9,6 +9,8 @@ import { slackAppManifestYaml } from './manifest.js';
 import { createInterpreterMetrics } from './metrics.js';
 import { createCommandPublisher, type PublishCommand } from './publish.js';
 import { slashCommandHandler } from './slash/handle.js';
+import { envelopeDispatcher, type SlackHandlers } from './socket-mode/dispatch.js';
+import { SocketModeReceiver } from './socket-mode/receiver.js';
 
 export interface InterpreterDeps {
   logger: Logger;
@@ -28,7 +30,9 @@ export interface Interpreter {
   ready: Promise<void>;
   /** From memory: whether events in this channel matter; undefined while the directory is not loaded. */
   isEngagementChannel: (channelId: string) => boolean | undefined;
-  /** Waits for replies still going out through response_url, stops watching the directory. */
+  /** The Socket Mode receiver when SLACK_APP_TOKEN is set; its `check` is true while a connection is open. */
+  socketMode: SocketModeReceiver | undefined;
+  /** Closes the Socket Mode connections once their acks are out, waits for replies still going out through response_url, stops watching the directory. */
   close(): Promise<void>;
 }
 
@@ -76,20 +80,46 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
   const baseUrl = publicBaseUrl(config);
   const isEngagementChannel = (channelId: string) => (directory ? directory.lookup(channelId) !== undefined : undefined);
 
+  // One mapping, two receivers: HTTP requests and Socket Mode envelopes reach the same handlers.
+  const handlers: SlackHandlers = {
+    slash_command: slashCommandHandler(handlerDeps),
+    interactive_message: interactiveMessageHandler({ ...handlerDeps, afterAck }),
+    event: eventHandler({
+      ...handlerDeps,
+      dedup: new EventDeduplicator(deps.redis, config.EVENT_DEDUP_TTL_SECONDS, logger),
+      isEngagementChannel,
+    }),
+  };
   const app = createHttpApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     maxBodyBytes: config.SLACK_MAX_BODY_BYTES,
     now,
     logger,
     metrics,
-    slashCommand: slashCommandHandler(handlerDeps),
-    interactiveMessage: interactiveMessageHandler({ ...handlerDeps, afterAck }),
-    event: eventHandler({
-      ...handlerDeps,
-      dedup: new EventDeduplicator(deps.redis, config.EVENT_DEDUP_TTL_SECONDS, logger),
-      isEngagementChannel,
-    }),
-    manifest: () => (baseUrl ? slackAppManifestYaml({ baseUrl, slashCommand: config.SLASH_COMMAND }) : undefined),
+    slashCommand: handlers.slash_command,
+    interactiveMessage: handlers.interactive_message,
+    event: handlers.event,
+    manifest: (socketMode = config.SLACK_APP_TOKEN !== undefined) => {
+      if (socketMode) return slackAppManifestYaml({ socketMode, slashCommand: config.SLASH_COMMAND });
+      return baseUrl ? slackAppManifestYaml({ baseUrl, slashCommand: config.SLASH_COMMAND }) : undefined;
+    },
+  });
+
+  const socketMode =
+    config.SLACK_APP_TOKEN === undefined
+      ? undefined
+      : new SocketModeReceiver({
+          apiUrl: config.SLACK_API_URL,
+          appToken: config.SLACK_APP_TOKEN,
+          maxPayloadBytes: config.SLACK_MAX_BODY_BYTES,
+          logger,
+          handle: envelopeDispatcher({ handlers, logger, metrics }),
+        });
+  // Slack hands envelopes to whichever connection is open, so a replica connects only once it can store
+  // Commands and tell engagement channels apart; before that its events would only come back on Slack's
+  // retry schedule, a minute or more later.
+  void ready.then(() => {
+    if (!closed) socketMode?.start();
   });
 
   return {
@@ -97,8 +127,10 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     ready,
     isEngagementChannel,
     check: async () => directory !== undefined,
+    socketMode,
     async close() {
       closed = true;
+      await socketMode?.close();
       await Promise.all(pending);
       directory?.close();
     },

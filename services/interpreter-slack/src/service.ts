@@ -2,7 +2,10 @@ import { createRedis, NatsLink, redisCheck, startServers, type RunningService, t
 import type { Config } from './config.js';
 import { createInterpreter } from './interpreter.js';
 
-/** Wires interpreter-slack: Redis for event de-duplication, NATS for Commands, the Slack routes on the HTTP port. */
+/**
+ * Wires interpreter-slack: Redis for event de-duplication, NATS for Commands, the Slack routes on the HTTP port
+ * and, with SLACK_APP_TOKEN, Slack's Socket Mode connection.
+ */
 export async function startInterpreterSlack(config: Config, kit: ServiceKit): Promise<RunningService> {
   const redis = createRedis(config.REDIS_URL, kit.logger, `${config.NATS_NAMESPACE}:`);
   const nats = new NatsLink(config.NATS_URL, 'interpreter-slack', kit.logger);
@@ -11,6 +14,7 @@ export async function startInterpreterSlack(config: Config, kit: ServiceKit): Pr
     .add({ name: 'redis', probe: redisCheck(redis) })
     .add({ name: 'nats', probe: nats.check })
     .add({ name: 'engagement-directory', probe: interpreter.check });
+  if (interpreter.socketMode) kit.readiness.add({ name: 'slack-socket', probe: interpreter.socketMode.check });
 
   const servers = await startServers({
     ...kit,
