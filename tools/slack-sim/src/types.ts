@@ -188,6 +188,8 @@ export interface SimFault {
   kind: FaultKind;
   method?: string;
   token?: string;
+  /** Only requests naming this channel (`channel` argument). */
+  channel?: string;
   count?: number;
   latencyMs?: number;
 }

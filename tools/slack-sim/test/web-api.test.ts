@@ -225,6 +225,12 @@ describe('Web API through the real WebClient', () => {
     await sim.control.fault({ kind: 'reset_after_send', method: 'chat.postMessage' });
     await expect(botClient.chat.postMessage({ channel, text: 'landed without an answer' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
     expect((await botClient.conversations.history({ channel, limit: 1 })).messages?.[0]?.text).toBe('landed without an answer');
+    await sim.control.fault({ kind: '5xx', method: 'chat.postMessage', channel, count: 100 });
+    await expect(botClient.chat.postMessage({ channel, text: 'refused' })).rejects.toMatchObject({ statusCode: 500 });
+    const other = (await botClient.conversations.create({ name: 'fault-free' })).channel?.id ?? '';
+    expect((await botClient.chat.postMessage({ channel: other, text: 'another channel is fine' })).ok).toBe(true);
+    await sim.control.clearFaults();
+    expect((await botClient.chat.postMessage({ channel, text: 'after clearFaults' })).ok).toBe(true);
     await sim.control.fault({ kind: 'latency', method: 'auth.test', latencyMs: 300 });
     const started = Date.now();
     expect((await botClient.auth.test()).ok).toBe(true);

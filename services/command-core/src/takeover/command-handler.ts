@@ -22,9 +22,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Carries out one Command and says how to settle it: ack once every effect is done, term (after
- * telling the agent) when it can never succeed, a throw (nak with backoff) when it may later.
+ * telling the agent) when it can never succeed, a throw when it may later — unless `lastChance`, when
+ * the agent is told and the Command terminated then too (parked channels give up in their own time).
  */
-export async function handleCommand(ctx: TakeoverContext, command: Command, attempt: number): Promise<Outcome> {
+export async function handleCommand(ctx: TakeoverContext, command: Command, attempt: number, lastChance = attempt >= MAX_COMMAND_DELIVERIES): Promise<Outcome> {
   if (await isProcessed(ctx.pool, command.id)) return ack();
   const context = command.context;
   if (!context) return finish(ctx, command, term('command without context'));
@@ -43,13 +44,40 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
     await dispatch(ctx, actor, command, context, attempt);
     return finish(ctx, command, ack());
   } catch (error) {
-    if (!isPermanent(error) && attempt < MAX_COMMAND_DELIVERIES) throw error;
+    if (!isPermanent(error) && !lastChance) throw error;
     ctx.logger.warn({ err: error, commandId: command.id, kind: command.kind.case, attempt }, 'command failed for good');
-    await reply(ctx, actor, context, text(describeFailure(error))).catch((replyError: unknown) =>
-      ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
-    );
+    await tellFailure(ctx, actor, command, context, describeFailure(error));
     return finish(ctx, command, term(describeFailure(error)));
   }
+}
+
+/**
+ * A parked Command that kept failing past the retry window: the agent hears what was not done (a
+ * message: in a thread under it, where the whole team sees it) and it is settled as processed.
+ */
+export async function abandonCommand(ctx: TakeoverContext, command: Command, error: unknown, failingMs: number): Promise<void> {
+  const context = command.context;
+  if (!context) return;
+  const minutes = Math.max(1, Math.round(failingMs / 60_000));
+  const integration = await ctx.tenants.integrationByTeam(context.teamId).catch(() => undefined);
+  const kind = command.kind;
+  if (integration && (kind.case === 'message' || kind.case === 'fileShare')) {
+    await ctx.slack
+      .postMessage({ channel: kind.value.channelId, threadTs: kind.value.ts, content: text(messages.notDelivered(minutes)) }, withToken(integration.botToken))
+      .catch((tellError: unknown) => ctx.logger.warn({ err: tellError, commandId: command.id }, 'could not tell the agent about an undelivered message'));
+  } else {
+    const organization = integration && (await ctx.tenants.organization(integration.organizationId).catch(() => undefined));
+    const actor = integration && organization ? await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id }).catch(() => undefined) : undefined;
+    ctx.logger.warn({ err: error, commandId: command.id }, 'command abandoned after its retry window');
+    await tellFailure(ctx, actor, command, context, messages.notCarriedOut(minutes));
+  }
+  await markProcessed(ctx.pool, command.id);
+}
+
+async function tellFailure(ctx: TakeoverContext, actor: Actor | undefined, command: Command, context: RequestContext, words: string): Promise<void> {
+  await reply(ctx, actor, context, text(words)).catch((replyError: unknown) =>
+    ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
+  );
 }
 
 async function finish(ctx: TakeoverContext, command: Command, outcome: Outcome): Promise<Outcome> {

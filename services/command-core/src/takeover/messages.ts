@@ -29,7 +29,14 @@ export const messages = {
   alreadyPaused: (name: string) => `The bot is already paused for *${name}*.`,
   notPaused: (name: string) => `The bot is not paused for *${name}*; nothing to do.`,
   alreadyClosed: (name: string) => `*${name}*'s channel is already closed.`,
+  notDelivered: (minutes: number) =>
+    `:warning: This message did not reach the customer: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Your later messages were sent; send this one again if it still matters.`,
+  notCarriedOut: (minutes: number) => `:warning: Your command was not carried out: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Please try again.`,
 } as const;
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
 
 export const HELP_TEXT = [
   '*Megatron commands*',
