@@ -20,7 +20,8 @@ export interface DeliveryReport {
   perLane: { lane: number; sent: number; delivered: number[] }[];
 }
 
-const TEXT = /^lane (\d+) message (\d+)$/;
+/** A message as the customer got it: a late one says when it was written on a second line. */
+const TEXT = /^lane (\d+) message (\d+)(?:\n_written at <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>_)?$/;
 
 export const laneText = (lane: number, n: number) => `lane ${lane} message ${n}`;
 

@@ -1,5 +1,6 @@
 import { Code } from '@connectrpc/connect';
-import { metricValue, rpcError, seedWorkspace, startHarness, withToken, type Harness } from './harness.js';
+import { metricValue } from '@megatron/testkit';
+import { rpcError, seedWorkspace, startHarness, withToken, type Harness } from './harness.js';
 
 let harness: Harness;
 let seed: Awaited<ReturnType<typeof seedWorkspace>>;

@@ -32,6 +32,10 @@ export const configSchema = baseEnvSchema.extend({
   EVENT_DEDUP_TTL_SECONDS: env.positiveInt(3_600),
   /** Bounds the wait for JetStream's ack so Slack's 3 s deadline is never missed. */
   PUBLISH_TIMEOUT_MS: env.durationMs(2_000),
+  /** Commands held in Redis (all channels) while NATS is away; past it, Slack is answered 503 and retries. */
+  HOLD_MAX_COMMANDS: env.positiveInt(100_000),
+  /** How often each replica publishes held Commands once NATS is back. */
+  HOLD_DRAIN_INTERVAL_MS: env.durationMs(250),
 }).superRefine((config, context) => {
   // Slack reaches the service over HTTP, over Socket Mode, or both; with neither credential nothing would arrive.
   if (config.SLACK_SIGNING_SECRET === undefined && config.SLACK_APP_TOKEN === undefined) {

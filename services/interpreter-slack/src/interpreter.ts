@@ -7,7 +7,10 @@ import { createHttpApp } from './http/app.js';
 import { interactiveMessageHandler } from './interactive/handle.js';
 import { slackAppManifestYaml } from './manifest.js';
 import { createInterpreterMetrics } from './metrics.js';
-import { createCommandPublisher, type PublishCommand } from './publish.js';
+import { HeldDrainer } from './hold/drain.js';
+import { HeldCommands } from './hold/held-commands.js';
+import { HoldingPublisher } from './hold/holding-publisher.js';
+import { createCommandPublisher } from './publish.js';
 import { slashCommandHandler } from './slash/handle.js';
 import { envelopeDispatcher, type SlackHandlers } from './socket-mode/dispatch.js';
 import { SocketModeReceiver } from './socket-mode/receiver.js';
@@ -66,13 +69,26 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     }
   })();
 
-  const publish: PublishCommand = createCommandPublisher({
+  const direct = createCommandPublisher({
     clients: deps.nats.ready,
     namespace: config.NATS_NAMESPACE,
     partitions: config.COMMAND_PARTITIONS,
     timeoutMs: config.PUBLISH_TIMEOUT_MS,
   });
-  const handlerDeps: HandlerDeps = { publish, logger, metrics, now, verificationToken: config.MEGATRON_VERIFICATION_TOKEN };
+  const held = new HeldCommands(deps.redis, config.HOLD_MAX_COMMANDS);
+  const holding = new HoldingPublisher({ publish: direct, held, logger, now, onHeld: (kind) => metrics.held.inc({ kind }) });
+  const drainer = new HeldDrainer({
+    held,
+    publish: direct,
+    logger,
+    intervalMs: config.HOLD_DRAIN_INTERVAL_MS,
+    onPublished: (kind) => {
+      holding.natsBack();
+      metrics.published.inc({ kind });
+    },
+  });
+  drainer.start();
+  const handlerDeps: HandlerDeps = { publish: holding.publish, logger, metrics, now, verificationToken: config.MEGATRON_VERIFICATION_TOKEN };
   const afterAck = (work: Promise<void>) => {
     pending.add(work);
     void work.finally(() => pending.delete(work));
@@ -131,7 +147,7 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     async close() {
       closed = true;
       await socketMode?.close();
-      await Promise.all(pending);
+      await Promise.all([...pending, drainer.stop()]);
       directory?.close();
     },
   };

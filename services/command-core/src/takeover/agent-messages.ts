@@ -25,6 +25,10 @@ export interface AgentMessage {
   avatarUrl: string;
 }
 
+function sender(actor: Actor, message: AgentMessage) {
+  return { agent: actor.agentName, org: actor.organization.name, avatarUrl: message.avatarUrl };
+}
+
 async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow): Promise<Customer> {
   return ensureCustomer(ctx, actor.organization.id, engagement.team_id, engagement.user_id);
 }
@@ -45,7 +49,15 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   let customerTs = posting ? await findPosted(ctx, customer, dm, key, posting) : undefined;
   if (!customerTs) {
     const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : NO_FILES;
-    const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
+    const writtenAt = message.ts ? tsToDate(message.ts) : undefined;
+    const late = writtenAt && Date.now() - writtenAt.getTime() > ctx.config.LATE_MARK_AFTER_MS;
+    const content = forwarded({
+      ...sender(actor, message),
+      body: await textForCustomer(ctx, actor, message.text),
+      idempotencyKey: key,
+      attachments: files.attachments,
+      ...(late ? { writtenAt } : {}),
+    });
     customerTs = await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) });
     if (files.failed.length) {
       const retry = files.failed.some((file) => file.retryable) ? ' Try sharing the file again.' : '';
@@ -117,7 +129,7 @@ export async function followAgentEdit(ctx: TakeoverContext, actor: Actor, engage
   const link = await selectLinkByIntegrationTs(ctx.pool, engagement.id, message.ts);
   if (!link || link.direction !== 'to_customer') return;
   const customer = await customerOf(ctx, actor, engagement);
-  const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, link.idempotency_key);
+  const content = forwarded({ ...sender(actor, message), body: await textForCustomer(ctx, actor, message.text), idempotencyKey: link.idempotency_key });
   await ctx.customerTokens.call(customer.workspace, (token) =>
     ctx.slack.updateMessage({ channel: link.customer_channel_id, ts: link.customer_ts, content }, withToken(token)),
   );

@@ -154,14 +154,36 @@ export function channelUrl(domain: string, channelId: string): string {
  * footer is a legacy attachment because its `callback_id` carries the idempotency key, which
  * conversations.history returns, so a redelivered forward can find the copy it already posted.
  */
-export function forwarded(body: string, agent: string, org: string, avatarUrl: string, idempotencyKey: string, extraAttachments: unknown[] = []): MessageContent {
+export function forwarded(forward: ForwardView): MessageContent {
+  const { agent, org, avatarUrl } = forward;
   const footer = {
-    callback_id: idempotencyKey,
+    callback_id: forward.idempotencyKey,
     fallback: messages.sentBy(agent, org),
     footer: messages.sentBy(agent, org),
     ...(avatarUrl ? { footer_icon: avatarUrl } : {}),
   };
   // Masked here, the one builder for forwards and their edits: an agent quoting a card number
   // must not send it back in clear (only its last four).
-  return create(MessageContentSchema, { text: maskText(body), attachmentsJson: JSON.stringify([...extraAttachments, footer]) });
+  const body = maskText(forward.body);
+  const text = forward.writtenAt ? `${body}\n${writtenAtLine(forward.writtenAt)}` : body;
+  return create(MessageContentSchema, { text, attachmentsJson: JSON.stringify([...(forward.attachments ?? []), footer]) });
+}
+
+export interface ForwardView {
+  body: string;
+  agent: string;
+  org: string;
+  avatarUrl: string;
+  idempotencyKey: string;
+  /** Files relayed as attachments, before the footer. */
+  attachments?: unknown[];
+  /** Set when the message reaches the customer late: when the agent wrote it. */
+  writtenAt?: Date;
+}
+
+/** `_written at 10:02_` in the reader's own time zone (Slack's date token), UTC in the fallback. */
+function writtenAtLine(at: Date): string {
+  const seconds = Math.floor(at.getTime() / 1000);
+  const fallback = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} UTC`;
+  return `_written at <!date^${seconds}^{time}|${fallback}>_`;
 }
