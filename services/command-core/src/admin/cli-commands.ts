@@ -248,7 +248,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       if (!isUuid(broadcastId)) throw new UsageError(`<broadcast-id> must be the broadcast_id a broadcast answered (a UUID), got ${JSON.stringify(broadcastId)}`);
       const results = await broadcastResults(context.pool, broadcastId);
       if (!results) throw notFound(`no broadcast ${broadcastId}`);
-      // Counts of zero are printed too: the same JSON the API answers, every field present.
+      // Every field printed, counts of zero included (Connect JSON would leave them out).
       return toJson(GetBroadcastResultsResponseSchema, results, { alwaysEmitImplicit: true });
     },
   },

@@ -22,7 +22,7 @@ import { organizationIdOf } from './api-actor.js';
 
 /**
  * A public broadcast names at most `cap` recipients in one call, each by a Slack team and user id: a larger
- * audience is sent as several calls (README, "Broadcasts"), so no one request holds the API for minutes.
+ * audience is sent as several calls (README, "Broadcasts and feedback"), so no one request holds the API for minutes.
  */
 function checkAudiences(audiences: BroadcastRequest['audiences'], cap: number): void {
   const recipients = audiences.reduce((sum, audience) => sum + audience.userIds.length, 0);
