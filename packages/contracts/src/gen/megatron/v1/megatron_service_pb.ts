@@ -1073,8 +1073,8 @@ export const MegatronService: GenService<{
     output: typeof EditResponseSchema;
   },
   /**
-   * DM many customers, per-user results (REST `broadcast/`). A customer whose engagement channel is open sees
-   * the broadcast mirrored there, marked as one.
+   * DM many customers, per-user results (REST `broadcast/`). A recipient's open engagement channel shows the
+   * broadcast too, marked as one, so the agents see what the customer received.
    *
    * @generated from rpc megatron.v1.MegatronService.Broadcast
    */
