@@ -170,6 +170,11 @@ describe('Web API through the real WebClient', () => {
     expect(await slackError(botClient.chat.postMessage({ channel, text: '' }))).toBe('no_text');
     expect(await slackError(botClient.chat.postMessage({ channel, text: 'x'.repeat(40_001) }))).toBe('msg_too_long');
     expect(await slackError(botClient.chat.postMessage({ channel: 'C000NOPE00', text: 'x' }))).toBe('channel_not_found');
+    const button = (actionId: string) => ({ type: 'button' as const, action_id: actionId, text: { type: 'plain_text' as const, text: actionId } });
+    const twoAlike = [{ type: 'actions', elements: [button('vote'), button('vote')] }];
+    expect(await slackError(botClient.chat.postMessage({ channel, text: 'x', blocks: twoAlike }))).toBe('invalid_blocks');
+    expect(await slackError(botClient.chat.update({ channel, ts: posted.ts ?? '', text: 'x', blocks: twoAlike }))).toBe('invalid_blocks');
+    expect((await botClient.chat.postMessage({ channel, text: 'x', blocks: [{ type: 'actions', elements: [button('up'), button('down')] }] })).ok).toBe(true);
 
     expect((await botClient.chat.delete({ channel, ts: posted.ts ?? '' })).ok).toBe(true);
     expect((await sim.control.messages(channel)).some((m) => m.ts === posted.ts)).toBe(false);
