@@ -1,6 +1,10 @@
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import { PlatformType, type BroadcastResponse, type MegatronService } from '@megatron/contracts';
 import type { SimMessage } from '@megatron/slack-sim';
+import { create } from '@bufbuild/protobuf';
+import { CommandSchema } from '@megatron/contracts';
+import { partitionOf, publishProto, streamNames } from '@megatron/runtime';
+import { waitFor } from '@megatron/testkit';
 import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
@@ -158,6 +162,24 @@ describe('feedback on a broadcast, reported by the app that received the clicks'
     expect(notAsked.code).toBe(Code.FailedPrecondition);
     expect(await acme.getBroadcastResults({ broadcastId: silent.broadcastId })).toMatchObject({ captureFeedback: false, delivered: 1, answers: [] });
     expect((await acme.getBroadcastResults({ broadcastId: sent.broadcastId })).answers).toHaveLength(2);
+  });
+
+  it('records and thanks a click that Slack sent to Megatron itself (a Feedback Command), and ignores one from a customer the broadcast never reached', async () => {
+    const result = sent.results.find((candidate) => candidate.userId === sam().userId);
+    const click = (customer: { teamId: string; userId: string }, id: string) =>
+      publishProto(world.nats.js, streamNames(world.namespace).commands.subject(partitionOf(result?.channelId ?? '', world.config.COMMAND_PARTITIONS)), CommandSchema,
+        create(CommandSchema, {
+          id,
+          context: { teamId: customer.teamId, channelId: result?.channelId ?? '', userId: customer.userId },
+          kind: { case: 'feedback', value: { broadcastId: sent.broadcastId, positive: true, customer } },
+        }),
+        { msgId: id },
+      );
+    await click({ teamId: sam().teamId, userId: 'U0STRANGER' }, 'action:stranger-click');
+    await click(sam(), 'action:sam-click');
+    await waitFor(async () => blocksOf(await copyOf(sent, sam())).includes('Thanks for your feedback 👍'), { what: "sam's copy thanked" });
+    const results = await acme.getBroadcastResults({ broadcastId: sent.broadcastId });
+    expect(results.answers.filter((answer) => answer.customer?.teamId === sam().teamId && answer.customer.userId !== phil().userId)).toMatchObject([{ customer: sam(), positive: true }]);
   });
 });
 

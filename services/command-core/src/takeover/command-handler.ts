@@ -1,10 +1,11 @@
 import { Code } from '@connectrpc/connect';
-import { MAX_COMMAND_DELIVERIES, ResponseType, type CustomerVerb, type Command, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
+import { MAX_COMMAND_DELIVERIES, ResponseType, type CustomerVerb, type Command, type FeedbackCommand, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
 import { ack, term, type Outcome } from '@megatron/runtime';
-import { upsertFeedback } from '../db/broadcasts.js';
+import { selectBroadcast } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
 import { selectByChannel } from '../db/engagements.js';
 import { selectAgent } from '../db/people.js';
+import { recordFeedback } from './broadcast-feedback.js';
 import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
 import { onChannelGone } from './channel-gone.js';
@@ -30,8 +31,7 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
   const context = command.context;
   if (!context) return finish(ctx, command, term('command without context'));
   if (command.kind.case === 'feedback') {
-    const { broadcastId, positive, customer } = command.kind.value;
-    if (UUID.test(broadcastId) && customer) await upsertFeedback(ctx.pool, broadcastId, customer.teamId, customer.userId, positive);
+    await onFeedbackClick(ctx, command.kind.value);
     return finish(ctx, command, ack());
   }
   let actor: Actor | undefined;
@@ -78,6 +78,22 @@ async function tellFailure(ctx: TakeoverContext, actor: Actor | undefined, comma
   await reply(ctx, actor, context, text(words)).catch((replyError: unknown) =>
     ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
   );
+}
+
+/**
+ * A feedback button clicked where Slack sends it to Megatron itself: recorded and thanked like a click the
+ * app reports (ReportFeedback). A click on something that is not a feedback broadcast to that customer is ignored.
+ */
+async function onFeedbackClick(ctx: TakeoverContext, click: FeedbackCommand): Promise<void> {
+  const { broadcastId, positive, customer } = click;
+  const broadcast = UUID.test(broadcastId) && customer ? await selectBroadcast(ctx.pool, broadcastId) : undefined;
+  if (!broadcast || !customer) return;
+  try {
+    await recordFeedback(ctx, broadcast.organization_id, { broadcastId, teamId: customer.teamId, userId: customer.userId, positive });
+  } catch (error) {
+    if (!isPermanent(error)) throw error;
+    ctx.logger.info({ err: error, broadcastId }, 'feedback click ignored');
+  }
 }
 
 async function finish(ctx: TakeoverContext, command: Command, outcome: Outcome): Promise<Outcome> {
