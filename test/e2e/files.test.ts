@@ -47,6 +47,15 @@ describe('files and images between an agent and a customer', () => {
     expect((await download(image?.image_url ?? '')).equals(bytes)).toBe(true);
   });
 
+  it("an agent's edit of a message that carried an image changes the text and keeps the image", async () => {
+    const shared = await story.control.shareFile({ teamId: story.seed.integration.workspace.id, userId: story.alice.id, channel, name: 'diagram.png', mimetype: 'image/png', contentBase64: randomBytes(2000).toString('base64'), text: 'See the diagram' });
+    const copy = await story.waitForText(philDm, 'See the diagram', 15_000);
+    await story.agentEdits(story.alice, channel, shared.ts, 'See the corrected diagram');
+    const edited = await story.waitForMessage(philDm, (message) => message.ts === copy.ts && message.text.startsWith('See the corrected diagram'), 'the edited copy', 15_000);
+    expect(attachmentsOf(edited).find((attachment) => attachment.image_url)?.title).toBe('diagram.png');
+    expect(JSON.stringify(edited.attachments)).toContain('sent by');
+  });
+
   it("a customer's screenshot, reported by the bot, is mirrored into the engagement channel the same way", async () => {
     const bytes = randomBytes(5000);
     await story.control.shareFile({ teamId: phil.home.workspace.id, userId: phil.user.id, channel: philDm, name: 'error.png', mimetype: 'image/png', contentBase64: bytes.toString('base64'), text: 'this is what I see' });

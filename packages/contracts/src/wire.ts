@@ -77,6 +77,9 @@ export function parseVerbChoice(value: string): VerbChoice | undefined {
  * one block (`invalid_blocks`), so each vote has its own. `feedback` is the id both buttons had while each sat
  * in its own block: messages customers already hold still carry it.
  */
+/** action_id of the Retry button under an agent's message that did not reach the customer; its value is the record's UUID. */
+export const RETRY_DELIVERY_ACTION = 'retry_delivery';
+
 export const FEEDBACK_ACTION_IDS = { up: 'feedback_up', down: 'feedback_down' } as const;
 const LEGACY_FEEDBACK_ACTION_ID = 'feedback';
 

@@ -36,9 +36,9 @@ async function rotateAtSlack(next: string): Promise<void> {
   await world.sim.control.revokeToken(current.connectionToken);
 }
 
-async function agentWrites(text: string): Promise<void> {
+async function agentWrites(text: string): Promise<string> {
   const { integration } = world;
-  await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, text });
+  return (await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, text })).ts;
 }
 
 const dmTexts = async () => (await world.sim.control.messages(dm)).map((message) => message.text);
@@ -68,15 +68,15 @@ describe('a customer workspace token Slack no longer accepts', () => {
     expect(world.app.refreshCalls).toEqual([customers.team.id, customers.team.id]);
   });
 
-  it('tells the agent, without retrying again, when the refreshed token is refused as well', async () => {
-    const { customers, integration } = world;
+  it('tells the agent in a thread under the message, without retrying again, when the refreshed token is refused as well', async () => {
+    const { customers } = world;
     const alsoRevoked = (await world.sim.control.issueBotToken(customers.app.appId)).botToken;
     await world.sim.control.revokeToken(alsoRevoked);
     await rotateAtSlack(alsoRevoked);
 
-    await agentWrites('This will not arrive');
-    const told = await waitFor(async () => (await world.sim.control.ephemerals(channel)).find((ephemeral) => ephemeral.text.includes('refused the bot token')), { timeoutMs: 15_000 });
-    expect(told.user).toBe(integration.alice.id);
+    const ts = await agentWrites('This will not arrive');
+    const told = await waitFor(async () => (await world.sim.control.messages(channel)).find((message) => message.thread_ts === ts && message.text.includes('refused the bot token')), { timeoutMs: 15_000 });
+    expect(told.text).toContain('did not reach the customer');
     expect(told.text).toContain('workspace Globex');
     expect(told.text).toContain('token_revoked');
     expect(world.app.refreshCalls).toEqual([customers.team.id, customers.team.id, customers.team.id]);

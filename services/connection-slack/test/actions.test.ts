@@ -74,6 +74,16 @@ test('an agent edit updates the posted message and a deletion removes it', async
   expect(await harness.sim.control.messages(channel)).toEqual([]);
 });
 
+test('a reaction is added and removed, and repeating either counts as done', async () => {
+  const channel = await newChannel('reactions');
+  const { ts } = await harness.client.postMessage({ channel, content: { text: 'delivered' } }, withToken(seed.token));
+  const reactions = async () => (await harness.sim.control.messages(channel))[0]?.reactions?.map((reaction) => reaction.name) ?? [];
+  for (let i = 0; i < 2; i++) await harness.client.addReaction({ channel, ts, name: 'warning' }, withToken(seed.token));
+  expect(await reactions()).toEqual(['warning']);
+  for (let i = 0; i < 2; i++) await harness.client.removeReaction({ channel, ts, name: 'warning' }, withToken(seed.token));
+  expect(await reactions()).toEqual([]);
+});
+
 test('a DM opens with the customer and its history comes back newest first', async () => {
   const user = seed.people[1]?.id ?? '';
   const { channel } = await harness.client.openDirectMessage({ user }, withToken(seed.token));

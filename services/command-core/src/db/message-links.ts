@@ -10,9 +10,11 @@ export interface MessageLinkRow {
   customer_channel_id: string;
   customer_ts: string;
   idempotency_key: string;
+  /** JSON array of the attachments a forwarded copy carried besides its footer (relayed files), or empty. */
+  carried_attachments_json?: string;
 }
 
-const LINK = 'id, engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key';
+const LINK = 'id, engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key, carried_attachments_json';
 
 export async function insertLink(
   db: Db,
@@ -29,11 +31,11 @@ export async function insertLink(
 export async function insertLinkAndTouch(db: Db, link: Omit<MessageLinkRow, 'id'>, at: Date): Promise<void> {
   await db.query(
     `with link as (
-       insert into message_links (engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key)
-       values ($1, $2, $3, $4, $5, $6) on conflict do nothing
+       insert into message_links (engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key, carried_attachments_json)
+       values ($1, $2, $3, $4, $5, $6, $8) on conflict do nothing
      )
      update engagement_channels set last_message_at = greatest(last_message_at, $7) where id = $1`,
-    [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key, at],
+    [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key, at, link.carried_attachments_json ?? ''],
   );
 }
 

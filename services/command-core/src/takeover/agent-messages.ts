@@ -7,7 +7,7 @@ import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { mayHaveLanded, RetryLater } from './errors.js';
 import { slackTs, tsToDate } from './history.js';
-import { forwardKey, forwardMetadata, isForwardOf } from './forward-key.js';
+import { carriedBesidesFooter, forwardKey, forwardMetadata, isForwardOf } from './forward-key.js';
 import { textForCustomer } from './mention-names.js';
 import { DELIVERED } from './receipts.js';
 import { forwarded, notPausedWarning, text } from './messages.js';
@@ -46,8 +46,8 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   if (linked) return;
   const dm = await ensureDm(ctx, customer);
   const posting = attempt > 1 ? await selectStep<PostingStep>(ctx.pool, actor.key, POSTING_STEP) : undefined;
-  let customerTs = posting ? await findPosted(ctx, customer, dm, key, posting) : undefined;
-  if (!customerTs) {
+  let copy = posting ? await findPosted(ctx, customer, dm, key, posting) : undefined;
+  if (!copy) {
     const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : NO_FILES;
     const writtenAt = message.ts ? tsToDate(message.ts) : undefined;
     const late = writtenAt && Date.now() - writtenAt.getTime() > ctx.config.LATE_MARK_AFTER_MS;
@@ -58,7 +58,7 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
       attachments: files.attachments,
       ...(late ? { writtenAt } : {}),
     });
-    customerTs = await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) });
+    copy = { ts: await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) }), carried: files.attachments };
     if (files.failed.length) {
       const retry = files.failed.some((file) => file.retryable) ? ' Try sharing the file again.' : '';
       await tellAgent(ctx, actor, engagement.channel_id, `Could not send ${describeFailedFiles(files.failed)} to the customer.${retry}`);
@@ -69,8 +69,9 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
     direction: 'to_customer' as const,
     integration_ts: message.ts,
     customer_channel_id: dm,
-    customer_ts: customerTs,
+    customer_ts: copy.ts,
     idempotency_key: key,
+    carried_attachments_json: copy.carried.length ? JSON.stringify(copy.carried) : '',
   };
   const [, warn] = await Promise.all([
     insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock()),
@@ -109,12 +110,19 @@ async function postOnce(ctx: TakeoverContext, actor: Actor, customer: Customer, 
   }
 }
 
-async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string, posting: PostingStep): Promise<string | undefined> {
+/** The copy a forward posted, with what it carried besides its footer (kept through edits). */
+interface PostedCopy {
+  ts: string;
+  carried: unknown[];
+}
+
+async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string, posting: PostingStep): Promise<PostedCopy | undefined> {
   const oldest = posting.at ? slackTs(posting.at - CLOCK_SKEW_MS) : '';
   const { messages } = await ctx.customerTokens.call(customer.workspace, (token) =>
     ctx.slack.getHistory({ channel: dm, limit: HISTORY_READ_LIMIT, oldest }, withToken(token)),
   );
-  return messages.find((message) => isForwardOf(message, key))?.ts;
+  const found = messages.find((message) => isForwardOf(message, key));
+  return found && { ts: found.ts, carried: carriedBesidesFooter(found.attachmentsJson, key) };
 }
 
 /** At most one warning per channel an hour across replicas, remembered in Postgres (a Redis restart must not repeat it). */
@@ -129,7 +137,8 @@ export async function followAgentEdit(ctx: TakeoverContext, actor: Actor, engage
   const link = await selectLinkByIntegrationTs(ctx.pool, engagement.id, message.ts);
   if (!link || link.direction !== 'to_customer') return;
   const customer = await customerOf(ctx, actor, engagement);
-  const content = forwarded({ ...sender(actor, message), body: await textForCustomer(ctx, actor, message.text), idempotencyKey: link.idempotency_key });
+  const carried = link.carried_attachments_json ? (JSON.parse(link.carried_attachments_json) as unknown[]) : [];
+  const content = forwarded({ ...sender(actor, message), body: await textForCustomer(ctx, actor, message.text), idempotencyKey: link.idempotency_key, attachments: carried });
   await ctx.customerTokens.call(customer.workspace, (token) =>
     ctx.slack.updateMessage({ channel: link.customer_channel_id, ts: link.customer_ts, content }, withToken(token)),
   );

@@ -1,5 +1,5 @@
 import { Code } from '@connectrpc/connect';
-import { MAX_COMMAND_DELIVERIES, ResponseType, type CustomerVerb, type Command, type FeedbackCommand, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
+import { MAX_COMMAND_DELIVERIES, type CustomerVerb, type Command, type FeedbackCommand, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
 import { ack, term, type Outcome } from '@megatron/runtime';
 import { selectBroadcast } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
@@ -9,15 +9,17 @@ import { recordFeedback } from './broadcast-feedback.js';
 import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
 import { onChannelGone } from './channel-gone.js';
-import { once, type Actor, type TakeoverContext } from './context.js';
+import type { Actor, TakeoverContext } from './context.js';
 import { agentActor, ensureAgent, ensureCustomer } from './customers.js';
 import { requireEngagement } from './engagement-lookup.js';
 import { AgentError, describeFailure, isPermanent } from './errors.js';
 import { channelLink, channelUrl, disambiguation, HELP_TEXT, messages, text } from './messages.js';
 import { runLifecycle } from './lifecycle/run-lifecycle.js';
 import type { LifecycleEvent, Outcome as LifecycleOutcome } from './lifecycle/state-machine.js';
-import { withToken } from './slack-gateway.js';
+import { reply } from './reply.js';
 import { resolveTarget } from './target.js';
+import { tellCommandFailed } from './failure-notices.js';
+import { retryUndelivered } from './undelivered.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,38 +48,24 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
   } catch (error) {
     if (!isPermanent(error) && !lastChance) throw error;
     ctx.logger.warn({ err: error, commandId: command.id, kind: command.kind.case, attempt }, 'command failed for good');
-    await tellFailure(ctx, actor, command, context, describeFailure(error));
+    await tellCommandFailed(ctx, actor, command, context, error);
     return finish(ctx, command, term(describeFailure(error)));
   }
 }
 
 /**
  * A parked Command that kept failing past the retry window: the agent hears what was not done (a
- * message: in a thread under it, where the whole team sees it) and it is settled as processed.
+ * message: ⚠, a threaded reason and Retry, where the whole team sees it) and it is settled as processed.
  */
 export async function abandonCommand(ctx: TakeoverContext, command: Command, error: unknown, failingMs: number): Promise<void> {
   const context = command.context;
   if (!context) return;
-  const minutes = Math.max(1, Math.round(failingMs / 60_000));
   const integration = await ctx.tenants.integrationByTeam(context.teamId).catch(() => undefined);
-  const kind = command.kind;
-  if (integration && (kind.case === 'message' || kind.case === 'fileShare')) {
-    await ctx.slack
-      .postMessage({ channel: kind.value.channelId, threadTs: kind.value.ts, content: text(messages.notDelivered(minutes)) }, withToken(integration.botToken))
-      .catch((tellError: unknown) => ctx.logger.warn({ err: tellError, commandId: command.id }, 'could not tell the agent about an undelivered message'));
-  } else {
-    const organization = integration && (await ctx.tenants.organization(integration.organizationId).catch(() => undefined));
-    const actor = integration && organization ? await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id }).catch(() => undefined) : undefined;
-    ctx.logger.warn({ err: error, commandId: command.id }, 'command abandoned after its retry window');
-    await tellFailure(ctx, actor, command, context, messages.notCarriedOut(minutes));
-  }
+  const organization = integration && (await ctx.tenants.organization(integration.organizationId).catch(() => undefined));
+  const actor = integration && organization ? await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id }).catch(() => undefined) : undefined;
+  ctx.logger.warn({ err: error, commandId: command.id }, 'command abandoned after its retry window');
+  await tellCommandFailed(ctx, actor, command, context, error, failingMs);
   await markProcessed(ctx.pool, command.id);
-}
-
-async function tellFailure(ctx: TakeoverContext, actor: Actor | undefined, command: Command, context: RequestContext, words: string): Promise<void> {
-  await reply(ctx, actor, context, text(words)).catch((replyError: unknown) =>
-    ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
-  );
 }
 
 /**
@@ -135,6 +123,8 @@ async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, co
     }
     case 'channelGone':
       return onChannelGone(ctx, actor, kind.value);
+    case 'retryDelivery':
+      return retryUndelivered(ctx, actor, command, kind.value);
     case 'feedback':
     case undefined:
       return;
@@ -214,16 +204,3 @@ const OUTCOME_REPLIES: Record<LifecycleOutcome, (name: string) => string> = {
   nothing_to_lose: messages.alreadyClosed,
 };
 
-/** Answers the agent: through the response_url when Slack gave one, else as an ephemeral in the channel. */
-async function reply(ctx: TakeoverContext, actor: Actor | undefined, context: RequestContext, content: MessageContent): Promise<void> {
-  const send = async () => {
-    if (context.responseUrl) {
-      await ctx.slack.respondToUrl({ responseUrl: context.responseUrl, content, responseType: ResponseType.EPHEMERAL });
-    } else if (actor && context.channelId && context.userId) {
-      await ctx.slack.postEphemeral({ channel: context.channelId, user: context.userId, content }, withToken(actor.integration.botToken));
-    }
-    return {};
-  };
-  if (actor) await once(ctx, actor, 'reply', send);
-  else await send();
-}

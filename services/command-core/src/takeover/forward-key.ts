@@ -39,6 +39,14 @@ export function forwardKeyOf(attachmentsJson: string): string | undefined {
   return undefined;
 }
 
+/** A copy's attachments other than its footer (the one carrying the key): relayed files. */
+export function carriedBesidesFooter(attachmentsJson: string, idempotencyKey: string): unknown[] {
+  if (!attachmentsJson) return [];
+  const attachments = JSON.parse(attachmentsJson) as unknown;
+  if (!Array.isArray(attachments)) return [];
+  return attachments.filter((a: unknown) => !(typeof a === 'object' && a !== null && (a as { callback_id?: unknown }).callback_id === idempotencyKey));
+}
+
 export function carriesKey(attachmentsJson: string, idempotencyKey: string): boolean {
   if (!attachmentsJson) return false;
   const attachments = JSON.parse(attachmentsJson) as unknown;

@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { formatCustomerRef, formatVerbChoice, MessageContentSchema, type CustomerRef, type CustomerVerb, type MessageContent } from '@megatron/contracts';
+import { formatCustomerRef, formatVerbChoice, MessageContentSchema, RETRY_DELIVERY_ACTION, type CustomerRef, type CustomerVerb, type MessageContent } from '@megatron/contracts';
 import { maskText } from './masking.js';
 
 export type ButtonVerb = 'open' | 'pause' | 'unpause' | 'close';
@@ -29,10 +29,25 @@ export const messages = {
   alreadyPaused: (name: string) => `The bot is already paused for *${name}*.`,
   notPaused: (name: string) => `The bot is not paused for *${name}*; nothing to do.`,
   alreadyClosed: (name: string) => `*${name}*'s channel is already closed.`,
-  notDelivered: (minutes: number) =>
-    `:warning: This message did not reach the customer: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Your later messages were sent; send this one again if it still matters.`,
+  editNotDelivered: (reason: string) => `:warning: Your edit did not reach the customer: ${reason}. Their copy still shows the message as it was.`,
+  deleteNotDelivered: (reason: string) => `:warning: Your deleted message could not be removed from the customer's conversation: ${reason}. They can still see it.`,
   notCarriedOut: (minutes: number) => `:warning: Your command was not carried out: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Please try again.`,
 } as const;
+
+/** The threaded notice under an agent's message that did not reach the customer, with Retry. */
+export function undeliveredNotice(reason: string, undeliveredId: string): MessageContent {
+  const words = `:warning: This message did not reach the customer: ${reason.replace(/\.$/, '')}. Later messages were not held back. Retry sends it once.`;
+  return withBlocks(words, [
+    section(words),
+    { type: 'actions', elements: [{ type: 'button', action_id: RETRY_DELIVERY_ACTION, text: { type: 'plain_text', text: 'Retry' }, value: undeliveredId }] },
+  ]);
+}
+
+/** The notice once Retry got the message through. */
+export function retriedNotice(agent: string): MessageContent {
+  const words = `:white_check_mark: Sent to the customer on retry by ${agent}.`;
+  return withBlocks(words, [section(words)]);
+}
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -1,5 +1,6 @@
 import type { Logger } from '@megatron/runtime';
 import type { Integration } from '../tenants/types.js';
+import { retryAfterMs } from './errors.js';
 import type { SlackClient } from './slack-gateway.js';
 import { withToken } from './slack-gateway.js';
 
@@ -13,7 +14,13 @@ interface Mark {
   channel: string;
   ts: string;
   name: string;
+  /** Take the reaction away (⚠ once Retry got the message through). */
+  remove: boolean;
+  attempts: number;
 }
+
+/** Rate-limited marks are tried again after Slack's Retry-After, this many times at most. */
+const MAX_ATTEMPTS = 5;
 
 /**
  * Receipts are best effort and never delay a forward: marks queue here and go out a few at a time, behind
@@ -22,6 +29,7 @@ interface Mark {
  */
 export class Receipts {
   private readonly queue: Mark[] = [];
+  private readonly waiting = new Set<NodeJS.Timeout>();
   private active = 0;
   private idle: Array<() => void> = [];
 
@@ -33,18 +41,40 @@ export class Receipts {
   ) {}
 
   mark(integration: Integration, channel: string, ts: string, name: string): void {
+    this.enqueue({ integration, channel, ts, name, remove: false, attempts: 0 });
+  }
+
+  unmark(integration: Integration, channel: string, ts: string, name: string): void {
+    this.enqueue({ integration, channel, ts, name, remove: true, attempts: 0 });
+  }
+
+  private enqueue(mark: Mark): void {
     if (this.queue.length >= this.maxQueued) {
       const dropped = this.queue.shift();
       this.logger.warn({ channel: dropped?.channel, ts: dropped?.ts }, 'receipt dropped: too many queued');
     }
-    this.queue.push({ integration, channel, ts, name });
+    this.queue.push(mark);
     this.pump();
   }
 
-  /** Resolves once every queued mark went out (or failed); for shutdown and tests. */
+  /** Resolves once every queued mark went out (or failed); marks waiting out a rate limit are dropped. For shutdown and tests. */
   drained(): Promise<void> {
+    for (const timer of this.waiting) clearTimeout(timer);
+    this.waiting.clear();
     if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** Slack said wait: the mark goes back in the queue once the wait is over, never blocking the others. */
+  private later(mark: Mark, error: unknown): boolean {
+    const waitMs = retryAfterMs(error);
+    if (waitMs === undefined || mark.attempts + 1 >= MAX_ATTEMPTS) return false;
+    const timer = setTimeout(() => {
+      this.waiting.delete(timer);
+      this.enqueue({ ...mark, attempts: mark.attempts + 1 });
+    }, waitMs);
+    this.waiting.add(timer);
+    return true;
   }
 
   private pump(): void {
@@ -52,9 +82,12 @@ export class Receipts {
       const next = this.queue.shift();
       if (!next) break;
       this.active += 1;
-      this.slack
-        .addReaction({ channel: next.channel, ts: next.ts, name: next.name }, withToken(next.integration.botToken))
-        .catch((error: unknown) => this.logger.warn({ err: error, channel: next.channel, ts: next.ts }, 'receipt not added'))
+      const reaction = { channel: next.channel, ts: next.ts, name: next.name };
+      const token = withToken(next.integration.botToken);
+      (next.remove ? this.slack.removeReaction(reaction, token) : this.slack.addReaction(reaction, token))
+        .catch((error: unknown) => {
+          if (!this.later(next, error)) this.logger.warn({ err: error, channel: next.channel, ts: next.ts }, 'receipt not added');
+        })
         .finally(() => {
           this.active -= 1;
           this.pump();

@@ -10,6 +10,7 @@ import {
   PinMessageResponseSchema,
   PostEphemeralResponseSchema,
   PostMessageResponseSchema,
+  RemoveReactionResponseSchema,
   SlackFileSchema,
   UpdateMessageResponseSchema,
   type MessageMetadata,
@@ -29,7 +30,7 @@ import { invalid, messageArgs, required } from './input.js';
 
 type MessageActions = Pick<
   ServiceImpl<typeof SlackConnectionService>,
-  'postMessage' | 'postEphemeral' | 'updateMessage' | 'deleteMessage' | 'pinMessage' | 'addReaction' | 'openDirectMessage' | 'getHistory'
+  'postMessage' | 'postEphemeral' | 'updateMessage' | 'deleteMessage' | 'pinMessage' | 'addReaction' | 'removeReaction' | 'openDirectMessage' | 'getHistory'
 >;
 
 const HISTORY_MAX = 1000;
@@ -93,6 +94,16 @@ export function messageActions(deps: ActionDeps): MessageActions {
         if (!isSlackError(error, 'already_reacted')) throw error;
       }
       return create(AddReactionResponseSchema, {});
+    },
+
+    async removeReaction(req, context) {
+      const channel = required(req.channel, 'channel');
+      try {
+        await slackFor(deps, context)('reactions.remove', { channel, timestamp: required(req.ts, 'ts'), name: required(req.name, 'name') });
+      } catch (error) {
+        if (!isSlackError(error, 'no_reaction')) throw error;
+      }
+      return create(RemoveReactionResponseSchema, {});
     },
 
     async updateMessage(req, context) {

@@ -1,4 +1,4 @@
-import { CommandOrigin, isFeedbackAction, parseCustomerRef, parseFeedbackValue, parseVerbChoice, type Command } from '@megatron/contracts';
+import { CommandOrigin, isFeedbackAction, parseCustomerRef, parseFeedbackValue, parseVerbChoice, RETRY_DELIVERY_ACTION, type Command } from '@megatron/contracts';
 import { newCommand, targetByUser, verbKind, type CommandKind } from '../command.js';
 import { RequestError } from '../request-error.js';
 import type { ChosenAction, Interaction } from './payload.js';
@@ -35,8 +35,17 @@ function feedback(value: string | undefined, interaction: Interaction): Decoded 
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Retry under an undelivered message: its value names Megatron's record of it. */
+function retryDelivery(value: string | undefined): Decoded {
+  if (!UUID.test(value ?? '')) return { refused: "That Retry button doesn't name a message, so nothing was sent." };
+  return { kind: { case: 'retryDelivery', value: { undeliveredId: value ?? '' } }, origin: CommandOrigin.BUTTON };
+}
+
 function decode(action: ChosenAction, interaction: Interaction): Decoded {
   if (isFeedbackAction(action.verb)) return feedback(action.value, interaction);
+  if (action.verb === RETRY_DELIVERY_ACTION) return retryDelivery(action.value);
   switch (action.verb) {
     case 'open':
     case 'pause':

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file megatron/v1/slack_connection_service.proto.
  */
 export const file_megatron_v1_slack_connection_service: GenFile = /*@__PURE__*/
-  fileDesc("CiptZWdhdHJvbi92MS9zbGFja19jb25uZWN0aW9uX3NlcnZpY2UucHJvdG8SC21lZ2F0cm9uLnYxIhEKD0F1dGhUZXN0UmVxdWVzdCJfChBBdXRoVGVzdFJlc3BvbnNlEg8KB3RlYW1faWQYASABKAkSDAoEdGVhbRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmJvdF9pZBgEIAEoCRILCgN1cmwYBSABKAkizgEKElBvc3RNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIQCgh1c2VybmFtZRgDIAEoCRIQCghpY29uX3VybBgEIAEoCRISCgppY29uX2Vtb2ppGAUgASgJEhEKCXRocmVhZF90cxgGIAEoCRIuCghtZXRhZGF0YRgHIAEoCzIcLm1lZ2F0cm9uLnYxLk1lc3NhZ2VNZXRhZGF0YSJBCg9NZXNzYWdlTWV0YWRhdGESEgoKZXZlbnRfdHlwZRgBIAEoCRIaChJldmVudF9wYXlsb2FkX2pzb24YAiABKAkiMgoTUG9zdE1lc3NhZ2VSZXNwb25zZRIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJImMKFFBvc3RFcGhlbWVyYWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDAoEdXNlchgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiKwoVUG9zdEVwaGVtZXJhbFJlc3BvbnNlEhIKCm1lc3NhZ2VfdHMYASABKAkiYQoUVXBkYXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiNAoVVXBkYXRlTWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkiMwoURGVsZXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIXChVEZWxldGVNZXNzYWdlUmVzcG9uc2UiMAoRUGluTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIUChJQaW5NZXNzYWdlUmVzcG9uc2UiPwoSQWRkUmVhY3Rpb25SZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkSDAoEbmFtZRgDIAEoCSIVChNBZGRSZWFjdGlvblJlc3BvbnNlIigKGE9wZW5EaXJlY3RNZXNzYWdlUmVxdWVzdBIMCgR1c2VyGAEgASgJIiwKGU9wZW5EaXJlY3RNZXNzYWdlUmVzcG9uc2USDwoHY2hhbm5lbBgBIAEoCSLKAQoOSGlzdG9yeU1lc3NhZ2USCgoCdHMYASABKAkSDAoEdXNlchgCIAEoCRIOCgZib3RfaWQYAyABKAkSDwoHc3VidHlwZRgEIAEoCRIMCgR0ZXh0GAUgASgJEiUKBWZpbGVzGAYgAygLMhYubWVnYXRyb24udjEuU2xhY2tGaWxlEhgKEGF0dGFjaG1lbnRzX2pzb24YByABKAkSLgoIbWV0YWRhdGEYCCABKAsyHC5tZWdhdHJvbi52MS5NZXNzYWdlTWV0YWRhdGEiQwoRR2V0SGlzdG9yeVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRINCgVsaW1pdBgCIAEoBRIOCgZvbGRlc3QYAyABKAkiQwoSR2V0SGlzdG9yeVJlc3BvbnNlEi0KCG1lc3NhZ2VzGAEgAygLMhsubWVnYXRyb24udjEuSGlzdG9yeU1lc3NhZ2UiOAoHQ2hhbm5lbBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2lzX2FyY2hpdmVkGAMgASgIIiQKFENyZWF0ZUNoYW5uZWxSZXF1ZXN0EgwKBG5hbWUYASABKAkiPgoVQ3JlYXRlQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5tZWdhdHJvbi52MS5DaGFubmVsIiIKEkZpbmRDaGFubmVsUmVxdWVzdBIMCgRuYW1lGAEgASgJIjwKE0ZpbmRDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULm1lZ2F0cm9uLnYxLkNoYW5uZWwiKAoVQXJjaGl2ZUNoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkiMgoWQXJjaGl2ZUNoYW5uZWxSZXNwb25zZRIYChBhbHJlYWR5X2FyY2hpdmVkGAEgASgIIioKF1VuYXJjaGl2ZUNoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkiNgoYVW5hcmNoaXZlQ2hhbm5lbFJlc3BvbnNlEhoKEmFscmVhZHlfdW5hcmNoaXZlZBgBIAEoCCI4ChZJbnZpdGVUb0NoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDQoFdXNlcnMYAiADKAkiGQoXSW52aXRlVG9DaGFubmVsUmVzcG9uc2UiggEKCVNsYWNrVXNlchIKCgJpZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEQoJcmVhbF9uYW1lGAQgASgJEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIRCglpbWFnZV91cmwYBiABKAkSDgoGaXNfYm90GAcgASgIIiIKEkdldFVzZXJJbmZvUmVxdWVzdBIMCgR1c2VyGAEgASgJIjsKE0dldFVzZXJJbmZvUmVzcG9uc2USJAoEdXNlchgBIAEoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrVXNlciK+AQoTUmVzcG9uZFRvVXJsUmVxdWVzdBIUCgxyZXNwb25zZV91cmwYASABKAkSLAoHY29udGVudBgCIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50EjAKDXJlc3BvbnNlX3R5cGUYAyABKA4yGS5tZWdhdHJvbi52MS5SZXNwb25zZVR5cGUSGAoQcmVwbGFjZV9vcmlnaW5hbBgEIAEoCBIXCg9kZWxldGVfb3JpZ2luYWwYBSABKAgiFgoUUmVzcG9uZFRvVXJsUmVzcG9uc2UilAEKEFJlbGF5RmlsZVJlcXVlc3QSJAoEZmlsZRgBIAEoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZRIkCgRtb2RlGAIgASgOMhYubWVnYXRyb24udjEuUmVsYXlNb2RlEhsKE2Rlc3RpbmF0aW9uX2NoYW5uZWwYAyABKAkSFwoPaW5pdGlhbF9jb21tZW50GAQgASgJImEKEVJlbGF5RmlsZVJlc3BvbnNlEgsKA3VybBgBIAEoCRIOCgZzM19rZXkYAiABKAkSDwoHZmlsZV9pZBgDIAEoCRIQCghtaW1ldHlwZRgEIAEoCRIMCgRzaXplGAUgASgDIocBChhCcm9hZGNhc3RNZXNzYWdlc1JlcXVlc3QSDQoFdXNlcnMYASADKAkSLAoHY29udGVudBgCIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50EhgKEGNhcHR1cmVfZmVlZGJhY2sYAyABKAgSFAoMYnJvYWRjYXN0X2lkGAQgASgJIl4KFkJyb2FkY2FzdE1lc3NhZ2VSZXN1bHQSDAoEdXNlchgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIPCgdjaGFubmVsGAQgASgJEgoKAnRzGAUgASgJIlEKGUJyb2FkY2FzdE1lc3NhZ2VzUmVzcG9uc2USNAoHcmVzdWx0cxgBIAMoCzIjLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdE1lc3NhZ2VSZXN1bHQqaAoMUmVzcG9uc2VUeXBlEh0KGVJFU1BPTlNFX1RZUEVfVU5TUEVDSUZJRUQQABIbChdSRVNQT05TRV9UWVBFX0VQSEVNRVJBTBABEhwKGFJFU1BPTlNFX1RZUEVfSU5fQ0hBTk5FTBACKl4KCVJlbGF5TW9kZRIaChZSRUxBWV9NT0RFX1VOU1BFQ0lGSUVEEAASHAoYUkVMQVlfTU9ERV9QUkVTSUdORURfVVJMEAESFwoTUkVMQVlfTU9ERV9SRVVQTE9BRBACMqoMChZTbGFja0Nvbm5lY3Rpb25TZXJ2aWNlEkcKCEF1dGhUZXN0EhwubWVnYXRyb24udjEuQXV0aFRlc3RSZXF1ZXN0Gh0ubWVnYXRyb24udjEuQXV0aFRlc3RSZXNwb25zZRJQCgtQb3N0TWVzc2FnZRIfLm1lZ2F0cm9uLnYxLlBvc3RNZXNzYWdlUmVxdWVzdBogLm1lZ2F0cm9uLnYxLlBvc3RNZXNzYWdlUmVzcG9uc2USVgoNUG9zdEVwaGVtZXJhbBIhLm1lZ2F0cm9uLnYxLlBvc3RFcGhlbWVyYWxSZXF1ZXN0GiIubWVnYXRyb24udjEuUG9zdEVwaGVtZXJhbFJlc3BvbnNlElYKDVVwZGF0ZU1lc3NhZ2USIS5tZWdhdHJvbi52MS5VcGRhdGVNZXNzYWdlUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLlVwZGF0ZU1lc3NhZ2VSZXNwb25zZRJWCg1EZWxldGVNZXNzYWdlEiEubWVnYXRyb24udjEuRGVsZXRlTWVzc2FnZVJlcXVlc3QaIi5tZWdhdHJvbi52MS5EZWxldGVNZXNzYWdlUmVzcG9uc2USTQoKUGluTWVzc2FnZRIeLm1lZ2F0cm9uLnYxLlBpbk1lc3NhZ2VSZXF1ZXN0Gh8ubWVnYXRyb24udjEuUGluTWVzc2FnZVJlc3BvbnNlElAKC0FkZFJlYWN0aW9uEh8ubWVnYXRyb24udjEuQWRkUmVhY3Rpb25SZXF1ZXN0GiAubWVnYXRyb24udjEuQWRkUmVhY3Rpb25SZXNwb25zZRJiChFPcGVuRGlyZWN0TWVzc2FnZRIlLm1lZ2F0cm9uLnYxLk9wZW5EaXJlY3RNZXNzYWdlUmVxdWVzdBomLm1lZ2F0cm9uLnYxLk9wZW5EaXJlY3RNZXNzYWdlUmVzcG9uc2USTQoKR2V0SGlzdG9yeRIeLm1lZ2F0cm9uLnYxLkdldEhpc3RvcnlSZXF1ZXN0Gh8ubWVnYXRyb24udjEuR2V0SGlzdG9yeVJlc3BvbnNlElYKDUNyZWF0ZUNoYW5uZWwSIS5tZWdhdHJvbi52MS5DcmVhdGVDaGFubmVsUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLkNyZWF0ZUNoYW5uZWxSZXNwb25zZRJQCgtGaW5kQ2hhbm5lbBIfLm1lZ2F0cm9uLnYxLkZpbmRDaGFubmVsUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkZpbmRDaGFubmVsUmVzcG9uc2USWQoOQXJjaGl2ZUNoYW5uZWwSIi5tZWdhdHJvbi52MS5BcmNoaXZlQ2hhbm5lbFJlcXVlc3QaIy5tZWdhdHJvbi52MS5BcmNoaXZlQ2hhbm5lbFJlc3BvbnNlEl8KEFVuYXJjaGl2ZUNoYW5uZWwSJC5tZWdhdHJvbi52MS5VbmFyY2hpdmVDaGFubmVsUmVxdWVzdBolLm1lZ2F0cm9uLnYxLlVuYXJjaGl2ZUNoYW5uZWxSZXNwb25zZRJcCg9JbnZpdGVUb0NoYW5uZWwSIy5tZWdhdHJvbi52MS5JbnZpdGVUb0NoYW5uZWxSZXF1ZXN0GiQubWVnYXRyb24udjEuSW52aXRlVG9DaGFubmVsUmVzcG9uc2USUAoLR2V0VXNlckluZm8SHy5tZWdhdHJvbi52MS5HZXRVc2VySW5mb1JlcXVlc3QaIC5tZWdhdHJvbi52MS5HZXRVc2VySW5mb1Jlc3BvbnNlElMKDFJlc3BvbmRUb1VybBIgLm1lZ2F0cm9uLnYxLlJlc3BvbmRUb1VybFJlcXVlc3QaIS5tZWdhdHJvbi52MS5SZXNwb25kVG9VcmxSZXNwb25zZRJKCglSZWxheUZpbGUSHS5tZWdhdHJvbi52MS5SZWxheUZpbGVSZXF1ZXN0Gh4ubWVnYXRyb24udjEuUmVsYXlGaWxlUmVzcG9uc2USYgoRQnJvYWRjYXN0TWVzc2FnZXMSJS5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlc1JlcXVlc3QaJi5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlc1Jlc3BvbnNlYgZwcm90bzM", [file_megatron_v1_common]);
+  fileDesc("CiptZWdhdHJvbi92MS9zbGFja19jb25uZWN0aW9uX3NlcnZpY2UucHJvdG8SC21lZ2F0cm9uLnYxIhEKD0F1dGhUZXN0UmVxdWVzdCJfChBBdXRoVGVzdFJlc3BvbnNlEg8KB3RlYW1faWQYASABKAkSDAoEdGVhbRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmJvdF9pZBgEIAEoCRILCgN1cmwYBSABKAkizgEKElBvc3RNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIQCgh1c2VybmFtZRgDIAEoCRIQCghpY29uX3VybBgEIAEoCRISCgppY29uX2Vtb2ppGAUgASgJEhEKCXRocmVhZF90cxgGIAEoCRIuCghtZXRhZGF0YRgHIAEoCzIcLm1lZ2F0cm9uLnYxLk1lc3NhZ2VNZXRhZGF0YSJBCg9NZXNzYWdlTWV0YWRhdGESEgoKZXZlbnRfdHlwZRgBIAEoCRIaChJldmVudF9wYXlsb2FkX2pzb24YAiABKAkiMgoTUG9zdE1lc3NhZ2VSZXNwb25zZRIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJImMKFFBvc3RFcGhlbWVyYWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDAoEdXNlchgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiKwoVUG9zdEVwaGVtZXJhbFJlc3BvbnNlEhIKCm1lc3NhZ2VfdHMYASABKAkiYQoUVXBkYXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiNAoVVXBkYXRlTWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkiMwoURGVsZXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIXChVEZWxldGVNZXNzYWdlUmVzcG9uc2UiMAoRUGluTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIUChJQaW5NZXNzYWdlUmVzcG9uc2UiPwoSQWRkUmVhY3Rpb25SZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkSDAoEbmFtZRgDIAEoCSIVChNBZGRSZWFjdGlvblJlc3BvbnNlIkIKFVJlbW92ZVJlYWN0aW9uUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJEgwKBG5hbWUYAyABKAkiGAoWUmVtb3ZlUmVhY3Rpb25SZXNwb25zZSIoChhPcGVuRGlyZWN0TWVzc2FnZVJlcXVlc3QSDAoEdXNlchgBIAEoCSIsChlPcGVuRGlyZWN0TWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkiygEKDkhpc3RvcnlNZXNzYWdlEgoKAnRzGAEgASgJEgwKBHVzZXIYAiABKAkSDgoGYm90X2lkGAMgASgJEg8KB3N1YnR5cGUYBCABKAkSDAoEdGV4dBgFIAEoCRIlCgVmaWxlcxgGIAMoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZRIYChBhdHRhY2htZW50c19qc29uGAcgASgJEi4KCG1ldGFkYXRhGAggASgLMhwubWVnYXRyb24udjEuTWVzc2FnZU1ldGFkYXRhIkMKEUdldEhpc3RvcnlSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDQoFbGltaXQYAiABKAUSDgoGb2xkZXN0GAMgASgJIkMKEkdldEhpc3RvcnlSZXNwb25zZRItCghtZXNzYWdlcxgBIAMoCzIbLm1lZ2F0cm9uLnYxLkhpc3RvcnlNZXNzYWdlIjgKB0NoYW5uZWwSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtpc19hcmNoaXZlZBgDIAEoCCIkChRDcmVhdGVDaGFubmVsUmVxdWVzdBIMCgRuYW1lGAEgASgJIj4KFUNyZWF0ZUNoYW5uZWxSZXNwb25zZRIlCgdjaGFubmVsGAEgASgLMhQubWVnYXRyb24udjEuQ2hhbm5lbCIiChJGaW5kQ2hhbm5lbFJlcXVlc3QSDAoEbmFtZRgBIAEoCSI8ChNGaW5kQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5tZWdhdHJvbi52MS5DaGFubmVsIigKFUFyY2hpdmVDaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJIjIKFkFyY2hpdmVDaGFubmVsUmVzcG9uc2USGAoQYWxyZWFkeV9hcmNoaXZlZBgBIAEoCCIqChdVbmFyY2hpdmVDaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJIjYKGFVuYXJjaGl2ZUNoYW5uZWxSZXNwb25zZRIaChJhbHJlYWR5X3VuYXJjaGl2ZWQYASABKAgiOAoWSW52aXRlVG9DaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEg0KBXVzZXJzGAIgAygJIhkKF0ludml0ZVRvQ2hhbm5lbFJlc3BvbnNlIoIBCglTbGFja1VzZXISCgoCaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEhEKCXJlYWxfbmFtZRgEIAEoCRIUCgxkaXNwbGF5X25hbWUYBSABKAkSEQoJaW1hZ2VfdXJsGAYgASgJEg4KBmlzX2JvdBgHIAEoCCIiChJHZXRVc2VySW5mb1JlcXVlc3QSDAoEdXNlchgBIAEoCSI7ChNHZXRVc2VySW5mb1Jlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5tZWdhdHJvbi52MS5TbGFja1VzZXIivgEKE1Jlc3BvbmRUb1VybFJlcXVlc3QSFAoMcmVzcG9uc2VfdXJsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIwCg1yZXNwb25zZV90eXBlGAMgASgOMhkubWVnYXRyb24udjEuUmVzcG9uc2VUeXBlEhgKEHJlcGxhY2Vfb3JpZ2luYWwYBCABKAgSFwoPZGVsZXRlX29yaWdpbmFsGAUgASgIIhYKFFJlc3BvbmRUb1VybFJlc3BvbnNlIpQBChBSZWxheUZpbGVSZXF1ZXN0EiQKBGZpbGUYASABKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUSJAoEbW9kZRgCIAEoDjIWLm1lZ2F0cm9uLnYxLlJlbGF5TW9kZRIbChNkZXN0aW5hdGlvbl9jaGFubmVsGAMgASgJEhcKD2luaXRpYWxfY29tbWVudBgEIAEoCSJhChFSZWxheUZpbGVSZXNwb25zZRILCgN1cmwYASABKAkSDgoGczNfa2V5GAIgASgJEg8KB2ZpbGVfaWQYAyABKAkSEAoIbWltZXR5cGUYBCABKAkSDAoEc2l6ZRgFIAEoAyKHAQoYQnJvYWRjYXN0TWVzc2FnZXNSZXF1ZXN0Eg0KBXVzZXJzGAEgAygJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIYChBjYXB0dXJlX2ZlZWRiYWNrGAMgASgIEhQKDGJyb2FkY2FzdF9pZBgEIAEoCSJeChZCcm9hZGNhc3RNZXNzYWdlUmVzdWx0EgwKBHVzZXIYASABKAkSCgoCb2sYAiABKAgSDQoFZXJyb3IYAyABKAkSDwoHY2hhbm5lbBgEIAEoCRIKCgJ0cxgFIAEoCSJRChlCcm9hZGNhc3RNZXNzYWdlc1Jlc3BvbnNlEjQKB3Jlc3VsdHMYASADKAsyIy5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlUmVzdWx0KmgKDFJlc3BvbnNlVHlwZRIdChlSRVNQT05TRV9UWVBFX1VOU1BFQ0lGSUVEEAASGwoXUkVTUE9OU0VfVFlQRV9FUEhFTUVSQUwQARIcChhSRVNQT05TRV9UWVBFX0lOX0NIQU5ORUwQAipeCglSZWxheU1vZGUSGgoWUkVMQVlfTU9ERV9VTlNQRUNJRklFRBAAEhwKGFJFTEFZX01PREVfUFJFU0lHTkVEX1VSTBABEhcKE1JFTEFZX01PREVfUkVVUExPQUQQAjKFDQoWU2xhY2tDb25uZWN0aW9uU2VydmljZRJHCghBdXRoVGVzdBIcLm1lZ2F0cm9uLnYxLkF1dGhUZXN0UmVxdWVzdBodLm1lZ2F0cm9uLnYxLkF1dGhUZXN0UmVzcG9uc2USUAoLUG9zdE1lc3NhZ2USHy5tZWdhdHJvbi52MS5Qb3N0TWVzc2FnZVJlcXVlc3QaIC5tZWdhdHJvbi52MS5Qb3N0TWVzc2FnZVJlc3BvbnNlElYKDVBvc3RFcGhlbWVyYWwSIS5tZWdhdHJvbi52MS5Qb3N0RXBoZW1lcmFsUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLlBvc3RFcGhlbWVyYWxSZXNwb25zZRJWCg1VcGRhdGVNZXNzYWdlEiEubWVnYXRyb24udjEuVXBkYXRlTWVzc2FnZVJlcXVlc3QaIi5tZWdhdHJvbi52MS5VcGRhdGVNZXNzYWdlUmVzcG9uc2USVgoNRGVsZXRlTWVzc2FnZRIhLm1lZ2F0cm9uLnYxLkRlbGV0ZU1lc3NhZ2VSZXF1ZXN0GiIubWVnYXRyb24udjEuRGVsZXRlTWVzc2FnZVJlc3BvbnNlEk0KClBpbk1lc3NhZ2USHi5tZWdhdHJvbi52MS5QaW5NZXNzYWdlUmVxdWVzdBofLm1lZ2F0cm9uLnYxLlBpbk1lc3NhZ2VSZXNwb25zZRJQCgtBZGRSZWFjdGlvbhIfLm1lZ2F0cm9uLnYxLkFkZFJlYWN0aW9uUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkFkZFJlYWN0aW9uUmVzcG9uc2USWQoOUmVtb3ZlUmVhY3Rpb24SIi5tZWdhdHJvbi52MS5SZW1vdmVSZWFjdGlvblJlcXVlc3QaIy5tZWdhdHJvbi52MS5SZW1vdmVSZWFjdGlvblJlc3BvbnNlEmIKEU9wZW5EaXJlY3RNZXNzYWdlEiUubWVnYXRyb24udjEuT3BlbkRpcmVjdE1lc3NhZ2VSZXF1ZXN0GiYubWVnYXRyb24udjEuT3BlbkRpcmVjdE1lc3NhZ2VSZXNwb25zZRJNCgpHZXRIaXN0b3J5Eh4ubWVnYXRyb24udjEuR2V0SGlzdG9yeVJlcXVlc3QaHy5tZWdhdHJvbi52MS5HZXRIaXN0b3J5UmVzcG9uc2USVgoNQ3JlYXRlQ2hhbm5lbBIhLm1lZ2F0cm9uLnYxLkNyZWF0ZUNoYW5uZWxSZXF1ZXN0GiIubWVnYXRyb24udjEuQ3JlYXRlQ2hhbm5lbFJlc3BvbnNlElAKC0ZpbmRDaGFubmVsEh8ubWVnYXRyb24udjEuRmluZENoYW5uZWxSZXF1ZXN0GiAubWVnYXRyb24udjEuRmluZENoYW5uZWxSZXNwb25zZRJZCg5BcmNoaXZlQ2hhbm5lbBIiLm1lZ2F0cm9uLnYxLkFyY2hpdmVDaGFubmVsUmVxdWVzdBojLm1lZ2F0cm9uLnYxLkFyY2hpdmVDaGFubmVsUmVzcG9uc2USXwoQVW5hcmNoaXZlQ2hhbm5lbBIkLm1lZ2F0cm9uLnYxLlVuYXJjaGl2ZUNoYW5uZWxSZXF1ZXN0GiUubWVnYXRyb24udjEuVW5hcmNoaXZlQ2hhbm5lbFJlc3BvbnNlElwKD0ludml0ZVRvQ2hhbm5lbBIjLm1lZ2F0cm9uLnYxLkludml0ZVRvQ2hhbm5lbFJlcXVlc3QaJC5tZWdhdHJvbi52MS5JbnZpdGVUb0NoYW5uZWxSZXNwb25zZRJQCgtHZXRVc2VySW5mbxIfLm1lZ2F0cm9uLnYxLkdldFVzZXJJbmZvUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkdldFVzZXJJbmZvUmVzcG9uc2USUwoMUmVzcG9uZFRvVXJsEiAubWVnYXRyb24udjEuUmVzcG9uZFRvVXJsUmVxdWVzdBohLm1lZ2F0cm9uLnYxLlJlc3BvbmRUb1VybFJlc3BvbnNlEkoKCVJlbGF5RmlsZRIdLm1lZ2F0cm9uLnYxLlJlbGF5RmlsZVJlcXVlc3QaHi5tZWdhdHJvbi52MS5SZWxheUZpbGVSZXNwb25zZRJiChFCcm9hZGNhc3RNZXNzYWdlcxIlLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdE1lc3NhZ2VzUmVxdWVzdBomLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdE1lc3NhZ2VzUmVzcG9uc2ViBnByb3RvMw", [file_megatron_v1_common]);
 
 /**
  * @generated from message megatron.v1.AuthTestRequest
@@ -368,6 +368,48 @@ export const AddReactionResponseSchema: GenMessage<AddReactionResponse> = /*@__P
   messageDesc(file_megatron_v1_slack_connection_service, 14);
 
 /**
+ * @generated from message megatron.v1.RemoveReactionRequest
+ */
+export type RemoveReactionRequest = Message<"megatron.v1.RemoveReactionRequest"> & {
+  /**
+   * @generated from field: string channel = 1;
+   */
+  channel: string;
+
+  /**
+   * @generated from field: string ts = 2;
+   */
+  ts: string;
+
+  /**
+   * Emoji name without colons.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message megatron.v1.RemoveReactionRequest.
+ * Use `create(RemoveReactionRequestSchema)` to create a new message.
+ */
+export const RemoveReactionRequestSchema: GenMessage<RemoveReactionRequest> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_slack_connection_service, 15);
+
+/**
+ * @generated from message megatron.v1.RemoveReactionResponse
+ */
+export type RemoveReactionResponse = Message<"megatron.v1.RemoveReactionResponse"> & {
+};
+
+/**
+ * Describes the message megatron.v1.RemoveReactionResponse.
+ * Use `create(RemoveReactionResponseSchema)` to create a new message.
+ */
+export const RemoveReactionResponseSchema: GenMessage<RemoveReactionResponse> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_slack_connection_service, 16);
+
+/**
  * @generated from message megatron.v1.OpenDirectMessageRequest
  */
 export type OpenDirectMessageRequest = Message<"megatron.v1.OpenDirectMessageRequest"> & {
@@ -382,7 +424,7 @@ export type OpenDirectMessageRequest = Message<"megatron.v1.OpenDirectMessageReq
  * Use `create(OpenDirectMessageRequestSchema)` to create a new message.
  */
 export const OpenDirectMessageRequestSchema: GenMessage<OpenDirectMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 15);
+  messageDesc(file_megatron_v1_slack_connection_service, 17);
 
 /**
  * @generated from message megatron.v1.OpenDirectMessageResponse
@@ -399,7 +441,7 @@ export type OpenDirectMessageResponse = Message<"megatron.v1.OpenDirectMessageRe
  * Use `create(OpenDirectMessageResponseSchema)` to create a new message.
  */
 export const OpenDirectMessageResponseSchema: GenMessage<OpenDirectMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 16);
+  messageDesc(file_megatron_v1_slack_connection_service, 18);
 
 /**
  * @generated from message megatron.v1.HistoryMessage
@@ -453,7 +495,7 @@ export type HistoryMessage = Message<"megatron.v1.HistoryMessage"> & {
  * Use `create(HistoryMessageSchema)` to create a new message.
  */
 export const HistoryMessageSchema: GenMessage<HistoryMessage> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 17);
+  messageDesc(file_megatron_v1_slack_connection_service, 19);
 
 /**
  * @generated from message megatron.v1.GetHistoryRequest
@@ -482,7 +524,7 @@ export type GetHistoryRequest = Message<"megatron.v1.GetHistoryRequest"> & {
  * Use `create(GetHistoryRequestSchema)` to create a new message.
  */
 export const GetHistoryRequestSchema: GenMessage<GetHistoryRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 18);
+  messageDesc(file_megatron_v1_slack_connection_service, 20);
 
 /**
  * @generated from message megatron.v1.GetHistoryResponse
@@ -501,7 +543,7 @@ export type GetHistoryResponse = Message<"megatron.v1.GetHistoryResponse"> & {
  * Use `create(GetHistoryResponseSchema)` to create a new message.
  */
 export const GetHistoryResponseSchema: GenMessage<GetHistoryResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 19);
+  messageDesc(file_megatron_v1_slack_connection_service, 21);
 
 /**
  * @generated from message megatron.v1.Channel
@@ -528,7 +570,7 @@ export type Channel = Message<"megatron.v1.Channel"> & {
  * Use `create(ChannelSchema)` to create a new message.
  */
 export const ChannelSchema: GenMessage<Channel> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 20);
+  messageDesc(file_megatron_v1_slack_connection_service, 22);
 
 /**
  * @generated from message megatron.v1.CreateChannelRequest
@@ -545,7 +587,7 @@ export type CreateChannelRequest = Message<"megatron.v1.CreateChannelRequest"> &
  * Use `create(CreateChannelRequestSchema)` to create a new message.
  */
 export const CreateChannelRequestSchema: GenMessage<CreateChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 21);
+  messageDesc(file_megatron_v1_slack_connection_service, 23);
 
 /**
  * @generated from message megatron.v1.CreateChannelResponse
@@ -562,7 +604,7 @@ export type CreateChannelResponse = Message<"megatron.v1.CreateChannelResponse">
  * Use `create(CreateChannelResponseSchema)` to create a new message.
  */
 export const CreateChannelResponseSchema: GenMessage<CreateChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 22);
+  messageDesc(file_megatron_v1_slack_connection_service, 24);
 
 /**
  * @generated from message megatron.v1.FindChannelRequest
@@ -579,7 +621,7 @@ export type FindChannelRequest = Message<"megatron.v1.FindChannelRequest"> & {
  * Use `create(FindChannelRequestSchema)` to create a new message.
  */
 export const FindChannelRequestSchema: GenMessage<FindChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 23);
+  messageDesc(file_megatron_v1_slack_connection_service, 25);
 
 /**
  * @generated from message megatron.v1.FindChannelResponse
@@ -598,7 +640,7 @@ export type FindChannelResponse = Message<"megatron.v1.FindChannelResponse"> & {
  * Use `create(FindChannelResponseSchema)` to create a new message.
  */
 export const FindChannelResponseSchema: GenMessage<FindChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 24);
+  messageDesc(file_megatron_v1_slack_connection_service, 26);
 
 /**
  * @generated from message megatron.v1.ArchiveChannelRequest
@@ -615,7 +657,7 @@ export type ArchiveChannelRequest = Message<"megatron.v1.ArchiveChannelRequest">
  * Use `create(ArchiveChannelRequestSchema)` to create a new message.
  */
 export const ArchiveChannelRequestSchema: GenMessage<ArchiveChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 25);
+  messageDesc(file_megatron_v1_slack_connection_service, 27);
 
 /**
  * @generated from message megatron.v1.ArchiveChannelResponse
@@ -634,7 +676,7 @@ export type ArchiveChannelResponse = Message<"megatron.v1.ArchiveChannelResponse
  * Use `create(ArchiveChannelResponseSchema)` to create a new message.
  */
 export const ArchiveChannelResponseSchema: GenMessage<ArchiveChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 26);
+  messageDesc(file_megatron_v1_slack_connection_service, 28);
 
 /**
  * @generated from message megatron.v1.UnarchiveChannelRequest
@@ -651,7 +693,7 @@ export type UnarchiveChannelRequest = Message<"megatron.v1.UnarchiveChannelReque
  * Use `create(UnarchiveChannelRequestSchema)` to create a new message.
  */
 export const UnarchiveChannelRequestSchema: GenMessage<UnarchiveChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 27);
+  messageDesc(file_megatron_v1_slack_connection_service, 29);
 
 /**
  * @generated from message megatron.v1.UnarchiveChannelResponse
@@ -668,7 +710,7 @@ export type UnarchiveChannelResponse = Message<"megatron.v1.UnarchiveChannelResp
  * Use `create(UnarchiveChannelResponseSchema)` to create a new message.
  */
 export const UnarchiveChannelResponseSchema: GenMessage<UnarchiveChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 28);
+  messageDesc(file_megatron_v1_slack_connection_service, 30);
 
 /**
  * @generated from message megatron.v1.InviteToChannelRequest
@@ -690,7 +732,7 @@ export type InviteToChannelRequest = Message<"megatron.v1.InviteToChannelRequest
  * Use `create(InviteToChannelRequestSchema)` to create a new message.
  */
 export const InviteToChannelRequestSchema: GenMessage<InviteToChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 29);
+  messageDesc(file_megatron_v1_slack_connection_service, 31);
 
 /**
  * @generated from message megatron.v1.InviteToChannelResponse
@@ -703,7 +745,7 @@ export type InviteToChannelResponse = Message<"megatron.v1.InviteToChannelRespon
  * Use `create(InviteToChannelResponseSchema)` to create a new message.
  */
 export const InviteToChannelResponseSchema: GenMessage<InviteToChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 30);
+  messageDesc(file_megatron_v1_slack_connection_service, 32);
 
 /**
  * @generated from message megatron.v1.SlackUser
@@ -750,7 +792,7 @@ export type SlackUser = Message<"megatron.v1.SlackUser"> & {
  * Use `create(SlackUserSchema)` to create a new message.
  */
 export const SlackUserSchema: GenMessage<SlackUser> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 31);
+  messageDesc(file_megatron_v1_slack_connection_service, 33);
 
 /**
  * @generated from message megatron.v1.GetUserInfoRequest
@@ -767,7 +809,7 @@ export type GetUserInfoRequest = Message<"megatron.v1.GetUserInfoRequest"> & {
  * Use `create(GetUserInfoRequestSchema)` to create a new message.
  */
 export const GetUserInfoRequestSchema: GenMessage<GetUserInfoRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 32);
+  messageDesc(file_megatron_v1_slack_connection_service, 34);
 
 /**
  * @generated from message megatron.v1.GetUserInfoResponse
@@ -784,7 +826,7 @@ export type GetUserInfoResponse = Message<"megatron.v1.GetUserInfoResponse"> & {
  * Use `create(GetUserInfoResponseSchema)` to create a new message.
  */
 export const GetUserInfoResponseSchema: GenMessage<GetUserInfoResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 33);
+  messageDesc(file_megatron_v1_slack_connection_service, 35);
 
 /**
  * No token needed: the response_url authorizes itself.
@@ -823,7 +865,7 @@ export type RespondToUrlRequest = Message<"megatron.v1.RespondToUrlRequest"> & {
  * Use `create(RespondToUrlRequestSchema)` to create a new message.
  */
 export const RespondToUrlRequestSchema: GenMessage<RespondToUrlRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 34);
+  messageDesc(file_megatron_v1_slack_connection_service, 36);
 
 /**
  * @generated from message megatron.v1.RespondToUrlResponse
@@ -836,7 +878,7 @@ export type RespondToUrlResponse = Message<"megatron.v1.RespondToUrlResponse"> &
  * Use `create(RespondToUrlResponseSchema)` to create a new message.
  */
 export const RespondToUrlResponseSchema: GenMessage<RespondToUrlResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 35);
+  messageDesc(file_megatron_v1_slack_connection_service, 37);
 
 /**
  * @generated from message megatron.v1.RelayFileRequest
@@ -870,7 +912,7 @@ export type RelayFileRequest = Message<"megatron.v1.RelayFileRequest"> & {
  * Use `create(RelayFileRequestSchema)` to create a new message.
  */
 export const RelayFileRequestSchema: GenMessage<RelayFileRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 36);
+  messageDesc(file_megatron_v1_slack_connection_service, 38);
 
 /**
  * @generated from message megatron.v1.RelayFileResponse
@@ -911,7 +953,7 @@ export type RelayFileResponse = Message<"megatron.v1.RelayFileResponse"> & {
  * Use `create(RelayFileResponseSchema)` to create a new message.
  */
 export const RelayFileResponseSchema: GenMessage<RelayFileResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 37);
+  messageDesc(file_megatron_v1_slack_connection_service, 39);
 
 /**
  * @generated from message megatron.v1.BroadcastMessagesRequest
@@ -945,7 +987,7 @@ export type BroadcastMessagesRequest = Message<"megatron.v1.BroadcastMessagesReq
  * Use `create(BroadcastMessagesRequestSchema)` to create a new message.
  */
 export const BroadcastMessagesRequestSchema: GenMessage<BroadcastMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 38);
+  messageDesc(file_megatron_v1_slack_connection_service, 40);
 
 /**
  * @generated from message megatron.v1.BroadcastMessageResult
@@ -982,7 +1024,7 @@ export type BroadcastMessageResult = Message<"megatron.v1.BroadcastMessageResult
  * Use `create(BroadcastMessageResultSchema)` to create a new message.
  */
 export const BroadcastMessageResultSchema: GenMessage<BroadcastMessageResult> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 39);
+  messageDesc(file_megatron_v1_slack_connection_service, 41);
 
 /**
  * @generated from message megatron.v1.BroadcastMessagesResponse
@@ -999,7 +1041,7 @@ export type BroadcastMessagesResponse = Message<"megatron.v1.BroadcastMessagesRe
  * Use `create(BroadcastMessagesResponseSchema)` to create a new message.
  */
 export const BroadcastMessagesResponseSchema: GenMessage<BroadcastMessagesResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 40);
+  messageDesc(file_megatron_v1_slack_connection_service, 42);
 
 /**
  * @generated from enum megatron.v1.ResponseType
@@ -1128,6 +1170,16 @@ export const SlackConnectionService: GenService<{
     methodKind: "unary";
     input: typeof AddReactionRequestSchema;
     output: typeof AddReactionResponseSchema;
+  },
+  /**
+   * reactions.remove; a reaction already gone counts as done.
+   *
+   * @generated from rpc megatron.v1.SlackConnectionService.RemoveReaction
+   */
+  removeReaction: {
+    methodKind: "unary";
+    input: typeof RemoveReactionRequestSchema;
+    output: typeof RemoveReactionResponseSchema;
   },
   /**
    * @generated from rpc megatron.v1.SlackConnectionService.OpenDirectMessage
