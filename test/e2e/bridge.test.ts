@@ -48,6 +48,14 @@ describe('nothing leaks across the bridge', () => {
     expect(reply.text).not.toContain('5500-0000');
   });
 
+  it("a message the customer deletes in their DM leaves the agents' channel too (issue 18)", async () => {
+    const said = await story.customerSays(rita, 'Oops, my password is hunter2');
+    const mirror = await story.waitForText(channel, 'hunter2');
+    await story.customerDeletes(rita, ritaDm, said.ts);
+    await waitFor(async () => !(await story.control.messages(channel)).some((message) => message.ts === mirror.ts), { what: 'the mirror to leave the channel' });
+    expect((await story.control.messages(channel)).map((message) => message.text).join('\n')).not.toContain('hunter2');
+  });
+
   it('a thread reply stays with the agents while the next top-level message reaches the customer', async () => {
     const first = await story.agentWrites(story.alice, channel, 'Let me check that for you');
     await story.waitForText(ritaDm, 'Let me check that for you');

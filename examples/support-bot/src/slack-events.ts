@@ -27,6 +27,8 @@ interface MessageEvent {
   ts: string;
   files?: SlackFile[];
   message?: { user?: string; text?: string; ts: string; bot_id?: string };
+  /** `message_deleted`: the message as it was before the customer deleted it. */
+  previous_message?: { user?: string; ts: string; bot_id?: string };
 }
 
 interface EventEnvelope {
@@ -48,7 +50,8 @@ const toProtoFiles = (files: SlackFile[] = []) => files.map((file) => slackFileF
 
 /**
  * POST /slack/events: the customer side. Every customer message and every bot reply is mirrored to
- * Megatron; while Megatron has paused the bot for a customer, the bot stays silent.
+ * Megatron, and so are the customer's edits and deletes; while Megatron has paused the bot for a customer,
+ * the bot stays silent.
  */
 export function slackEventsHandler(deps: SlackEventDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -74,6 +77,12 @@ async function handleMessage(deps: SlackEventDeps, teamId: string, event: Messag
       message: { teamId, userId: event.message.user, ts: event.message.ts, content: { text: event.message.text ?? '' } },
       fromBot: false,
     });
+    return;
+  }
+  // Only the customer's own deletes: the bot's messages that disappear are Megatron's copies of agent messages,
+  // deleted by Megatron itself when the agent deleted the original.
+  if (event.subtype === 'message_deleted' && event.previous_message?.user && !event.previous_message.bot_id) {
+    await deps.megatron.delete({ message: { teamId, userId: event.previous_message.user, ts: event.previous_message.ts } });
     return;
   }
   if ((event.subtype && event.subtype !== 'file_share') || !event.user) return;

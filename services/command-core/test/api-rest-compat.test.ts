@@ -27,6 +27,10 @@ function recordingService(received: Received[]): Partial<ServiceImpl<typeof Mega
       record('edit', req, context);
       return { result: { track: true } };
     },
+    async delete(req, context) {
+      record('delete', req, context);
+      return { deleted: req.message?.ts === '5.0' };
+    },
     async broadcast(req, context) {
       record('broadcast', req, context);
       return {
@@ -121,6 +125,20 @@ describe('REST compatibility routes', () => {
     expect(received).toHaveLength(count);
   });
 
+  test("delete/ reports the customer's or the bot's delete from Slack's message_deleted event and skips Megatron's own copies", async () => {
+    const deleted = await post('/megatron/delete/', { deleted_ts: '5.0', previous_message: { user: 'U1', team: 'TCUST', text: 'oops', ts: '5.0' } });
+    expect(deleted).toEqual({ status: 200, body: { ok: true, deleted: true } });
+    expect(last()).toMatchObject({ method: 'delete', organizationId: org, request: { message: { teamId: 'TCUST', userId: 'U1', ts: '5.0' } } });
+    // A bot's message carries the bot as its user: the customer is the top-level `user`, as in edit/.
+    const bot = await post('/megatron/delete', { user: 'U1', team_id: 'TCUST', previous_message: { bot_id: 'B1', user: 'UBOT', text: 'bot said', ts: '6.0' } });
+    expect(bot).toEqual({ status: 200, body: { ok: true, deleted: false } });
+    expect(last()).toMatchObject({ method: 'delete', request: { message: { teamId: 'TCUST', userId: 'U1', ts: '6.0' } } });
+    const count = received.length;
+    const own = await post('/megatron/delete/', { previous_message: { bot_id: 'B1', text: 'x', ts: '7.0', attachments: [{ footer: 'sent by Ann from Acme' }] } });
+    expect(own).toEqual({ status: 200, body: { ok: true, deleted: false } });
+    expect(received).toHaveLength(count);
+  });
+
   test('broadcast/ sends per-user results and reports failures per workspace without failing the rest', async () => {
     const text = JSON.stringify({ text: 'We are back!', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'We are back!' } }] });
     const result = await post('/megatron/broadcast/', { text, broadcasts: [{ platform_type: 'slack', org_id: 'TCUST', user_ids: ['U1', 'UGONE'] }], capture_feedback: true });
@@ -149,6 +167,10 @@ describe('REST compatibility routes', () => {
     ['/megatron/incoming/', { message: { text: 'x', ts: '1.0' } }, 'Missing parameter: message.user'],
     ['/megatron/outgoing/', { user: 'U1', message: { text: 'x', attachments: '[oops' }, ts: '1.0' }, 'Malformed JSON in message.attachments'],
     ['/megatron/edit/', { message: { user: 'U1' } }, 'Missing parameter: previous_message'],
+    ['/megatron/delete/', { deleted_ts: '5.0' }, 'Missing parameter: previous_message'],
+    ['/megatron/delete/', { previous_message: { user: 'U1' } }, 'Missing parameter: previous_message.ts'],
+    ['/megatron/delete/', { previous_message: { ts: '5.0' } }, 'Missing parameter: previous_message.user'],
+    ['/megatron/delete/', { previous_message: { bot_id: 'B1', ts: '5.0' } }, 'Missing parameter: user'],
     ['/megatron/register-workspace/', { name: 'W', platform_type: 'slack', platform_id: 'T1', connection_token: 'x' }, 'Missing parameter: domain'],
     ['/megatron/get-a-human/', { requesting_user: { with_team_domain: 'phil@acme' }, workspace_id: 'T1' }, 'Missing parameter: requesting_user.slack_id'],
     ['/megatron/notify-user/', { message: 'hi', channel_id: 'C0ENG' }, 'Missing parameter: user_id'],

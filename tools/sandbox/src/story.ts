@@ -46,6 +46,11 @@ export class Story {
     return this.control.sendDirectMessage({ teamId: customer.home.workspace.id, userId: customer.user.id, appId: customer.home.supportBot.appId, text });
   }
 
+  /** A customer deletes their own message in their DM with the support bot; Slack tells the support bot (`message_deleted`). */
+  customerDeletes(customer: Customer, channel: string, ts: string) {
+    return this.control.deleteAsUser({ teamId: customer.home.workspace.id, userId: customer.user.id, channel, ts });
+  }
+
   /** A customer clicks a button on a message in their DM with the support bot; Slack sends the click to the support bot. */
   customerClicks(customer: Customer, channel: string, messageTs: string, actionId: string, value: string) {
     return this.control.clickButton({

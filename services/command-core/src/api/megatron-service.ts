@@ -3,6 +3,7 @@ import type { ServiceImpl } from '@connectrpc/connect';
 import {
   ClearContextResponseSchema,
   CloseEngagementResponseSchema,
+  DeleteResponseSchema,
   EditResponseSchema,
   GetEngagementResponseSchema,
   IncomingResponseSchema,
@@ -17,7 +18,7 @@ import type { TakeoverContext } from '../takeover/context.js';
 import { clearContextForApi, closeForApi, getForApi, listForApi, openForApi, pauseForApi } from './handlers/engagements.js';
 import { broadcast, getBroadcastResults, reportFeedback } from './handlers/broadcasts.js';
 import { getAHuman, notifyUser, registerWorkspace, sendMessage } from './handlers/messaging.js';
-import { mirrorEdit, mirrorMessage } from './handlers/mirror.js';
+import { mirrorDelete, mirrorEdit, mirrorMessage } from './handlers/mirror.js';
 
 /**
  * The integrating-app API; every handler acts for the organization the auth interceptor put on the
@@ -28,6 +29,7 @@ export function megatronService(ctx: TakeoverContext): ServiceImpl<typeof Megatr
     incoming: async (req, context) => create(IncomingResponseSchema, { result: await mirrorMessage(ctx, context, req.message, false) }),
     outgoing: async (req, context) => create(OutgoingResponseSchema, { result: await mirrorMessage(ctx, context, req.message, true) }),
     edit: async (req, context) => create(EditResponseSchema, { result: await mirrorEdit(ctx, context, req.message) }),
+    delete: async (req, context) => create(DeleteResponseSchema, { deleted: await mirrorDelete(ctx, context, req.message) }),
     broadcast: (req, context) => broadcast(ctx, context, req),
     reportFeedback: (req, context) => reportFeedback(ctx, context, req),
     getBroadcastResults: (req, context) => getBroadcastResults(ctx, context, req),

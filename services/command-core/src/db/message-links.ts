@@ -60,6 +60,8 @@ export async function selectLinkByCustomerTs(db: Db, engagementId: string, ts: s
   return rows[0];
 }
 
-export async function deleteLink(db: Db, id: string): Promise<void> {
-  await db.query('delete from message_links where id = $1', [id]);
+/** True when this call removed the link (a concurrent one may have removed it first). */
+export async function deleteLink(db: Db, id: string): Promise<boolean> {
+  const { rowCount } = await db.query('delete from message_links where id = $1', [id]);
+  return (rowCount ?? 0) > 0;
 }

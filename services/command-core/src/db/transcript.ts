@@ -35,6 +35,16 @@ export async function updateTranscriptText(db: Db, key: CustomerKey, ts: string,
   );
 }
 
+/** Forgets a message the customer or the bot deleted, so no later history import shows it again. */
+export async function deleteTranscriptMessage(db: Db, key: CustomerKey, ts: string): Promise<void> {
+  await db.query('delete from transcript_messages where organization_id = $1 and team_id = $2 and user_id = $3 and ts = $4', [
+    key.organizationId,
+    key.teamId,
+    key.userId,
+    ts,
+  ]);
+}
+
 /** The customer's last `limit` transcript messages that the engagement channel does not show yet, oldest first. */
 export async function selectUnimported(db: Db, key: CustomerKey, engagementId: string, limit: number): Promise<TranscriptMessage[]> {
   const { rows } = await db.query<TranscriptMessage>(

@@ -1,11 +1,11 @@
 import { create, toJson } from '@bufbuild/protobuf';
 import { MessageContentSchema, MirrorResultSchema, SlackFileSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
 import { selectByCustomer, selectByCustomerUserId, type EngagementRow } from '../db/engagements.js';
-import { insertLinkAndTouch, selectLinkByCustomerTs, selectLinkByKey } from '../db/message-links.js';
-import { updateTranscriptText, upsertTranscriptMessage } from '../db/transcript.js';
+import { deleteLink, insertLinkAndTouch, selectLinkByCustomerTs, selectLinkByKey } from '../db/message-links.js';
+import { deleteTranscriptMessage, updateTranscriptText, upsertTranscriptMessage } from '../db/transcript.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer } from './customers.js';
-import { FieldError } from './errors.js';
+import { FieldError, isSlackError } from './errors.js';
 import { forwardKeyOf } from './forward-key.js';
 import { tsToDate } from './history.js';
 import { contentForAgents, NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
@@ -101,4 +101,28 @@ export async function mirrorCustomerEdit(ctx: TakeoverContext, actor: Actor, mes
     withToken(actor.integration.botToken),
   );
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: link.integration_ts });
+}
+
+/**
+ * A customer's or the bot's delete takes its mirror out of the open engagement channel (the mirror image of an
+ * agent's delete following to the customer's copy). Only a link towards the channel is followed: a reported
+ * message, one imported with the history, or a broadcast's mirror. A customer-side copy of an agent's message
+ * links the other way, and the agent's original stays. The transcript forgets the message in any case, so a
+ * channel opened later does not import it again. True when this call removed a mirror.
+ */
+export async function mirrorCustomerDelete(ctx: TakeoverContext, actor: Actor, message: ReportedMessage): Promise<boolean> {
+  const engagement = await trackedEngagement(ctx, actor, message);
+  const teamId = message.teamId || engagement?.team_id;
+  if (teamId) await deleteTranscriptMessage(ctx.pool, { organizationId: actor.organization.id, teamId, userId: message.userId }, message.ts);
+  if (!engagement) return false;
+  const link = await selectLinkByCustomerTs(ctx.pool, engagement.id, message.ts);
+  if (!link || link.direction !== 'to_channel') return false;
+  try {
+    await ctx.slack.deleteMessage({ channel: engagement.channel_id, ts: link.integration_ts }, withToken(actor.integration.botToken));
+  } catch (error) {
+    // Gone already (an agent removed it, or an earlier report lost its answer): what was asked is done.
+    if (!isSlackError(error, 'message_not_found')) throw error;
+  }
+  // The link goes last: a failed Slack call leaves it, so the app's retry finds the mirror again.
+  return deleteLink(ctx.pool, link.id);
 }

@@ -1,7 +1,7 @@
 import type { HandlerContext } from '@connectrpc/connect';
 import type { MirrorResult, ReportedMessage } from '@megatron/contracts';
 import type { TakeoverContext } from '../../takeover/context.js';
-import { mirrorCustomerEdit, mirrorCustomerMessage } from '../../takeover/customer-messages.js';
+import { mirrorCustomerDelete, mirrorCustomerEdit, mirrorCustomerMessage } from '../../takeover/customer-messages.js';
 import { requireReported } from '../validation.js';
 import { apiActor } from './api-actor.js';
 
@@ -14,4 +14,10 @@ export async function mirrorMessage(ctx: TakeoverContext, context: HandlerContex
 export async function mirrorEdit(ctx: TakeoverContext, context: HandlerContext, message: ReportedMessage | undefined): Promise<MirrorResult> {
   const checked = requireReported(message);
   return mirrorCustomerEdit(ctx, await apiActor(ctx, context), checked);
+}
+
+/** Delete: true when the call removed the message's mirror from the customer's open engagement channel. */
+export async function mirrorDelete(ctx: TakeoverContext, context: HandlerContext, message: ReportedMessage | undefined): Promise<boolean> {
+  const checked = requireReported(message);
+  return mirrorCustomerDelete(ctx, await apiActor(ctx, context), checked);
 }

@@ -45,6 +45,14 @@ function sentByMegatron(message: JsonObject): boolean {
   return isObject(last) && typeof last.footer === 'string' && last.footer.startsWith('sent by');
 }
 
+/** The customer of an edited or deleted message: a bot's message carries the bot as its user, so then the top-level `user`. */
+function customerOf(body: JsonObject, message: JsonObject, name: string): string {
+  const fromBot = isBotMessage(message);
+  const user = optionalString(body, 'user') ?? (fromBot ? undefined : optionalString(message, 'user', `${name}.user`));
+  if (user === undefined || user === '') throw missingParameter(fromBot ? 'user' : `${name}.user`);
+  return user;
+}
+
 const incoming: RestRoute = async ({ body, client, options }) => {
   const message = requireObject(body, 'message');
   const { result } = await client.incoming(
@@ -87,15 +95,23 @@ const edit: RestRoute = async ({ body, client, options }) => {
   const previous = requireObject(body, 'previous_message');
   const ts = requireString(previous, 'ts', 'previous_message.ts');
   if (sentByMegatron(message)) return { ok: true, track: false };
-  const fromBot = isBotMessage(message);
-  // A bot's message carries the bot as its user, so the customer comes from the top-level `user`.
-  const user = optionalString(body, 'user') ?? (fromBot ? undefined : optionalString(message, 'user', 'message.user'));
-  if (user === undefined || user === '') throw missingParameter(fromBot ? 'user' : 'message.user');
+  const user = customerOf(body, message, 'message');
   const { result } = await client.edit(
-    { fromBot, message: { teamId: teamOf(body, message, 'message'), userId: user, ts, content: messageContent(message, 'message') } },
+    { fromBot: isBotMessage(message), message: { teamId: teamOf(body, message, 'message'), userId: user, ts, content: messageContent(message, 'message') } },
     options,
   );
   return { ok: true, track: result?.track ?? false };
+};
+
+// Slack's `message_deleted` event as the app received it: the deleted message is `previous_message`, as the
+// message before the edit is in `edit/`'s `message_changed`.
+const deleteRoute: RestRoute = async ({ body, client, options }) => {
+  const previous = requireObject(body, 'previous_message');
+  const ts = requireString(previous, 'ts', 'previous_message.ts');
+  if (sentByMegatron(previous)) return { ok: true, deleted: false };
+  const user = customerOf(body, previous, 'previous_message');
+  const { deleted } = await client.delete({ message: { teamId: teamOf(body, previous, 'previous_message'), userId: user, ts } }, options);
+  return { ok: true, deleted };
 };
 
 function broadcastText(body: JsonObject): JsonObject {
@@ -211,6 +227,7 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   incoming,
   outgoing,
   edit,
+  delete: deleteRoute,
   broadcast,
   feedback,
   message,
