@@ -62,9 +62,19 @@ await narrate('Alice pauses the bot; Phil is told a person is taking over', asyn
   await story.waitForText(dm, "I've been paused");
 });
 
-await narrate('Alice writes to Phil from the engagement channel; Phil gets it from the same bot, with a footer', async () => {
-  await story.agentWrites(alice, channel, 'Hi Phil, Alice here. Let me fix that invoice for you.');
+const firstReply = await narrate('Alice writes to Phil from the engagement channel; Phil gets it from the same bot, with a footer', async () => {
+  const { ts } = await story.agentWrites(alice, channel, 'Hi Phil, Alice here. Let me fix that invoice for you.');
   await story.waitForText(dm, 'Let me fix that invoice');
+  return ts;
+});
+
+await narrate("Alice's message gets a ✅: Phil has it", async () => {
+  for (let i = 0; i < 100; i++) {
+    const message = (await story.control.messages(channel)).find((candidate) => candidate.ts === firstReply);
+    if (message?.reactions?.some((reaction) => reaction.name === 'white_check_mark')) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no ✅ receipt on Alice’s message');
 });
 
 await narrate("Phil answers; his message is mirrored into Alice's channel", async () => {
