@@ -11,7 +11,7 @@ import type { TakeoverContext } from './context.js';
 export async function startCommandConsumers(ctx: TakeoverContext, nats: NatsClients, handled: (kind: string, outcome: string) => void): Promise<RunningConsumer[]> {
   const { jsm } = nats;
   const { NATS_NAMESPACE: namespace, COMMAND_PARTITIONS: partitions, COMMAND_ACK_WAIT_MS: ackWaitMs } = ctx.config;
-  await ensureStream(jsm, commandStream(namespace));
+  await ensureStream(jsm, commandStream(namespace, ctx.config.NATS_STREAM_REPLICAS));
   const names = streamNames(namespace).commands;
   const running: RunningConsumer[] = [];
   for (let partition = 0; partition < partitions; partition++) {
