@@ -199,7 +199,7 @@ export interface ConsumeOptions<D extends DescMessage> {
   retryDelaysMs?: number[];
   /** How often `working()` extends the ack deadline while a handler runs. */
   heartbeatMs?: number;
-  /** How often the server confirms an idle pull is alive (see resilient-pull.ts); the library's default unless given. */
+  /** How often the server confirms an idle pull is alive (see resilient-pull.ts); 2 s unless given. */
   idleHeartbeatMs?: number;
 }
 

@@ -128,7 +128,6 @@ describe('a three-replica stream whose leader dies', () => {
       durable: names.durable(0),
       schema: CommandSchema,
       logger,
-      idleHeartbeatMs: 1_000,
       handle: async ({ message }) => {
         seen.push(message.id);
         return ack();
