@@ -2,6 +2,7 @@
 # `npm run dev`: starts missing local infrastructure, builds (services and the simulator's UI), then runs the sandbox
 # (simulator seeded with a demo organization, the four services, the example bot) on the documented ports until
 # Ctrl-C, which also stops the servers infra.sh started for this run (listed in .local/dev-started).
+# `npm run dev -- --socket` runs it with Slack's requests over Socket Mode.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,4 +22,4 @@ trap stop_started EXIT
 bash scripts/infra.sh
 npm run build --silent
 trap - EXIT
-exec node --enable-source-maps tools/sandbox/dist/dev.js
+exec node --enable-source-maps tools/sandbox/dist/dev.js "$@"

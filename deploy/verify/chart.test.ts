@@ -19,6 +19,16 @@ const ownSecretValues = {
   },
 };
 
+const socketModeValues = { config: { socketMode: { enabled: true } } };
+type IngressRules = { rules: { http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[] };
+const ingressRoutes = (objects: K8sObject[]): Record<string, string> => {
+  const [ingress] = objectsOfKind(objects, 'Ingress');
+  return Object.fromEntries(
+    (ingress!.spec as IngressRules).rules[0]!.http.paths.map((entry) => [entry.path, `${entry.backend.service.name}:${entry.backend.service.port.name}`]),
+  );
+};
+const interpreterEnv = (objects: K8sObject[]) => podOf(named(objects, 'Deployment', 'megatron-interpreter-slack')!)!.spec.containers[0]!.env ?? [];
+
 const named = (objects: K8sObject[], kind: string, name: string): K8sObject | undefined =>
   objects.find((object) => object.kind === kind && object.metadata.name === name);
 
@@ -27,12 +37,14 @@ describe('the megatron Helm chart', () => {
   let production: K8sObject[];
   let sandbox: K8sObject[];
   let ownSecret: K8sObject[];
+  let socketMode: K8sObject[];
 
   beforeAll(() => {
     defaults = renderChart();
     production = renderChart({ valuesFiles: [productionValues()] });
     sandbox = renderChart({ valuesFiles: [sandboxValues()] });
     ownSecret = renderChart({ values: ownSecretValues });
+    socketMode = renderChart({ valuesFiles: [productionValues()], values: socketModeValues });
   });
 
   it('passes helm lint --strict with the default and the production values', () => {
@@ -44,7 +56,7 @@ describe('the megatron Helm chart', () => {
   });
 
   it('renders only objects that validate against the Kubernetes schemas', () => {
-    for (const objects of [defaults, production, sandbox, ownSecret]) {
+    for (const objects of [defaults, production, sandbox, ownSecret, socketMode]) {
       expect(objectsOfKind(objects, 'Deployment').map((deployment) => deployment.metadata.name)).toEqual(
         expect.arrayContaining(SERVICES.map((service) => `megatron-${service}`)),
       );
@@ -130,6 +142,33 @@ describe('the megatron Helm chart', () => {
       '/megatron': 'megatron-command-core:http',
       '/megatron.v1.MegatronService': 'megatron-command-core:http',
     });
+  });
+
+  it('in Socket Mode drops the Slack paths from the Ingress and keeps the API reachable as configured', () => {
+    expect(ingressRoutes(socketMode)).toEqual({
+      '/megatron': 'megatron-command-core:http',
+      '/megatron.v1.MegatronService': 'megatron-command-core:http',
+    });
+  });
+
+  it('in Socket Mode gives interpreter-slack its app-level token from the Secret, the Slack API URL and an optional signing secret', () => {
+    const env = Object.fromEntries(interpreterEnv(socketMode).map((entry) => [entry.name, entry]));
+    expect(env.SLACK_APP_TOKEN?.valueFrom?.secretKeyRef).toEqual({ name: 'megatron-production', key: 'SLACK_APP_TOKEN' });
+    expect(env.SLACK_API_URL?.value).toBe('https://slack.com/api/');
+    expect(env.SLACK_SIGNING_SECRET?.valueFrom?.secretKeyRef?.optional).toBe(true);
+    const overHttp = Object.fromEntries(interpreterEnv(production).map((entry) => [entry.name, entry]));
+    expect(overHttp.SLACK_APP_TOKEN).toBeUndefined();
+    expect(overHttp.SLACK_SIGNING_SECRET?.valueFrom?.secretKeyRef?.optional).toBeUndefined();
+  });
+
+  it('in Socket Mode makes its own Secret with the app-level token, and the signing secret only when given', () => {
+    const values = { ...socketModeValues, secrets: { ...ownSecretValues.secrets, slackSigningSecret: '', slackAppToken: 'xapp-1-A0MEGATRON-1-abc' } };
+    const secret = named(renderChart({ values }), 'Secret', 'megatron-secrets') as K8sObject & { stringData: Record<string, string> };
+    expect(secret.stringData.SLACK_APP_TOKEN).toBe('xapp-1-A0MEGATRON-1-abc');
+    expect(secret.stringData.SLACK_SIGNING_SECRET).toBeUndefined();
+    const missing = templateChart({ values: { ...values, secrets: { ...values.secrets, slackAppToken: '' } } });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('secrets.slackAppToken is required with config.socketMode.enabled');
   });
 
   it('migrates the database in a pre-install/pre-upgrade hook Job whose Secret exists before it', () => {
@@ -271,6 +310,15 @@ describe('the megatron Helm chart', () => {
       ['the migration Job → the internet', pod('migrations'), outside, 443],
     ])('deny %s', (_flow, from, to, port) => {
       expect(allowsFlow(defaults, from, to, port)).toBe(false);
+    });
+
+    it('in Socket Mode let interpreter-slack call Slack over HTTPS and nothing from outside call it', () => {
+      const open = renderChart({ values: socketModeValues });
+      expect(allowsFlow(open, svc['interpreter-slack'], outside, 443)).toBe(true);
+      expect(allowsFlow(open, outside, svc['interpreter-slack'], 8002)).toBe(false);
+      expect(allowsFlow(open, svc['interpreter-slack'], outside, 4222)).toBe(true);
+      expect(allowsFlow(open, pod('test'), svc['interpreter-slack'], 8002)).toBe(true);
+      expect(allowsFlow(open, outside, svc['command-core'], 8080)).toBe(true);
     });
 
     it("let every service reach the OTLP collector's port while tracing is on, and only then", () => {

@@ -11,10 +11,13 @@ export interface E2eWorld {
 }
 
 /** Every real process on free ports, with its own database and NATS namespace, and the demo's people. */
-export async function startE2eWorld(extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<E2eWorld> {
+export async function startE2eWorld(
+  extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
+  options: { socketMode?: boolean } = {},
+): Promise<E2eWorld> {
   const database = await createTestDatabase();
   const namespace = natsNamespace();
-  const sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace, logLevel: 'warn', extraEnv });
+  const sandbox = await startSandbox({ ports: 'free', databaseUrl: database.url, namespace, logLevel: 'warn', extraEnv, ...options });
   return {
     database,
     namespace,

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { header, HttpError, readBody, sendJson } from './http.js';
 import { createMegatronClient, type MegatronClient } from './megatron-client.js';
 import { slackEventsHandler } from './slack-events.js';
+import { slackInteractiveHandler } from './slack-interactive.js';
 import { BotState } from './state.js';
 import { Workspaces } from './workspaces.js';
 
@@ -27,11 +28,7 @@ export async function startSupportBot(config: Config, logger: Logger, host = '12
   const megatron = createMegatronClient(config.MEGATRON_API_URL, config.MEGATRON_API_TOKEN);
   const routes: Record<string, Route> = {
     'POST /slack/events': slackEventsHandler({ workspaces, megatron, state, logger }),
-    // Feedback buttons of broadcasts are clicked here; the demo bot only acknowledges them.
-    'POST /slack/interactive': async (req, res) => {
-      await readBody(req);
-      sendJson(res, 200, {});
-    },
+    'POST /slack/interactive': slackInteractiveHandler({ workspaces, megatron, logger }),
     'POST /megatron/commands': appCommandsHandler({
       webhookSecret: config.MEGATRON_WEBHOOK_SECRET,
       verificationToken: config.MEGATRON_VERIFICATION_TOKEN,

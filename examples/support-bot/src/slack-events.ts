@@ -1,9 +1,9 @@
-import { verifySlackSignature } from '@megatron/slack-signature';
 import { slackFileFromJson, type Logger } from '@megatron/runtime';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerFor, wantsHuman } from './faq.js';
-import { header, HttpError, readBody, sendJson } from './http.js';
+import { sendJson } from './http.js';
 import type { MegatronClient } from './megatron-client.js';
+import { readSlackRequest } from './slack-request.js';
 import type { BotState } from './state.js';
 import type { Workspaces } from './workspaces.js';
 
@@ -52,13 +52,7 @@ const toProtoFiles = (files: SlackFile[] = []) => files.map((file) => slackFileF
  */
 export function slackEventsHandler(deps: SlackEventDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const rawBody = await readBody(req);
-    const request = { timestamp: header(req, 'x-slack-request-timestamp'), signature: header(req, 'x-slack-signature'), rawBody };
-    const now = deps.now?.() ?? Date.now();
-    // One Slack app has one signing secret; the sandbox gives each workspace's install its own.
-    if (!deps.workspaces.signingSecrets().some((secret) => verifySlackSignature(secret, request, now).ok)) {
-      throw new HttpError(401, 'invalid Slack signature');
-    }
+    const rawBody = await readSlackRequest(req, deps.workspaces, deps.now?.() ?? Date.now());
     const envelope = JSON.parse(rawBody.toString('utf8')) as EventEnvelope;
     if (envelope.type === 'url_verification') return sendJson(res, 200, { challenge: envelope.challenge });
     // Acknowledge first: Slack wants an answer within 3 seconds, the work can follow.

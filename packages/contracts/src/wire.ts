@@ -12,6 +12,12 @@ export const SLACK_SOURCE_TOKEN_HEADER = 'x-slack-source-token';
 export const SLACK_ERROR_HEADER = 'slack-error';
 /** Error metadata: seconds to wait after Slack answered 429. */
 export const RETRY_AFTER_HEADER = 'retry-after';
+/**
+ * Error metadata: `unknown` when a write may have reached Slack although the call failed (a timeout
+ * or a connection lost after the request was sent). Such a write is never repeated blind.
+ */
+export const SLACK_OUTCOME_HEADER = 'slack-outcome';
+export const OUTCOME_UNKNOWN = 'unknown';
 
 /** NATS headers naming the variant a message carries, for tools that read a stream without decoding it. */
 export const COMMAND_KIND_HEADER = 'megatron-command-kind';
@@ -64,4 +70,33 @@ export function parseVerbChoice(value: string): VerbChoice | undefined {
   const customer = parseCustomerRef(ref);
   if (!isCustomerVerb(verb) || !customer) return undefined;
   return { verb, ...customer, text: text.join('|') };
+}
+
+/**
+ * The 👍/👎 buttons under a broadcast sit in one actions block, and Block Kit refuses two action ids alike in
+ * one block (`invalid_blocks`), so each vote has its own. `feedback` is the id both buttons had while each sat
+ * in its own block: messages customers already hold still carry it.
+ */
+export const FEEDBACK_ACTION_IDS = { up: 'feedback_up', down: 'feedback_down' } as const;
+const LEGACY_FEEDBACK_ACTION_ID = 'feedback';
+
+export type FeedbackVote = keyof typeof FEEDBACK_ACTION_IDS;
+
+export function isFeedbackAction(actionId: string): boolean {
+  return actionId === LEGACY_FEEDBACK_ACTION_ID || actionId === FEEDBACK_ACTION_IDS.up || actionId === FEEDBACK_ACTION_IDS.down;
+}
+
+export interface FeedbackChoice {
+  broadcastId: string;
+  positive: boolean;
+}
+
+/** A feedback button's value: `<broadcast_id>|up` or `<broadcast_id>|down`. */
+export function formatFeedbackValue(broadcastId: string, vote: FeedbackVote): string {
+  return `${broadcastId}|${vote}`;
+}
+
+export function parseFeedbackValue(value: string): FeedbackChoice | undefined {
+  const match = /^(.+)\|(up|down)$/.exec(value);
+  return match?.[1] ? { broadcastId: match[1], positive: match[2] === 'up' } : undefined;
 }

@@ -87,6 +87,10 @@ export const env = {
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, { message: 'expected lowercase letters, digits and _ (max 32)' })
     .default('megatron'),
+  /** Slack's Web API base (the simulator in tests); method names are appended to it, so it ends with a slash. */
+  slackApiUrl: urlWithProtocols(['http:', 'https:'])
+    .default('https://slack.com/api/')
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   /** Command partitions: interpreters and command-core must agree (see streams.ts). */
   commandPartitions: z.coerce.number().int().min(1).max(256).default(DEFAULT_COMMAND_PARTITIONS),
 };

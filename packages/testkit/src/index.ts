@@ -17,3 +17,5 @@ export {
 export { TEST_SERVICE_TOKEN } from './service-token.js';
 export { rawRequest, startTrapServer, type RawAnswer, type RawRequest, type TrapServer } from './raw-http.js';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan, type SpanKindName } from './otlp-receiver.js';
+export { metricValue } from './metric-value.js';
+export { startThrowawayRedis, type ThrowawayRedis } from './throwaway-redis.js';

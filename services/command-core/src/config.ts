@@ -43,6 +43,14 @@ export const configSchema = baseEnvSchema.extend({
   BROADCAST_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Redelivery when a replica dies mid-command. */
   COMMAND_ACK_WAIT_MS: env.durationMs(30_000),
+  /** How long a failing channel's head Command is retried before it is dead-lettered and the agent told. */
+  PARKED_RETRY_WINDOW_MS: env.durationMs(15 * 60 * 1000),
+  /** How often each replica looks for parked channels due for another try. */
+  PARKED_POLL_MS: env.durationMs(1_000),
+  /** An agent's message reaching the customer later than this after it was written says when it was written. */
+  LATE_MARK_AFTER_MS: env.durationMs(60_000),
+  /** After a post whose outcome is unknown, how long Slack gets to finish it before the DM is searched for it. */
+  UNCERTAIN_POST_RECHECK_MS: env.durationMs(30_000),
   /** Idle engagement channels are archived after this long (SPEC §8: 36 hours). */
   IDLE_ARCHIVE_AFTER_MS: env.durationMs(36 * 60 * 60 * 1000),
   /** The legacy megatron_verification_token of the bootstrap organization (SPEC §9 name); generated when unset. */

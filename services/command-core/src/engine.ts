@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { Scheduler, type ItemResult, type RunDueOptions } from './scheduler/scheduler.js';
 import { startCommandConsumers } from './takeover/command-consumer.js';
 import type { TakeoverContext } from './takeover/context.js';
+import { ParkedChannels } from './takeover/parked-channels.js';
 import { Receipts } from './takeover/receipts.js';
 import { CustomerTokens } from './takeover/slack-gateway.js';
 import { CachedTenants } from './tenants/cached-tenants.js';
@@ -59,6 +60,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
   };
   const handled = metrics.counter({ name: 'megatron_commands_total', help: 'Commands settled, by kind and outcome', labelNames: ['kind', 'outcome'] as const });
   const scheduler = new Scheduler(ctx);
+  const parked = new ParkedChannels(ctx);
   let consumers: RunningConsumer[] = [];
 
   return {
@@ -67,14 +69,15 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       directory = await EngagementDirectory.open(nats.nc, config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS);
       // Publishing needs the stream even before app-notifier has started and declared it.
       await ensureStream(nats.jsm, appCommandStream(config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS));
-      consumers = await startCommandConsumers(ctx, nats, (kind, outcome) => handled.inc({ kind, outcome }));
+      consumers = await startCommandConsumers(ctx, nats, parked, (kind, outcome) => handled.inc({ kind, outcome }));
+      parked.start();
       scheduler.start();
       logger.info({ partitions: config.COMMAND_PARTITIONS }, 'takeover engine started');
     },
     async stop() {
       await ctx.receipts.drained();
       await scheduler.stop();
-      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await Promise.all([parked.stop(), ...consumers.map((consumer) => consumer.stop())]);
       consumers = [];
     },
     runScheduledJobs: (options) => scheduler.runDue(options),

@@ -1,6 +1,7 @@
 import { freePort } from '@megatron/testkit';
 import { runAdmin, type CliIo } from '../src/admin/cli.js';
 import { TokenCipher } from '../src/crypto/token-cipher.js';
+import { insertBroadcast, insertRecipients, upsertFeedback } from '../src/db/broadcasts.js';
 import { TenantAdmin } from '../src/tenants/tenant-admin.js';
 import { newKey, teamId, tenantsFixture, type TenantsFixture } from './tenants-fixture.js';
 
@@ -146,10 +147,35 @@ describe('megatron-admin', () => {
     expect(run.stderr).toContain('ECONNREFUSED');
   });
 
+  test("broadcasts results prints a broadcast's deliveries, counts and answers, zeros included; a malformed id is a usage error and an unknown one fails naming it", async () => {
+    const org = await createOrganization('Broadcaster');
+    const broadcastId = await insertBroadcast(f.pool, org, true, { text: 'News', blocksJson: '', attachmentsJson: '' });
+    await insertRecipients(f.pool, broadcastId, [
+      { teamId: 'T0GLOBEX', userId: 'U0PHIL', channelId: 'D0PHIL', ts: '1700000000.000100' },
+      { teamId: 'T0GLOBEX', userId: 'U0RITA', channelId: 'D0RITA', ts: '1700000000.000200' },
+    ]);
+    await upsertFeedback(f.pool, broadcastId, 'T0GLOBEX', 'U0PHIL', true);
+    const run = await admin(['broadcasts', 'results', broadcastId]);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({
+      broadcastId,
+      captureFeedback: true,
+      delivered: 2,
+      positive: 1,
+      negative: 0,
+      answers: [{ customer: { teamId: 'T0GLOBEX', userId: 'U0PHIL' }, positive: true, answeredAt: expect.any(String) }],
+    });
+
+    const malformed = await admin(['broadcasts', 'results', 'bc-42']);
+    expect([malformed.code, malformed.stderr]).toEqual([2, expect.stringContaining('<broadcast-id> must be the broadcast_id a broadcast answered (a UUID), got "bc-42"')]);
+    const unknown = await admin(['broadcasts', 'results', '00000000-0000-4000-8000-000000000000']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'megatron-admin: no broadcast 00000000-0000-4000-8000-000000000000\n']);
+  });
+
   test('help lists every subcommand', async () => {
     const run = await admin(['help']);
     expect(run.code).toBe(0);
-    for (const command of ['org create', 'org rotate-secret', 'integration set', 'workspace register', 'token issue', 'token revoke', 'dead-letters list', 'dead-letters replay', 'reencrypt']) {
+    for (const command of ['org create', 'org rotate-secret', 'integration set', 'workspace register', 'token issue', 'token revoke', 'dead-letters list', 'dead-letters replay', 'broadcasts results', 'reencrypt']) {
       expect(run.stdout).toContain(`megatron-admin ${command}`);
     }
   });

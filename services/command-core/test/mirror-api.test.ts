@@ -175,7 +175,7 @@ describe('MegatronService against the simulator and the real connection-slack', 
     const philCopy = (await world.sim.control.messages(byUser.get(customers.phil.id)?.channelId ?? '')).find((message) => message.ts === byUser.get(customers.phil.id)?.ts);
     expect(philCopy?.text).toBe('We are down for maintenance tonight');
     const blocks = JSON.stringify(philCopy?.blocks);
-    expect(blocks).toContain('"action_id":"feedback"');
+    expect(blocks).toContain('"action_id":"feedback_up"');
     expect(blocks).toContain(response.broadcastId);
   });
 

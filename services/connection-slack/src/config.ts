@@ -7,11 +7,7 @@ export const configSchema = baseEnvSchema.extend({
   /** SlackConnectionService, internal: gRPC only, behind MEGATRON_SERVICE_TOKEN. */
   GRPC_PORT: env.port(9091),
   ...serviceTokenEnv,
-  // The WebClient appends method names to this URL, so it must end with a slash.
-  SLACK_API_URL: env
-    .url(['http:', 'https:'])
-    .default('https://slack.com/api/')
-    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  SLACK_API_URL: env.slackApiUrl,
   /** Whole-call budget (retries and Retry-After waits included) when the caller sets no shorter deadline. */
   SLACK_CALL_DEADLINE_MS: env.durationMs(30_000),
   /** One HTTP attempt against Slack. */

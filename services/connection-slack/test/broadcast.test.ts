@@ -1,5 +1,6 @@
 import { Code } from '@connectrpc/connect';
-import { metricValue, rpcError, seedWorkspace, startHarness, withToken, type Harness } from './harness.js';
+import { metricValue } from '@megatron/testkit';
+import { rpcError, seedWorkspace, startHarness, withToken, type Harness } from './harness.js';
 
 const USERS = 1000;
 
@@ -52,10 +53,13 @@ test('a 1,000-user broadcast under enforced rate limits completes with one resul
   }
   const [sample] = delivered;
   expect(sample?.messages[0]?.text).toBe('We have news');
-  const buttons = (sample?.messages[0]?.blocks ?? []).flatMap((block) => (block as { elements?: { action_id?: string; value?: string }[] }).elements ?? []);
-  expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
-    ['feedback', 'bc-42|up'],
-    ['feedback', 'bc-42|down'],
+  // 👍 and 👎 on one row: one actions block, each button with its own action id as Block Kit requires.
+  const rows = (sample?.messages[0]?.blocks ?? []).filter((block) => (block as { type?: string }).type === 'actions') as Array<{ elements: Array<{ action_id?: string; value?: string }> }>;
+  expect(rows.map((row) => row.elements.map((b) => [b.action_id, b.value]))).toEqual([
+    [
+      ['feedback_up', 'bc-42|up'],
+      ['feedback_down', 'bc-42|down'],
+    ],
   ]);
 }, 90_000);
 

@@ -1,11 +1,12 @@
 import { Code } from '@connectrpc/connect';
-import { metricValue, rpcError, seedWorkspace, startHarness, withToken, type Harness } from './harness.js';
+import { metricValue } from '@megatron/testkit';
+import { rpcError, seedWorkspace, startHarness, withToken, type Harness } from './harness.js';
 
 let harness: Harness;
 let seed: Awaited<ReturnType<typeof seedWorkspace>>;
 
 beforeAll(async () => {
-  harness = await startHarness({ SLACK_MAX_RETRIES: '3' });
+  harness = await startHarness({ SLACK_MAX_RETRIES: '3', SLACK_REQUEST_TIMEOUT_MS: '1000' });
   seed = await seedWorkspace(harness.sim, 0);
 });
 
@@ -58,11 +59,51 @@ test('5xx past the retry budget comes back UNAVAILABLE and posts nothing', async
   expect(await harness.sim.control.messages(channel)).toEqual([]);
 });
 
-test('a dropped connection is retried like a network error', async () => {
+test('a connection lost under a repeatable call is retried', async () => {
   const channel = await newChannel('dropped');
-  await harness.sim.control.fault({ kind: 'drop', method: 'chat.postMessage', count: 1 });
-  await harness.client.postMessage({ channel, content: { text: 'after the drop' } }, withToken(seed.token));
+  const { ts } = await harness.client.postMessage({ channel, content: { text: 'before' } }, withToken(seed.token));
+  await harness.sim.control.fault({ kind: 'drop', method: 'chat.update', count: 1 });
+  await harness.client.updateMessage({ channel, ts, content: { text: 'after the drop' } }, withToken(seed.token));
   expect((await harness.sim.control.messages(channel)).map((m) => m.text)).toEqual(['after the drop']);
+});
+
+describe('a post whose outcome is unknown is not repeated', () => {
+  async function uncertainPost(name: string, fault: Parameters<Harness['sim']['control']['fault']>[0]) {
+    const channel = await newChannel(name);
+    await harness.sim.control.fault(fault);
+    const error = await rpcError(harness.client.postMessage({ channel, content: { text: 'once' } }, withToken(seed.token)));
+    expect(error.code).toBe(Code.Unavailable);
+    expect(error.metadata.get('slack-outcome')).toBe('unknown');
+    return channel;
+  }
+
+  test('Slack answers after the request timeout: the message lands once, late', async () => {
+    const channel = await uncertainPost('slow-post', { kind: 'latency', method: 'chat.postMessage', latencyMs: 1_500 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await harness.sim.control.messages(channel)).map((m) => m.text)).toEqual(['once']);
+  });
+
+  test('the connection is reset after Slack posted: the message is there once', async () => {
+    const channel = await uncertainPost('reset-post', { kind: 'reset_after_send', method: 'chat.postMessage' });
+    expect((await harness.sim.control.messages(channel)).map((m) => m.text)).toEqual(['once']);
+  });
+
+  test('the connection is dropped before Slack posted: nothing is posted, nothing repeated', async () => {
+    const channel = await uncertainPost('dropped-post', { kind: 'drop', method: 'chat.postMessage' });
+    expect(await harness.sim.control.messages(channel)).toEqual([]);
+  });
+});
+
+test('posts carry metadata that the history returns', async () => {
+  const channel = await newChannel('with-metadata');
+  const metadata = { eventType: 'megatron_forward', eventPayloadJson: JSON.stringify({ key: 'fwd:abc' }) };
+  const { ts } = await harness.client.postMessage({ channel, content: { text: 'tagged' }, metadata }, withToken(seed.token));
+  const { messages } = await harness.client.getHistory({ channel, limit: 5 }, withToken(seed.token));
+  expect(messages.map((m) => [m.ts, m.metadata?.eventType, JSON.parse(m.metadata?.eventPayloadJson ?? '{}')])).toEqual([[ts, 'megatron_forward', { key: 'fwd:abc' }]]);
+  const newer = await harness.client.getHistory({ channel, oldest: ts }, withToken(seed.token));
+  expect(newer.messages).toEqual([]);
+  const bad = await rpcError(harness.client.postMessage({ channel, content: { text: 'x' }, metadata: { eventType: 'Bad Type', eventPayloadJson: '{}' } }, withToken(seed.token)));
+  expect([bad.code, bad.rawMessage]).toEqual([Code.InvalidArgument, 'metadata.event_type must be lowercase letters, digits and underscores']);
 });
 
 test('a revoked token comes back UNAUTHENTICATED with token_revoked, without retries', async () => {

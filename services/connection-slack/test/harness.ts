@@ -97,16 +97,6 @@ export async function seedWorkspace(sim: SlackSim, users = 2) {
 }
 
 /** The value of one sample line on /metrics, summed over label sets matching `filter`. */
-export async function metricValue(httpUrl: string, name: string, filter: (labels: string) => boolean = () => true): Promise<number> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`).exec(line);
-    if (match?.[1] !== undefined && match[2] && filter(match[1])) sum += Number(match[2]);
-  }
-  return sum;
-}
-
 /** The ConnectError a call ended with; fails the test if the call succeeded. */
 export async function rpcError(call: Promise<unknown>): Promise<ConnectError> {
   try {

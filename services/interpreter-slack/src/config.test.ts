@@ -8,6 +8,19 @@ describe('interpreter-slack configuration', () => {
     expect(() => loadConfig(configSchema, { REDIS_URL: base.REDIS_URL })).toThrow(new ConfigError('invalid configuration: SLACK_SIGNING_SECRET: missing'));
   });
 
+  it('takes Slack over Socket Mode with an app-level token alone, the signing secret then optional', () => {
+    const config = loadConfig(configSchema, { REDIS_URL: base.REDIS_URL, SLACK_APP_TOKEN: 'xapp-1-A0MEGATRON-1-abc' });
+    expect(config).toMatchObject({ SLACK_APP_TOKEN: 'xapp-1-A0MEGATRON-1-abc', SLACK_API_URL: 'https://slack.com/api/' });
+    expect(config.SLACK_SIGNING_SECRET).toBeUndefined();
+    expect(loadConfig(configSchema, { ...base, SLACK_APP_TOKEN: 'xapp-1-x', SLACK_API_URL: 'http://127.0.0.1:8090/api' }).SLACK_API_URL).toBe('http://127.0.0.1:8090/api/');
+  });
+
+  it('refuses a bot or user token where the app-level token belongs', () => {
+    expect(() => loadConfig(configSchema, { ...base, SLACK_APP_TOKEN: 'xoxb-1-bot' })).toThrow(
+      new ConfigError('invalid configuration: SLACK_APP_TOKEN: expected an app-level token starting with xapp-'),
+    );
+  });
+
   it('serves Slack on the original port 8002 with /megatron as the slash command', () => {
     const config = loadConfig(configSchema, base);
     expect(config).toMatchObject({ HTTP_PORT: 8002, SLASH_COMMAND: '/megatron', SLACK_MAX_BODY_BYTES: 1024 * 1024, EVENT_DEDUP_TTL_SECONDS: 3600, PUBLISH_TIMEOUT_MS: 2000 });

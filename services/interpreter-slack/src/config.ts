@@ -10,7 +10,15 @@ export const configSchema = baseEnvSchema.extend({
   NATS_NAMESPACE: env.natsNamespace,
   NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   COMMAND_PARTITIONS: env.commandPartitions,
-  SLACK_SIGNING_SECRET: z.string().min(1, { message: 'expected the Slack app signing secret' }),
+  /** Verifies Slack's HTTP requests; without it (Socket Mode only) the HTTP Slack routes answer 404. */
+  SLACK_SIGNING_SECRET: z.string().min(1, { message: 'expected the Slack app signing secret' }).optional(),
+  /** An app-level token: turns on the Socket Mode receiver beside the HTTP routes. */
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-\S+$/, { message: 'expected an app-level token starting with xapp-' })
+    .optional(),
+  /** Where apps.connections.open is called (the simulator in tests). */
+  SLACK_API_URL: env.slackApiUrl,
   /** Legacy check, only when set: Slack still sends the app's verification token in every body. */
   MEGATRON_VERIFICATION_TOKEN: z.string().min(1).optional(),
   PUBLIC_URL: env.url(['http:', 'https:']).optional(),
@@ -25,6 +33,15 @@ export const configSchema = baseEnvSchema.extend({
   EVENT_DEDUP_TTL_SECONDS: env.positiveInt(3_600),
   /** Bounds the wait for JetStream's ack so Slack's 3 s deadline is never missed. */
   PUBLISH_TIMEOUT_MS: env.durationMs(2_000),
+  /** Commands held in Redis (all channels) while NATS is away; past it, Slack is answered 503 and retries. */
+  HOLD_MAX_COMMANDS: env.positiveInt(100_000),
+  /** How often each replica publishes held Commands once NATS is back. */
+  HOLD_DRAIN_INTERVAL_MS: env.durationMs(250),
+}).superRefine((config, context) => {
+  // Slack reaches the service over HTTP, over Socket Mode, or both; with neither credential nothing would arrive.
+  if (config.SLACK_SIGNING_SECRET === undefined && config.SLACK_APP_TOKEN === undefined) {
+    context.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'required unless SLACK_APP_TOKEN is set' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

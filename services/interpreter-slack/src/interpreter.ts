@@ -7,8 +7,13 @@ import { createHttpApp } from './http/app.js';
 import { interactiveMessageHandler } from './interactive/handle.js';
 import { slackAppManifestYaml } from './manifest.js';
 import { createInterpreterMetrics } from './metrics.js';
-import { createCommandPublisher, type PublishCommand } from './publish.js';
+import { HeldDrainer } from './hold/drain.js';
+import { HeldCommands } from './hold/held-commands.js';
+import { HoldingPublisher } from './hold/holding-publisher.js';
+import { createCommandPublisher } from './publish.js';
 import { slashCommandHandler } from './slash/handle.js';
+import { envelopeDispatcher, type SlackHandlers } from './socket-mode/dispatch.js';
+import { SocketModeReceiver } from './socket-mode/receiver.js';
 
 export interface InterpreterDeps {
   logger: Logger;
@@ -28,7 +33,9 @@ export interface Interpreter {
   ready: Promise<void>;
   /** From memory: whether events in this channel matter; undefined while the directory is not loaded. */
   isEngagementChannel: (channelId: string) => boolean | undefined;
-  /** Waits for replies still going out through response_url, stops watching the directory. */
+  /** The Socket Mode receiver when SLACK_APP_TOKEN is set; its `check` is true while a connection is open. */
+  socketMode: SocketModeReceiver | undefined;
+  /** Closes the Socket Mode connections once their acks are out, waits for replies still going out through response_url, stops watching the directory. */
   close(): Promise<void>;
 }
 
@@ -62,13 +69,26 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     }
   })();
 
-  const publish: PublishCommand = createCommandPublisher({
+  const direct = createCommandPublisher({
     clients: deps.nats.ready,
     namespace: config.NATS_NAMESPACE,
     partitions: config.COMMAND_PARTITIONS,
     timeoutMs: config.PUBLISH_TIMEOUT_MS,
   });
-  const handlerDeps: HandlerDeps = { publish, logger, metrics, now, verificationToken: config.MEGATRON_VERIFICATION_TOKEN };
+  const held = new HeldCommands(deps.redis, config.HOLD_MAX_COMMANDS);
+  const holding = new HoldingPublisher({ publish: direct, held, logger, now, onHeld: (kind) => metrics.held.inc({ kind }) });
+  const drainer = new HeldDrainer({
+    held,
+    publish: direct,
+    logger,
+    intervalMs: config.HOLD_DRAIN_INTERVAL_MS,
+    onPublished: (kind) => {
+      holding.natsBack();
+      metrics.published.inc({ kind });
+    },
+  });
+  drainer.start();
+  const handlerDeps: HandlerDeps = { publish: holding.publish, logger, metrics, now, verificationToken: config.MEGATRON_VERIFICATION_TOKEN };
   const afterAck = (work: Promise<void>) => {
     pending.add(work);
     void work.finally(() => pending.delete(work));
@@ -76,20 +96,46 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
   const baseUrl = publicBaseUrl(config);
   const isEngagementChannel = (channelId: string) => (directory ? directory.lookup(channelId) !== undefined : undefined);
 
+  // One mapping, two receivers: HTTP requests and Socket Mode envelopes reach the same handlers.
+  const handlers: SlackHandlers = {
+    slash_command: slashCommandHandler(handlerDeps),
+    interactive_message: interactiveMessageHandler({ ...handlerDeps, afterAck }),
+    event: eventHandler({
+      ...handlerDeps,
+      dedup: new EventDeduplicator(deps.redis, config.EVENT_DEDUP_TTL_SECONDS, logger),
+      isEngagementChannel,
+    }),
+  };
   const app = createHttpApp({
     signingSecret: config.SLACK_SIGNING_SECRET,
     maxBodyBytes: config.SLACK_MAX_BODY_BYTES,
     now,
     logger,
     metrics,
-    slashCommand: slashCommandHandler(handlerDeps),
-    interactiveMessage: interactiveMessageHandler({ ...handlerDeps, afterAck }),
-    event: eventHandler({
-      ...handlerDeps,
-      dedup: new EventDeduplicator(deps.redis, config.EVENT_DEDUP_TTL_SECONDS, logger),
-      isEngagementChannel,
-    }),
-    manifest: () => (baseUrl ? slackAppManifestYaml({ baseUrl, slashCommand: config.SLASH_COMMAND }) : undefined),
+    slashCommand: handlers.slash_command,
+    interactiveMessage: handlers.interactive_message,
+    event: handlers.event,
+    manifest: (socketMode = config.SLACK_APP_TOKEN !== undefined) => {
+      if (socketMode) return slackAppManifestYaml({ socketMode, slashCommand: config.SLASH_COMMAND });
+      return baseUrl ? slackAppManifestYaml({ baseUrl, slashCommand: config.SLASH_COMMAND }) : undefined;
+    },
+  });
+
+  const socketMode =
+    config.SLACK_APP_TOKEN === undefined
+      ? undefined
+      : new SocketModeReceiver({
+          apiUrl: config.SLACK_API_URL,
+          appToken: config.SLACK_APP_TOKEN,
+          maxPayloadBytes: config.SLACK_MAX_BODY_BYTES,
+          logger,
+          handle: envelopeDispatcher({ handlers, logger, metrics }),
+        });
+  // Slack hands envelopes to whichever connection is open, so a replica connects only once it can store
+  // Commands and tell engagement channels apart; before that its events would only come back on Slack's
+  // retry schedule, a minute or more later.
+  void ready.then(() => {
+    if (!closed) socketMode?.start();
   });
 
   return {
@@ -97,9 +143,11 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     ready,
     isEngagementChannel,
     check: async () => directory !== undefined,
+    socketMode,
     async close() {
       closed = true;
-      await Promise.all(pending);
+      await socketMode?.close();
+      await Promise.all([...pending, drainer.stop()]);
       directory?.close();
     },
   };

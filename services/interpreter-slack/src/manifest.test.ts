@@ -21,6 +21,19 @@ describe('Slack app manifest', () => {
     expect(scopes).not.toContain('channels:write');
   });
 
+  it('turns Socket Mode on and names no request URL in the Socket Mode variant, with the same command, scopes and events', () => {
+    const manifest = slackAppManifest({ socketMode: true, slashCommand: '/megatron' });
+    const overHttp = slackAppManifest(options);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(overHttp.settings.socket_mode_enabled).toBe(false);
+    expect(JSON.stringify(manifest)).not.toMatch(/url|https?:/);
+    expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: '/megatron' })]);
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true });
+    expect(manifest.settings.event_subscriptions).toEqual({ bot_events: overHttp.settings.event_subscriptions.bot_events });
+    expect(manifest.oauth_config).toEqual(overHttp.oauth_config);
+    expect(parse(slackAppManifestYaml({ socketMode: true, slashCommand: '/megatron' }))).toEqual(manifest);
+  });
+
   it('renders YAML that reads back as the same manifest', () => {
     const yaml = slackAppManifestYaml({ ...options, slashCommand: '/support' });
     expect(parse(yaml)).toEqual(slackAppManifest({ ...options, slashCommand: '/support' }));

@@ -33,12 +33,19 @@ export const BOT_SCOPES = [
  */
 export const BOT_EVENTS = ['message.channels', 'channel_archive', 'channel_deleted', 'member_left_channel', 'channel_left'] as const;
 
-export interface ManifestOptions {
-  /** Where Slack reaches this deployment, without a trailing slash. */
-  baseUrl: string;
+/**
+ * Where Slack delivers requests: to this deployment's public URL (without a trailing slash), or over Socket
+ * Mode connections the service opens itself, which need no URL at all.
+ */
+export type ManifestTarget = { baseUrl: string } | { socketMode: true };
+
+export type ManifestOptions = ManifestTarget & {
   slashCommand: string;
   appName?: string;
-}
+};
+
+const url = (options: ManifestOptions, path: string) => ('baseUrl' in options ? { url: `${options.baseUrl}${path}` } : {});
+const requestUrl = (options: ManifestOptions, path: string) => ('baseUrl' in options ? { request_url: `${options.baseUrl}${path}` } : {});
 
 /** A Slack app manifest (api.slack.com/reference/manifests) for the integration workspace's Megatron app. */
 export function slackAppManifest(options: ManifestOptions) {
@@ -55,7 +62,7 @@ export function slackAppManifest(options: ManifestOptions) {
       slash_commands: [
         {
           command: options.slashCommand,
-          url: `${options.baseUrl}${SLACK_PATHS.slashCommand}`,
+          ...url(options, SLACK_PATHS.slashCommand),
           description: "Take over a customer's conversation with the bot",
           usage_hint: 'open <name> | close | pause | unpause | clear-context | do <text> | help',
           should_escape: false,
@@ -64,10 +71,10 @@ export function slackAppManifest(options: ManifestOptions) {
     },
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
     settings: {
-      event_subscriptions: { request_url: `${options.baseUrl}${SLACK_PATHS.event}`, bot_events: [...BOT_EVENTS] },
-      interactivity: { is_enabled: true, request_url: `${options.baseUrl}${SLACK_PATHS.interactiveMessage}` },
+      event_subscriptions: { ...requestUrl(options, SLACK_PATHS.event), bot_events: [...BOT_EVENTS] },
+      interactivity: { is_enabled: true, ...requestUrl(options, SLACK_PATHS.interactiveMessage) },
       org_deploy_enabled: false,
-      socket_mode_enabled: false,
+      socket_mode_enabled: 'socketMode' in options,
       token_rotation_enabled: false,
     },
   };
@@ -78,5 +85,6 @@ export function slackAppManifestYaml(options: ManifestOptions): string {
     .split('\n')
     .map((line) => `# ${line}`)
     .join('\n');
-  return `# Slack app manifest for Megatron at ${options.baseUrl}\n# Paste it at https://api.slack.com/apps → Create New App → From a manifest.\n${usage}\n${stringify(slackAppManifest(options))}`;
+  const where = 'baseUrl' in options ? `at ${options.baseUrl}` : 'in Socket Mode (no request URLs; generate an app-level token with connections:write)';
+  return `# Slack app manifest for Megatron ${where}\n# Paste it at https://api.slack.com/apps → Create New App → From a manifest.\n${usage}\n${stringify(slackAppManifest(options))}`;
 }

@@ -4,11 +4,13 @@ export type Route = 'slash_command' | 'interactive_message' | 'event' | 'manifes
 
 /**
  * How a request ended: `published` (a Command stored), `answered` (help, challenge, manifest),
- * `refused` (a parse error told to the agent), `ignored` (not Megatron's business), `duplicate`,
+ * `held` (kept in Redis in its channel's order while NATS is away), `refused` (a parse error told to the
+ * agent), `ignored` (not Megatron's business), `duplicate`,
  * `unavailable` (NATS away), or the HTTP refusal itself.
  */
 export type RequestOutcome =
   | 'published'
+  | 'held'
   | 'answered'
   | 'refused'
   | 'ignored'
@@ -24,6 +26,7 @@ export interface InterpreterMetrics {
   requests: { inc(labels: { route: Route; outcome: RequestOutcome }): void };
   ackSeconds: { observe(labels: { route: Route }, seconds: number): void };
   published: { inc(labels: { kind: string }): void };
+  held: { inc(labels: { kind: string }): void };
 }
 
 export function createInterpreterMetrics(metrics: Metrics): InterpreterMetrics {
@@ -36,5 +39,6 @@ export function createInterpreterMetrics(metrics: Metrics): InterpreterMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
     }),
     published: metrics.counter({ name: 'interpreter_slack_commands_published_total', help: 'Commands stored in JetStream by kind', labelNames: ['kind'] }),
+    held: metrics.counter({ name: 'interpreter_slack_commands_held_total', help: 'Commands held in Redis while JetStream could not store them, by kind', labelNames: ['kind'] }),
   };
 }

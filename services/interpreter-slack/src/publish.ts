@@ -9,6 +9,8 @@ export class PublishFailed extends Error {
 export interface PublishResult {
   /** JetStream had this Nats-Msg-Id already (a retry inside the duplicate window). */
   duplicate: boolean;
+  /** Held in Redis behind its channel's earlier Commands, to be published in order (hold/). */
+  held?: boolean;
 }
 
 export interface CommandPublisherOptions {

@@ -39,6 +39,11 @@ export interface HarnessOptions {
   retryDelaysMs?: number[];
   /** Wait for the stream and engagement directory before returning (false when NATS starts away). */
   waitReady?: boolean;
+  /**
+   * The simulator's Megatron app in Socket Mode: the interpreter gets its app-level token and the simulator's API,
+   * no signing secret, and requests arrive over its connections instead of HTTP.
+   */
+  socketMode?: boolean;
 }
 
 /**
@@ -69,8 +74,17 @@ export class Harness {
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const natsUrl = options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+    const sim = await startSlackSim({ retryDelaysMs: options.retryDelaysMs ?? [100, 200, 300] });
+    const workspace = await sim.control.createWorkspace({ name: 'Acme Support', domain: 'acme-support' });
+    const agent = await sim.control.createUser({ teamId: workspace.id, name: 'alice', realName: 'Alice Agent' });
+    const socketApp = options.socketMode
+      ? await sim.control.createApp({ teamId: workspace.id, name: 'Megatron', socketMode: true, slashCommands: [{ command: '/megatron' }] })
+      : undefined;
+    const slackAccess = socketApp
+      ? { SLACK_APP_TOKEN: (await sim.control.issueAppToken(socketApp.appId)).appToken, SLACK_API_URL: sim.apiUrl }
+      : { SLACK_SIGNING_SECRET: SIGNING_SECRET };
     const config = loadConfig(configSchema, {
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      ...slackAccess,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       NATS_URL: natsUrl,
       NATS_NAMESPACE: natsNamespace(),
@@ -83,17 +97,16 @@ export class Harness {
     const interpreter = createInterpreter(config, { ...kit, nats, redis, ...(options.now ? { now: options.now } : {}) });
     const servers = await startServers({ ...kit, host: '127.0.0.1', httpPort: 0, grpcPort: 0, httpHandler: interpreter.handler });
     const base = `http://127.0.0.1:${servers.httpPort}`;
-    const sim = await startSlackSim({ retryDelaysMs: options.retryDelaysMs ?? [100, 200, 300] });
-    const workspace = await sim.control.createWorkspace({ name: 'Acme Support', domain: 'acme-support' });
-    const agent = await sim.control.createUser({ teamId: workspace.id, name: 'alice', realName: 'Alice Agent' });
-    const app = await sim.control.createApp({
-      teamId: workspace.id,
-      name: 'Megatron',
-      signingSecret: config.SLACK_SIGNING_SECRET,
-      eventsUrl: `${base}/megatron/slack/event/`,
-      interactivityUrl: `${base}/megatron/slack/interactive-message/`,
-      slashCommands: [{ command: '/megatron', url: `${base}/megatron/slack/slash-command/` }],
-    });
+    const app =
+      socketApp ??
+      (await sim.control.createApp({
+        teamId: workspace.id,
+        name: 'Megatron',
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        eventsUrl: `${base}/megatron/slack/event/`,
+        interactivityUrl: `${base}/megatron/slack/interactive-message/`,
+        slashCommands: [{ command: '/megatron', url: `${base}/megatron/slack/slash-command/` }],
+      }));
     const botWeb = new WebClient(app.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } });
     const harness = new Harness(config, kit, redis, nats, interpreter, servers, sim, workspace, agent, app, botWeb);
     if (options.waitReady ?? true) await harness.connectTestSide();
@@ -108,9 +121,11 @@ export class Harness {
     return this.config.NATS_URL;
   }
 
-  /** Waits for the interpreter's stream and directory, then starts collecting Commands. */
+  /** Waits for the interpreter's stream and directory (and its Socket Mode connection), then starts collecting Commands. */
   async connectTestSide(): Promise<void> {
     await this.interpreter.ready;
+    const socketMode = this.interpreter.socketMode;
+    if (socketMode) await waitFor(() => socketMode.check(), { what: 'the Socket Mode connection' });
     const nc = await connect({ servers: this.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
     this.testNc = nc;
     const jsm = await jetstreamManager(nc);

@@ -86,14 +86,16 @@ describe('interactivity', () => {
     }
   });
 
-  it('records a customer feedback click with the broadcast and the customer who clicked', async () => {
-    const from = h.received.length;
-    await click('block', 'feedback', 'bc-42|down');
-    const [received] = await h.commandsAfter(from, 1);
-    expect(received?.command.kind).toEqual({
-      case: 'feedback',
-      value: expect.objectContaining({ broadcastId: 'bc-42', positive: false, customer: expect.objectContaining({ teamId: h.workspace.id, userId: h.agent.id }) }),
-    });
+  it('records a customer feedback click with the broadcast and the customer who clicked, from either button of the row or an older single-id button', async () => {
+    for (const [actionId, value, positive] of [['feedback_up', 'bc-42|up', true], ['feedback_down', 'bc-42|down', false], ['feedback', 'bc-42|down', false]] as const) {
+      const from = h.received.length;
+      await click('block', actionId, value);
+      const [received] = await h.commandsAfter(from, 1);
+      expect(received?.command.kind).toEqual({
+        case: 'feedback',
+        value: expect.objectContaining({ broadcastId: 'bc-42', positive, customer: expect.objectContaining({ teamId: h.workspace.id, userId: h.agent.id }) }),
+      });
+    }
   });
 
   it('tells the agent through response_url when an action is unknown or its value is broken, and publishes nothing', async () => {

@@ -174,6 +174,9 @@ describe('verification and bad input', () => {
     expect(yaml).toContain('url: https://megatron.example.com/megatron/slack/slash-command/');
     expect(yaml).toContain('request_url: https://megatron.example.com/megatron/slack/interactive-message/');
     expect(yaml).toContain('request_url: https://megatron.example.com/megatron/slack/event/');
+    const socketMode = await (await fetch(`${h.baseUrl}/megatron/slack/manifest?socket_mode=true`)).text();
+    expect(socketMode).toContain('socket_mode_enabled: true');
+    expect(socketMode).not.toContain('megatron.example.com');
   });
 
   it('counts requests by route and outcome, ack latency and published commands by kind', async () => {

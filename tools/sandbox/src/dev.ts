@@ -7,7 +7,9 @@ import { startSandbox, type Sandbox } from './sandbox.js';
 import { bootstrappedOrganization, sandboxFile, shellExports } from './sandbox-file.js';
 import { readStartedServers, stopStartedServers } from './started-infra.js';
 
-// `npm run dev`: the sandbox on the documented ports, with Slack's rate limits on, until Ctrl-C.
+// `npm run dev`: the sandbox on the documented ports, with Slack's rate limits on, until Ctrl-C;
+// `npm run dev -- --socket`: the same with Slack's requests over Socket Mode.
+const socketMode = process.argv.includes('--socket');
 const startedFile = process.env.INFRA_STARTED_FILE;
 let sandbox: Sandbox | undefined;
 let stopping = false;
@@ -32,6 +34,7 @@ const quiet = process.env.LOG_LEVEL === undefined;
 sandbox = await startSandbox({
   ports: 'default',
   rateLimits: process.env.SLACK_SIM_RATE_LIMITS !== 'off',
+  socketMode,
   databaseUrl,
   namespace: 'sandbox',
   natsUrl,
@@ -51,3 +54,4 @@ await mkdir(local, { recursive: true });
 await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 await writeFile(envFile, `# megatron-admin against the running npm run dev: source ${envFile}\n${shellExports(state.adminEnv)}\n`, { mode: 0o600 });
 process.stdout.write(describeSandbox(sandbox, { quiet, organizationId, stateFile: path.relative(process.cwd(), stateFile), envFile: path.relative(process.cwd(), envFile) }));
+if (socketMode) process.stdout.write('Socket Mode: the simulator hands Slack requests to interpreter-slack over its WebSocket connection; its HTTP Slack routes answer 404.\n');

@@ -13,6 +13,11 @@ export interface SandboxOptions {
   ports?: 'default' | 'free';
   /** Slack's rate limits in the simulator; on in the sandbox, off by default in tests. */
   rateLimits?: boolean;
+  /**
+   * The Megatron app in Socket Mode: interpreter-slack opens connections to the simulator with an app-level
+   * token and has no signing secret, so nothing reaches its HTTP Slack routes (`npm run dev -- --socket`).
+   */
+  socketMode?: boolean;
   databaseUrl: string;
   namespace: string;
   redisUrl?: string;
@@ -67,6 +72,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const botUrl = `http://127.0.0.1:${ports.bot}`;
   const interpreterUrl = `http://127.0.0.1:${ports.services['interpreter-slack'].http}`;
   const seed = await seedDemo(sim.control, { interpreterUrl, appUrl: botUrl });
+  const megatronAppId = seed.integration.megatron.appId;
+  if (options.socketMode) await sim.control.updateApp(megatronAppId, { socketMode: true });
+  const slackAppToken = options.socketMode ? (await sim.control.issueAppToken(megatronAppId)).appToken : undefined;
 
   const megatronSlack = new WebClient(seed.integration.megatron.botToken, { slackApiUrl: sim.apiUrl });
   const created = await megatronSlack.conversations.create({ name: 'megatron-help' });
@@ -78,6 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     secrets,
     seed,
     simApiUrl: sim.apiUrl,
+    ...(slackAppToken ? { slackAppToken } : {}),
     botUrl,
     notificationChannelId,
     databaseUrl: options.databaseUrl,

@@ -8,6 +8,8 @@ export interface EnvInputs {
   secrets: SandboxSecrets;
   seed: DemoSeed;
   simApiUrl: string;
+  /** Set when the Megatron app is in Socket Mode: interpreter-slack connects with it instead of taking HTTP. */
+  slackAppToken?: string;
   botUrl: string;
   notificationChannelId: string;
   databaseUrl: string;
@@ -37,7 +39,9 @@ export function serviceEnv(name: ServiceName, inputs: EnvInputs): Record<string,
     case 'interpreter-slack':
       return {
         ...common,
-        SLACK_SIGNING_SECRET: seed.integration.megatron.signingSecret,
+        ...(inputs.slackAppToken
+          ? { SLACK_APP_TOKEN: inputs.slackAppToken, SLACK_API_URL: inputs.simApiUrl }
+          : { SLACK_SIGNING_SECRET: seed.integration.megatron.signingSecret }),
         PUBLIC_URL: local(ports.services['interpreter-slack'].http),
       };
     case 'command-core':

@@ -46,6 +46,20 @@ export class Story {
     return this.control.sendDirectMessage({ teamId: customer.home.workspace.id, userId: customer.user.id, appId: customer.home.supportBot.appId, text });
   }
 
+  /** A customer clicks a button on a message in their DM with the support bot; Slack sends the click to the support bot. */
+  customerClicks(customer: Customer, channel: string, messageTs: string, actionId: string, value: string) {
+    return this.control.clickButton({
+      teamId: customer.home.workspace.id,
+      userId: customer.user.id,
+      channel,
+      style: 'block',
+      actionId,
+      value,
+      messageTs,
+      appId: customer.home.supportBot.appId,
+    });
+  }
+
   async dmOf(customer: Customer): Promise<string> {
     const channel = await this.control.dmChannel(customer.home.workspace.id, customer.user.id, customer.home.supportBot.botUserId);
     if (!channel) throw new Error(`${customer.user.name} has no DM with the bot yet`);

@@ -212,6 +212,10 @@ export class SimControl {
     await this.post('faults', p);
   }
 
+  async clearFaults(): Promise<void> {
+    await this.parse(await fetch(`${this.baseUrl}/_sim/faults`, { method: 'DELETE' }));
+  }
+
   async revokeToken(token: string): Promise<void> {
     await this.post('tokens/revoke', { token });
   }

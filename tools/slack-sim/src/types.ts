@@ -178,12 +178,18 @@ export interface SimDelivery {
   headers: Record<string, string>;
 }
 
-export type FaultKind = '5xx' | 'latency' | 'invalid_auth' | 'token_revoked' | 'drop';
+/**
+ * `drop` closes the connection before the method runs; `reset_after_send` runs it (the message is
+ * posted) and then closes the connection without answering, as a connection lost mid-response does.
+ */
+export type FaultKind = '5xx' | 'latency' | 'invalid_auth' | 'token_revoked' | 'drop' | 'reset_after_send';
 
 export interface SimFault {
   kind: FaultKind;
   method?: string;
   token?: string;
+  /** Only requests naming this channel (`channel` argument). */
+  channel?: string;
   count?: number;
   latencyMs?: number;
 }

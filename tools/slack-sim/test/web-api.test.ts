@@ -170,6 +170,11 @@ describe('Web API through the real WebClient', () => {
     expect(await slackError(botClient.chat.postMessage({ channel, text: '' }))).toBe('no_text');
     expect(await slackError(botClient.chat.postMessage({ channel, text: 'x'.repeat(40_001) }))).toBe('msg_too_long');
     expect(await slackError(botClient.chat.postMessage({ channel: 'C000NOPE00', text: 'x' }))).toBe('channel_not_found');
+    const button = (actionId: string) => ({ type: 'button' as const, action_id: actionId, text: { type: 'plain_text' as const, text: actionId } });
+    const twoAlike = [{ type: 'actions', elements: [button('vote'), button('vote')] }];
+    expect(await slackError(botClient.chat.postMessage({ channel, text: 'x', blocks: twoAlike }))).toBe('invalid_blocks');
+    expect(await slackError(botClient.chat.update({ channel, ts: posted.ts ?? '', text: 'x', blocks: twoAlike }))).toBe('invalid_blocks');
+    expect((await botClient.chat.postMessage({ channel, text: 'x', blocks: [{ type: 'actions', elements: [button('up'), button('down')] }] })).ok).toBe(true);
 
     expect((await botClient.chat.delete({ channel, ts: posted.ts ?? '' })).ok).toBe(true);
     expect((await sim.control.messages(channel)).some((m) => m.ts === posted.ts)).toBe(false);
@@ -221,6 +226,16 @@ describe('Web API through the real WebClient', () => {
     expect(await slackError(botClient.users.list({}))).toBe('token_revoked');
     await sim.control.fault({ kind: 'drop', method: 'auth.test' });
     await expect(botClient.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    const channel = (await botClient.conversations.open({ users: phil.id })).channel?.id ?? '';
+    await sim.control.fault({ kind: 'reset_after_send', method: 'chat.postMessage' });
+    await expect(botClient.chat.postMessage({ channel, text: 'landed without an answer' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    expect((await botClient.conversations.history({ channel, limit: 1 })).messages?.[0]?.text).toBe('landed without an answer');
+    await sim.control.fault({ kind: '5xx', method: 'chat.postMessage', channel, count: 100 });
+    await expect(botClient.chat.postMessage({ channel, text: 'refused' })).rejects.toMatchObject({ statusCode: 500 });
+    const other = (await botClient.conversations.create({ name: 'fault-free' })).channel?.id ?? '';
+    expect((await botClient.chat.postMessage({ channel: other, text: 'another channel is fine' })).ok).toBe(true);
+    await sim.control.clearFaults();
+    expect((await botClient.chat.postMessage({ channel, text: 'after clearFaults' })).ok).toBe(true);
     await sim.control.fault({ kind: 'latency', method: 'auth.test', latencyMs: 300 });
     const started = Date.now();
     expect((await botClient.auth.test()).ok).toBe(true);

@@ -1,12 +1,15 @@
 import { toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Client } from '@connectrpc/connect';
-import { DeadLetterSchema, type MegatronAdminService } from '@megatron/contracts';
+import { DeadLetterSchema, GetBroadcastResultsResponseSchema, type MegatronAdminService } from '@megatron/contracts';
 import type { Pool } from '@megatron/runtime';
 import { reencryptAll } from '../crypto/reencrypt.js';
 import type { TokenCipher } from '../crypto/token-cipher.js';
+import { broadcastResults } from '../takeover/broadcast-results.js';
+import { notFound } from '../tenants/errors.js';
 import type { TenantAdmin } from '../tenants/tenant-admin.js';
 import type { Tenants } from '../tenants/types.js';
+import { isUuid } from '../tenants/uuid.js';
 import { expectPositionals, integerOption, positional, requiredOption, stringOption, UsageError, type ParsedArgs } from './argv.js';
 
 export interface CliContext {
@@ -233,6 +236,20 @@ export const COMMANDS: Record<string, CliCommand> = {
         ...(at === undefined ? {} : { at: timestampFromDate(instantOf(at)) }),
       });
       return { items: response.items.map(({ job, item, outcome, error }) => ({ job, item, outcome, ...(error ? { error } : {}) })) };
+    },
+  },
+  'broadcasts results': {
+    usage: 'broadcasts results <broadcast-id>',
+    summary: "a broadcast's 👍/👎 feedback: how many customers got it, the counts and each customer's answer",
+    options: {},
+    run: async (context, args) => {
+      expectPositionals(args, 1);
+      const broadcastId = positional(args, 0, 'broadcast-id');
+      if (!isUuid(broadcastId)) throw new UsageError(`<broadcast-id> must be the broadcast_id a broadcast answered (a UUID), got ${JSON.stringify(broadcastId)}`);
+      const results = await broadcastResults(context.pool, broadcastId);
+      if (!results) throw notFound(`no broadcast ${broadcastId}`);
+      // Every field printed, counts of zero included (Connect JSON would leave them out).
+      return toJson(GetBroadcastResultsResponseSchema, results, { alwaysEmitImplicit: true });
     },
   },
   reencrypt: {

@@ -15,7 +15,8 @@ import {
 } from '@megatron/contracts';
 import type { TakeoverContext } from '../takeover/context.js';
 import { clearContextForApi, closeForApi, getForApi, listForApi, openForApi, pauseForApi } from './handlers/engagements.js';
-import { broadcast, getAHuman, notifyUser, registerWorkspace, sendMessage } from './handlers/messaging.js';
+import { broadcast, getBroadcastResults, reportFeedback } from './handlers/broadcasts.js';
+import { getAHuman, notifyUser, registerWorkspace, sendMessage } from './handlers/messaging.js';
 import { mirrorEdit, mirrorMessage } from './handlers/mirror.js';
 
 /**
@@ -28,6 +29,8 @@ export function megatronService(ctx: TakeoverContext): ServiceImpl<typeof Megatr
     outgoing: async (req, context) => create(OutgoingResponseSchema, { result: await mirrorMessage(ctx, context, req.message, true) }),
     edit: async (req, context) => create(EditResponseSchema, { result: await mirrorEdit(ctx, context, req.message) }),
     broadcast: (req, context) => broadcast(ctx, context, req),
+    reportFeedback: (req, context) => reportFeedback(ctx, context, req),
+    getBroadcastResults: (req, context) => getBroadcastResults(ctx, context, req),
     sendMessage: (req, context) => sendMessage(ctx, context, req),
     notifyUser: async (req, context) => {
       await notifyUser(ctx, context, req);

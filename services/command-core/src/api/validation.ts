@@ -1,5 +1,6 @@
 import type { MessageContent, ReportedMessage, SlackFile, UserRef } from '@megatron/contracts';
 import { FieldError, invalidField, missingField } from '../takeover/errors.js';
+import { isUuid } from '../tenants/uuid.js';
 
 // Slack's shapes (docs.slack.dev/reference/objects): ids are a type letter and upper-case alphanumerics,
 // a message ts is seconds and microseconds.
@@ -30,6 +31,13 @@ function matching(value: string, pattern: RegExp, name: string, example: string)
 export const requireTeamId = (value: string, name: string) => matching(value, TEAM_ID, name, 'team id like T0123ABCD');
 export const requireUserId = (value: string, name: string) => matching(value, USER_ID, name, 'user id like U0123ABCD');
 export const requireTs = (value: string, name: string) => matching(value, TS, name, 'message ts like 1732700000.123456');
+
+/** The `broadcast_id` a Broadcast answered (a UUID). */
+export function requireBroadcastId(value: string, name = 'broadcast_id'): string {
+  const given = requireField(value, name);
+  if (!isUuid(given)) throw invalidField(name, `must be the broadcast_id a Broadcast answered (a UUID), got ${JSON.stringify(given.slice(0, 40))}`);
+  return given;
+}
 
 export function requireCustomer(customer: UserRef | undefined, field = 'customer'): { teamId: string; userId: string } {
   if (!customer) throw missingField(field);

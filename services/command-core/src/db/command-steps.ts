@@ -14,6 +14,10 @@ export async function selectStep<T>(db: Db, commandId: string, step: string): Pr
   return rows[0]?.result;
 }
 
+export async function deleteStep(db: Db, commandId: string, step: string): Promise<void> {
+  await db.query('delete from command_steps where command_id = $1 and step = $2', [commandId, step]);
+}
+
 export async function insertStep(db: Db, commandId: string, step: string, result: unknown): Promise<void> {
   await db.query('insert into command_steps (command_id, step, result) values ($1, $2, $3) on conflict do nothing', [
     commandId,

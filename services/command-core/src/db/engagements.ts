@@ -131,3 +131,15 @@ export async function selectByCustomerUserId(db: Db, organizationId: string, use
   const { rows } = await db.query<EngagementRow>(`${SELECT} where e.organization_id = $1 and u.platform_id = $2`, [organizationId, userId]);
   return rows;
 }
+
+/** The open engagements among these customers of the organization, in one query however many they are. */
+export async function selectOpenByCustomers(db: Db, organizationId: string, customers: Array<{ teamId: string; userId: string }>): Promise<EngagementRow[]> {
+  if (customers.length === 0) return [];
+  const { rows } = await db.query<EngagementRow>(
+    `${SELECT}
+     join unnest($2::text[], $3::text[]) as c (team_id, user_id) on c.team_id = w.platform_id and c.user_id = u.platform_id
+     where e.organization_id = $1 and not e.is_archived`,
+    [organizationId, customers.map((customer) => customer.teamId), customers.map((customer) => customer.userId)],
+  );
+  return rows;
+}

@@ -1,12 +1,13 @@
-import type { SlackFile } from '@megatron/contracts';
+import type { MessageContent, MessageMetadata, SlackFile } from '@megatron/contracts';
 import { insertActionMessage } from '../db/action-messages.js';
-import { insertStep, selectStep } from '../db/command-steps.js';
+import { deleteStep, insertStep, selectStep } from '../db/command-steps.js';
 import { claimNotPausedWarning, type EngagementRow } from '../db/engagements.js';
 import { deleteLink, insertLinkAndTouch, selectLinkByIntegrationTs, selectLinkByKey } from '../db/message-links.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
-import { tsToDate } from './history.js';
-import { carriesKey, forwardKey } from './forward-key.js';
+import { mayHaveLanded, RetryLater } from './errors.js';
+import { slackTs, tsToDate } from './history.js';
+import { forwardKey, forwardMetadata, isForwardOf } from './forward-key.js';
 import { textForCustomer } from './mention-names.js';
 import { DELIVERED } from './receipts.js';
 import { forwarded, notPausedWarning, text } from './messages.js';
@@ -24,28 +25,40 @@ export interface AgentMessage {
   avatarUrl: string;
 }
 
+function sender(actor: Actor, message: AgentMessage) {
+  return { agent: actor.agentName, org: actor.organization.name, avatarUrl: message.avatarUrl };
+}
+
 async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow): Promise<Customer> {
   return ensureCustomer(ctx, actor.organization.id, engagement.team_id, engagement.user_id);
 }
 
 /**
  * Forwards an agent's message to the customer's DM, exactly once per Command: the message link is
- * the record, and after a crash between posting and recording, the key inside the posted copy
- * (found in the DM's recent history) stands in for it. The history is read only when a post was
- * started before: the customer-side bot may read it once a minute.
+ * the record, and after a crash between posting and recording, or a post whose outcome is unknown,
+ * the key in the posted copy's metadata (found in the DM's recent history) stands in for it. The
+ * history is read only when a post may have landed, and only once Slack had time to finish it: the
+ * customer-side bot may read it once a minute. A rate-limited read fails the attempt; it never posts blind.
  */
 export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
   const key = forwardKey(actor.key);
   const [linked, customer] = await Promise.all([selectLinkByKey(ctx.pool, key), customerOf(ctx, actor, engagement)]);
   if (linked) return;
   const dm = await ensureDm(ctx, customer);
-  const attempted = attempt > 1 && (await selectStep(ctx.pool, actor.key, POSTING_STEP)) !== undefined;
-  let customerTs = attempted ? await findPosted(ctx, customer, dm, key) : undefined;
+  const posting = attempt > 1 ? await selectStep<PostingStep>(ctx.pool, actor.key, POSTING_STEP) : undefined;
+  let customerTs = posting ? await findPosted(ctx, customer, dm, key, posting) : undefined;
   if (!customerTs) {
-    await insertStep(ctx.pool, actor.key, POSTING_STEP, {});
     const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : NO_FILES;
-    const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, key, files.attachments);
-    customerTs = (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage({ channel: dm, content }, withToken(token)))).ts;
+    const writtenAt = message.ts ? tsToDate(message.ts) : undefined;
+    const late = writtenAt && Date.now() - writtenAt.getTime() > ctx.config.LATE_MARK_AFTER_MS;
+    const content = forwarded({
+      ...sender(actor, message),
+      body: await textForCustomer(ctx, actor, message.text),
+      idempotencyKey: key,
+      attachments: files.attachments,
+      ...(late ? { writtenAt } : {}),
+    });
+    customerTs = await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) });
     if (files.failed.length) {
       const retry = files.failed.some((file) => file.retryable) ? ' Try sharing the file again.' : '';
       await tellAgent(ctx, actor, engagement.channel_id, `Could not send ${describeFailedFiles(files.failed)} to the customer.${retry}`);
@@ -67,9 +80,41 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   if (actor.organization.receipts && message.ts) ctx.receipts.mark(actor.integration, engagement.channel_id, message.ts, DELIVERED);
 }
 
-async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string): Promise<string | undefined> {
-  const { messages } = await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.getHistory({ channel: dm, limit: 20 }, withToken(token)));
-  return messages.find((message) => carriesKey(message.attachmentsJson, key))?.ts;
+interface PostingStep {
+  /** When the post started (ms since the epoch); absent in steps written before it was recorded. */
+  at?: number;
+}
+
+/** How far before the post's start the search looks, for clocks that differ between us and Slack. */
+const CLOCK_SKEW_MS = 60_000;
+/** Slack's cap on one history read for apps under its non-Marketplace limits (docs.slack.dev, rate limits 2025). */
+const HISTORY_READ_LIMIT = 15;
+
+/**
+ * Posts with the step recorded first. When the post fails, the step stays only if the post may have
+ * landed (then the next attempt looks before posting, after UNCERTAIN_POST_RECHECK_MS); a definite
+ * failure removes it, so the retry posts without spending a history read.
+ */
+async function postOnce(ctx: TakeoverContext, actor: Actor, customer: Customer, request: { channel: string; content: MessageContent; metadata: MessageMetadata }): Promise<string> {
+  await insertStep(ctx.pool, actor.key, POSTING_STEP, { at: Date.now() } satisfies PostingStep);
+  try {
+    return (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage(request, withToken(token)))).ts;
+  } catch (error) {
+    if (!mayHaveLanded(error)) {
+      await deleteStep(ctx.pool, actor.key, POSTING_STEP);
+      throw error;
+    }
+    const waitMs = ctx.config.UNCERTAIN_POST_RECHECK_MS;
+    throw new RetryLater(`the post to the customer may have landed; looking for it in ${waitMs / 1000}s before posting again`, waitMs, { cause: error });
+  }
+}
+
+async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string, posting: PostingStep): Promise<string | undefined> {
+  const oldest = posting.at ? slackTs(posting.at - CLOCK_SKEW_MS) : '';
+  const { messages } = await ctx.customerTokens.call(customer.workspace, (token) =>
+    ctx.slack.getHistory({ channel: dm, limit: HISTORY_READ_LIMIT, oldest }, withToken(token)),
+  );
+  return messages.find((message) => isForwardOf(message, key))?.ts;
 }
 
 /** At most one warning per channel an hour across replicas, remembered in Postgres (a Redis restart must not repeat it). */
@@ -84,7 +129,7 @@ export async function followAgentEdit(ctx: TakeoverContext, actor: Actor, engage
   const link = await selectLinkByIntegrationTs(ctx.pool, engagement.id, message.ts);
   if (!link || link.direction !== 'to_customer') return;
   const customer = await customerOf(ctx, actor, engagement);
-  const content = forwarded(await textForCustomer(ctx, actor, message.text), actor.agentName, actor.organization.name, message.avatarUrl, link.idempotency_key);
+  const content = forwarded({ ...sender(actor, message), body: await textForCustomer(ctx, actor, message.text), idempotencyKey: link.idempotency_key });
   await ctx.customerTokens.call(customer.workspace, (token) =>
     ctx.slack.updateMessage({ channel: link.customer_channel_id, ts: link.customer_ts, content }, withToken(token)),
   );

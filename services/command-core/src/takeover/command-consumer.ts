@@ -1,14 +1,20 @@
 import { CommandSchema } from '@megatron/contracts';
 import { commandConsumer, commandStream, consumeProto, ensureConsumer, ensureStream, streamNames, type NatsClients, type RunningConsumer } from '@megatron/runtime';
-import { handleCommand } from './command-handler.js';
 import type { TakeoverContext } from './context.js';
+import type { ParkedChannels } from './parked-channels.js';
 
 /**
  * One durable consumer per command partition, every replica pulling from all of them: with
  * max_ack_pending 1 a partition (and so an engagement channel) has one Command in flight, which
  * keeps agent messages in order however many replicas run (see README, ordering and idempotency).
+ * A Command that keeps failing parks its channel instead of holding the partition (parked-channels.ts).
  */
-export async function startCommandConsumers(ctx: TakeoverContext, nats: NatsClients, handled: (kind: string, outcome: string) => void): Promise<RunningConsumer[]> {
+export async function startCommandConsumers(
+  ctx: TakeoverContext,
+  nats: NatsClients,
+  parked: ParkedChannels,
+  handled: (kind: string, outcome: string) => void,
+): Promise<RunningConsumer[]> {
   const { jsm } = nats;
   const { NATS_NAMESPACE: namespace, COMMAND_PARTITIONS: partitions, COMMAND_ACK_WAIT_MS: ackWaitMs } = ctx.config;
   await ensureStream(jsm, commandStream(namespace, ctx.config.NATS_STREAM_REPLICAS));
@@ -25,10 +31,10 @@ export async function startCommandConsumers(ctx: TakeoverContext, nats: NatsClie
         schema: CommandSchema,
         logger: ctx.logger,
         heartbeatMs: Math.max(1_000, Math.floor(ackWaitMs / 3)),
-        handle: async ({ message, attempt }) => {
+        handle: async ({ message, msg, attempt }) => {
           const log = ctx.logger.child({ commandId: message.id, kind: message.kind.case, channel: message.context?.channelId, partition, attempt });
           try {
-            const outcome = await handleCommand({ ...ctx, logger: log }, message, attempt);
+            const outcome = await parked.consume(message, msg.data, attempt, log);
             handled(message.kind.case ?? 'unknown', outcome.kind);
             log.debug({ outcome: outcome.kind }, 'command settled');
             return outcome;

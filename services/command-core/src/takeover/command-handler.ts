@@ -1,10 +1,11 @@
 import { Code } from '@connectrpc/connect';
-import { MAX_COMMAND_DELIVERIES, ResponseType, type CustomerVerb, type Command, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
+import { MAX_COMMAND_DELIVERIES, ResponseType, type CustomerVerb, type Command, type FeedbackCommand, type MessageContent, type RequestContext, type SlackFile, type Target } from '@megatron/contracts';
 import { ack, term, type Outcome } from '@megatron/runtime';
-import { upsertFeedback } from '../db/broadcasts.js';
+import { selectBroadcast } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
 import { selectByChannel } from '../db/engagements.js';
 import { selectAgent } from '../db/people.js';
+import { recordFeedback } from './broadcast-feedback.js';
 import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
 import { onChannelGone } from './channel-gone.js';
@@ -22,15 +23,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Carries out one Command and says how to settle it: ack once every effect is done, term (after
- * telling the agent) when it can never succeed, a throw (nak with backoff) when it may later.
+ * telling the agent) when it can never succeed, a throw when it may later — unless `lastChance`, when
+ * the agent is told and the Command terminated then too (parked channels give up in their own time).
  */
-export async function handleCommand(ctx: TakeoverContext, command: Command, attempt: number): Promise<Outcome> {
+export async function handleCommand(ctx: TakeoverContext, command: Command, attempt: number, lastChance = attempt >= MAX_COMMAND_DELIVERIES): Promise<Outcome> {
   if (await isProcessed(ctx.pool, command.id)) return ack();
   const context = command.context;
   if (!context) return finish(ctx, command, term('command without context'));
   if (command.kind.case === 'feedback') {
-    const { broadcastId, positive, customer } = command.kind.value;
-    if (UUID.test(broadcastId) && customer) await upsertFeedback(ctx.pool, broadcastId, customer.teamId, customer.userId, positive);
+    await onFeedbackClick(ctx, command.kind.value);
     return finish(ctx, command, ack());
   }
   let actor: Actor | undefined;
@@ -43,12 +44,55 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
     await dispatch(ctx, actor, command, context, attempt);
     return finish(ctx, command, ack());
   } catch (error) {
-    if (!isPermanent(error) && attempt < MAX_COMMAND_DELIVERIES) throw error;
+    if (!isPermanent(error) && !lastChance) throw error;
     ctx.logger.warn({ err: error, commandId: command.id, kind: command.kind.case, attempt }, 'command failed for good');
-    await reply(ctx, actor, context, text(describeFailure(error))).catch((replyError: unknown) =>
-      ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
-    );
+    await tellFailure(ctx, actor, command, context, describeFailure(error));
     return finish(ctx, command, term(describeFailure(error)));
+  }
+}
+
+/**
+ * A parked Command that kept failing past the retry window: the agent hears what was not done (a
+ * message: in a thread under it, where the whole team sees it) and it is settled as processed.
+ */
+export async function abandonCommand(ctx: TakeoverContext, command: Command, error: unknown, failingMs: number): Promise<void> {
+  const context = command.context;
+  if (!context) return;
+  const minutes = Math.max(1, Math.round(failingMs / 60_000));
+  const integration = await ctx.tenants.integrationByTeam(context.teamId).catch(() => undefined);
+  const kind = command.kind;
+  if (integration && (kind.case === 'message' || kind.case === 'fileShare')) {
+    await ctx.slack
+      .postMessage({ channel: kind.value.channelId, threadTs: kind.value.ts, content: text(messages.notDelivered(minutes)) }, withToken(integration.botToken))
+      .catch((tellError: unknown) => ctx.logger.warn({ err: tellError, commandId: command.id }, 'could not tell the agent about an undelivered message'));
+  } else {
+    const organization = integration && (await ctx.tenants.organization(integration.organizationId).catch(() => undefined));
+    const actor = integration && organization ? await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id }).catch(() => undefined) : undefined;
+    ctx.logger.warn({ err: error, commandId: command.id }, 'command abandoned after its retry window');
+    await tellFailure(ctx, actor, command, context, messages.notCarriedOut(minutes));
+  }
+  await markProcessed(ctx.pool, command.id);
+}
+
+async function tellFailure(ctx: TakeoverContext, actor: Actor | undefined, command: Command, context: RequestContext, words: string): Promise<void> {
+  await reply(ctx, actor, context, text(words)).catch((replyError: unknown) =>
+    ctx.logger.warn({ err: replyError, commandId: command.id }, 'could not tell the agent about a failed command'),
+  );
+}
+
+/**
+ * A feedback button clicked where Slack sends it to Megatron itself: recorded and thanked like a click the
+ * app reports (ReportFeedback). A click on something that is not a feedback broadcast to that customer is ignored.
+ */
+async function onFeedbackClick(ctx: TakeoverContext, click: FeedbackCommand): Promise<void> {
+  const { broadcastId, positive, customer } = click;
+  const broadcast = UUID.test(broadcastId) && customer ? await selectBroadcast(ctx.pool, broadcastId) : undefined;
+  if (!broadcast || !customer) return;
+  try {
+    await recordFeedback(ctx, broadcast.organization_id, { broadcastId, teamId: customer.teamId, userId: customer.userId, positive });
+  } catch (error) {
+    if (!isPermanent(error)) throw error;
+    ctx.logger.info({ err: error, broadcastId }, 'feedback click ignored');
   }
 }
 

@@ -1,8 +1,26 @@
-// The footer of an agent's forwarded copy carries its idempotency key as the attachment's callback_id,
-// which conversations.history returns: a redelivered forward finds the copy it already posted, and a
-// copy the app reports back is recognised as Megatron's own.
+// An agent's forwarded copy carries its idempotency key twice: in Slack message metadata, which
+// conversations.history returns (include_all_metadata), so a forward whose post had an unknown outcome
+// finds the copy it already posted; and as the footer attachment's callback_id, which is also in the
+// copy an app reports back (it reads no metadata), so that copy is recognised as Megatron's own.
+import { create } from '@bufbuild/protobuf';
+import { MessageMetadataSchema, type HistoryMessage, type MessageMetadata } from '@megatron/contracts';
 
 const PREFIX = 'fwd:';
+/** Slack metadata event type of a forwarded copy. */
+export const FORWARD_EVENT = 'megatron_forward';
+
+export function forwardMetadata(idempotencyKey: string): MessageMetadata {
+  return create(MessageMetadataSchema, { eventType: FORWARD_EVENT, eventPayloadJson: JSON.stringify({ key: idempotencyKey }) });
+}
+
+/** Whether a message of the DM's history is the copy posted under `idempotencyKey`. */
+export function isForwardOf(message: HistoryMessage, idempotencyKey: string): boolean {
+  if (message.metadata?.eventType === FORWARD_EVENT) {
+    const payload = JSON.parse(message.metadata.eventPayloadJson || '{}') as { key?: unknown };
+    if (payload.key === idempotencyKey) return true;
+  }
+  return carriesKey(message.attachmentsJson, idempotencyKey);
+}
 
 /** The key of the forward an action makes: stable across redeliveries of that action. */
 export function forwardKey(actionKey: string): string {

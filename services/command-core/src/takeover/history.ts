@@ -18,6 +18,11 @@ export function tsToDate(ts: string): Date {
   return new Date(Math.round(Number(ts) * 1000));
 }
 
+/** A Slack timestamp (`1712345678.123000`) for a time in milliseconds since the epoch. */
+export function slackTs(ms: number): string {
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
+}
+
 /** A message to import into an engagement channel, from Megatron's transcript or from Slack's history. */
 export interface ImportMessage {
   ts: string;

@@ -41,13 +41,13 @@ describe('message builders', () => {
   });
 
   it("masks a card number in an agent's forwarded message down to its last four", () => {
-    const content = forwarded('your card 4111 1111 1111 1111 was declined', 'Alice Smith', 'Acme', '', 'fwd:event:Ev1');
+    const content = forwarded({ body: 'your card 4111 1111 1111 1111 was declined', agent: 'Alice Smith', org: 'Acme', avatarUrl: '', idempotencyKey: 'fwd:event:Ev1' });
     expect(content.text).toBe('your card ****1111 was declined');
     expect(forwardKeyOf(content.attachmentsJson)).toBe('fwd:event:Ev1');
   });
 
   it('puts the footer and the idempotency key on a forwarded message', () => {
-    const content = forwarded('hello', 'Alice Smith', 'Acme', 'https://img/a.png', 'fwd:event:Ev1');
+    const content = forwarded({ body: 'hello', agent: 'Alice Smith', org: 'Acme', avatarUrl: 'https://img/a.png', idempotencyKey: 'fwd:event:Ev1' });
     expect(content.text).toBe('hello');
     expect(content.attachmentsJson).toContain('sent by Alice Smith from Acme');
     expect(carriesKey(content.attachmentsJson, 'fwd:event:Ev1')).toBe(true);
@@ -55,5 +55,11 @@ describe('message builders', () => {
     expect(forwardKeyOf(content.attachmentsJson)).toBe('fwd:event:Ev1');
     expect(forwardKeyOf(JSON.stringify([{ callback_id: 'open' }]))).toBeUndefined();
     expect(forwardKeyOf('')).toBeUndefined();
+  });
+
+  it("says when a late message was written, in the reader's time zone", () => {
+    const writtenAt = new Date('2026-11-27T10:02:30Z');
+    const content = forwarded({ body: 'sorry for the wait', agent: 'Alice Smith', org: 'Acme', avatarUrl: '', idempotencyKey: 'fwd:event:Ev1', writtenAt });
+    expect(content.text).toBe(`sorry for the wait\n_written at <!date^${Math.floor(writtenAt.getTime() / 1000)}^{time}|10:02 UTC>_`);
   });
 });

@@ -29,7 +29,14 @@ export const messages = {
   alreadyPaused: (name: string) => `The bot is already paused for *${name}*.`,
   notPaused: (name: string) => `The bot is not paused for *${name}*; nothing to do.`,
   alreadyClosed: (name: string) => `*${name}*'s channel is already closed.`,
+  notDelivered: (minutes: number) =>
+    `:warning: This message did not reach the customer: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Your later messages were sent; send this one again if it still matters.`,
+  notCarriedOut: (minutes: number) => `:warning: Your command was not carried out: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Please try again.`,
 } as const;
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
 
 export const HELP_TEXT = [
   '*Megatron commands*',
@@ -147,14 +154,36 @@ export function channelUrl(domain: string, channelId: string): string {
  * footer is a legacy attachment because its `callback_id` carries the idempotency key, which
  * conversations.history returns, so a redelivered forward can find the copy it already posted.
  */
-export function forwarded(body: string, agent: string, org: string, avatarUrl: string, idempotencyKey: string, extraAttachments: unknown[] = []): MessageContent {
+export function forwarded(forward: ForwardView): MessageContent {
+  const { agent, org, avatarUrl } = forward;
   const footer = {
-    callback_id: idempotencyKey,
+    callback_id: forward.idempotencyKey,
     fallback: messages.sentBy(agent, org),
     footer: messages.sentBy(agent, org),
     ...(avatarUrl ? { footer_icon: avatarUrl } : {}),
   };
   // Masked here, the one builder for forwards and their edits: an agent quoting a card number
   // must not send it back in clear (only its last four).
-  return create(MessageContentSchema, { text: maskText(body), attachmentsJson: JSON.stringify([...extraAttachments, footer]) });
+  const body = maskText(forward.body);
+  const text = forward.writtenAt ? `${body}\n${writtenAtLine(forward.writtenAt)}` : body;
+  return create(MessageContentSchema, { text, attachmentsJson: JSON.stringify([...(forward.attachments ?? []), footer]) });
+}
+
+export interface ForwardView {
+  body: string;
+  agent: string;
+  org: string;
+  avatarUrl: string;
+  idempotencyKey: string;
+  /** Files relayed as attachments, before the footer. */
+  attachments?: unknown[];
+  /** Set when the message reaches the customer late: when the agent wrote it. */
+  writtenAt?: Date;
+}
+
+/** `_written at 10:02_` in the reader's own time zone (Slack's date token), UTC in the fallback. */
+function writtenAtLine(at: Date): string {
+  const seconds = Math.floor(at.getTime() / 1000);
+  const fallback = `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} UTC`;
+  return `_written at <!date^${seconds}^{time}|${fallback}>_`;
 }

@@ -3,8 +3,11 @@ import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import {
   BroadcastMessageResultSchema,
   BroadcastMessagesResponseSchema,
+  FEEDBACK_ACTION_IDS,
+  formatFeedbackValue,
   SLACK_ERROR_HEADER,
   type BroadcastMessageResult,
+  type FeedbackVote,
   type SlackConnectionService,
 } from '@megatron/contracts';
 import type { ChatPostMessageResponse, ConversationsOpenResponse } from '@slack/web-api';
@@ -13,25 +16,17 @@ import { invalid, messageArgs, type SlackMessageArgs } from './input.js';
 
 type BroadcastActions = Pick<ServiceImpl<typeof SlackConnectionService>, 'broadcastMessages'>;
 
-export const FEEDBACK_ACTION_ID = 'feedback';
+const FEEDBACK_LABELS: Record<FeedbackVote, string> = { up: '👍', down: '👎' };
 
-/**
- * 👍/👎 buttons whose values carry the broadcast id. Block Kit wants action_ids unique within a block, and
- * interpreters match on action_id `feedback`, so each button sits in its own actions block.
- */
-export function feedbackBlocks(broadcastId: string): unknown[] {
-  return (['up', 'down'] as const).map((vote) => ({
-    type: 'actions',
-    block_id: `feedback_${vote}`,
-    elements: [
-      {
-        type: 'button',
-        action_id: FEEDBACK_ACTION_ID,
-        text: { type: 'plain_text', text: vote === 'up' ? '👍' : '👎', emoji: true },
-        value: `${broadcastId}|${vote}`,
-      },
-    ],
-  }));
+/** 👍 and 👎 side by side in one actions block; each value carries the broadcast id and the vote. */
+function feedbackBlocks(broadcastId: string): unknown[] {
+  const button = (vote: FeedbackVote) => ({
+    type: 'button',
+    action_id: FEEDBACK_ACTION_IDS[vote],
+    text: { type: 'plain_text', text: FEEDBACK_LABELS[vote], emoji: true },
+    value: formatFeedbackValue(broadcastId, vote),
+  });
+  return [{ type: 'actions', block_id: 'feedback', elements: [button('up'), button('down')] }];
 }
 
 function withFeedback(args: SlackMessageArgs, broadcastId: string): SlackMessageArgs {

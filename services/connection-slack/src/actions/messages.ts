@@ -5,12 +5,14 @@ import {
   DeleteMessageResponseSchema,
   GetHistoryResponseSchema,
   HistoryMessageSchema,
+  MessageMetadataSchema,
   OpenDirectMessageResponseSchema,
   PinMessageResponseSchema,
   PostEphemeralResponseSchema,
   PostMessageResponseSchema,
   SlackFileSchema,
   UpdateMessageResponseSchema,
+  type MessageMetadata,
   type SlackConnectionService,
 } from '@megatron/contracts';
 import type {
@@ -31,6 +33,21 @@ type MessageActions = Pick<
 >;
 
 const HISTORY_MAX = 1000;
+const SLACK_TS = /^\d{1,12}\.\d{6}$/;
+const EVENT_TYPE = /^[a-z0-9_]{1,255}$/;
+
+/** Slack's `metadata` argument; event_type is a lowercase identifier and the payload an object (docs.slack.dev/messaging/message-metadata). */
+function metadataArg(metadata: MessageMetadata): { event_type: string; event_payload: unknown } {
+  if (!EVENT_TYPE.test(metadata.eventType)) throw invalid('metadata.event_type must be lowercase letters, digits and underscores');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(metadata.eventPayloadJson || '{}');
+  } catch (error) {
+    throw invalid(`metadata.event_payload_json is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('metadata.event_payload_json must be a JSON object');
+  return { event_type: metadata.eventType, event_payload: payload };
+}
 
 export function messageActions(deps: ActionDeps): MessageActions {
   return {
@@ -43,6 +60,7 @@ export function messageActions(deps: ActionDeps): MessageActions {
         ...(req.iconUrl ? { icon_url: req.iconUrl } : {}),
         ...(req.iconEmoji ? { icon_emoji: req.iconEmoji } : {}),
         ...(req.threadTs ? { thread_ts: req.threadTs } : {}),
+        ...(req.metadata ? { metadata: metadataArg(req.metadata) } : {}),
       };
       const result = await slackFor(deps, context)<ChatPostMessageResponse>('chat.postMessage', args, { orderedChannel: channel });
       return create(PostMessageResponseSchema, { channel: result.channel ?? channel, ts: result.ts ?? '' });
@@ -99,7 +117,8 @@ export function messageActions(deps: ActionDeps): MessageActions {
     async getHistory(req, context) {
       const channel = required(req.channel, 'channel');
       if (req.limit < 0 || req.limit > HISTORY_MAX) throw invalid(`limit must be between 1 and ${HISTORY_MAX} (0 for Slack's default)`);
-      const args = { channel, ...(req.limit ? { limit: req.limit } : {}) };
+      if (req.oldest && !SLACK_TS.test(req.oldest)) throw invalid('oldest must be a Slack timestamp like 1712345678.000100');
+      const args = { channel, include_all_metadata: true, ...(req.limit ? { limit: req.limit } : {}), ...(req.oldest ? { oldest: req.oldest } : {}) };
       const result = await slackFor(deps, context)<ConversationsHistoryResponse>('conversations.history', args);
       const messages = (result.messages ?? []).map((message) =>
         create(HistoryMessageSchema, {
@@ -110,6 +129,9 @@ export function messageActions(deps: ActionDeps): MessageActions {
           text: message.text ?? '',
           files: (message.files ?? []).map((file) => create(SlackFileSchema, slackFileFromJson({ ...file }))),
           attachmentsJson: message.attachments?.length ? JSON.stringify(message.attachments) : '',
+          ...(message.metadata?.event_type
+            ? { metadata: create(MessageMetadataSchema, { eventType: message.metadata.event_type, eventPayloadJson: JSON.stringify(message.metadata.event_payload ?? {}) }) }
+            : {}),
         }),
       );
       return create(GetHistoryResponseSchema, { messages });

@@ -1,5 +1,5 @@
 import { Code } from '@connectrpc/connect';
-import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { classifySlackFailure, codeForSlackError } from './errors.js';
 
 test.each([
@@ -36,4 +36,13 @@ test('an HTTP 503 is transient and an HTTP 404 unknown_method is permanent', () 
     kind: 'permanent',
     slackError: 'unknown_method',
   });
+});
+
+test('a refused connection never reached Slack; a timeout or reset may have', () => {
+  const refused = new WebAPIRequestError(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }));
+  const reset = new WebAPIRequestError(new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+  const timeout = new WebAPIRequestError(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  expect(classifySlackFailure(refused)).toMatchObject({ reason: 'network_error', requestSent: false, detail: 'fetch failed: connect ECONNREFUSED 127.0.0.1:1' });
+  expect(classifySlackFailure(reset)).toMatchObject({ reason: 'network_error', requestSent: true });
+  expect(classifySlackFailure(timeout)).toMatchObject({ reason: 'network_error', requestSent: true });
 });

@@ -1,12 +1,14 @@
 import { Code, ConnectError } from '@connectrpc/connect';
-import { RETRY_AFTER_HEADER, SLACK_ERROR_HEADER } from '@megatron/contracts';
+import { OUTCOME_UNKNOWN, RETRY_AFTER_HEADER, SLACK_ERROR_HEADER, SLACK_OUTCOME_HEADER } from '@megatron/contracts';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 
 
 /** What went wrong with one attempt, in the terms the retry policy needs. */
 export type SlackFailure =
   | { kind: 'rate_limited'; retryAfterMs: number }
-  | { kind: 'transient'; reason: 'server_error' | 'network_error'; detail: string }
+  | { kind: 'transient'; reason: 'server_error'; detail: string }
+  /** `requestSent`: the connection was made, so Slack may have acted on the request before it failed. */
+  | { kind: 'transient'; reason: 'network_error'; detail: string; requestSent: boolean }
   | { kind: 'permanent'; slackError: string; detail: string };
 
 /**
@@ -51,8 +53,28 @@ export function classifySlackFailure(error: unknown): SlackFailure {
     const slackError = slackErrorInBody(error.body) ?? `http_${error.statusCode}`;
     return { kind: 'permanent', slackError, detail: `${slackError} (HTTP ${error.statusCode})` };
   }
-  if (error instanceof WebAPIRequestError) return { kind: 'transient', reason: 'network_error', detail: error.original.message };
-  return { kind: 'transient', reason: 'network_error', detail: error instanceof Error ? error.message : String(error) };
+  const cause = error instanceof WebAPIRequestError ? error.original : error;
+  return { kind: 'transient', reason: 'network_error', detail: describeNetworkError(cause), requestSent: !connectionRefused(cause) };
+}
+
+/** Failures before a connection exists: Slack cannot have seen the request. Anything later may have reached it. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** fetch wraps the socket's error in `cause` ("fetch failed" → ECONNREFUSED). */
+function connectionRefused(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return [errorCode(error), errorCode(cause)].some((code) => code !== undefined && NOT_CONNECTED.has(code));
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
 }
 
 /** The `error` field of a body that may still be raw JSON text or already parsed (WebAPIHTTPError parses it). */
@@ -125,6 +147,17 @@ export function exhaustedRetries(method: string, failure: SlackFailure, attempts
   const slackError = failure.kind === 'transient' ? failure.reason : failure.slackError;
   return new ConnectError(`${method}: ${failure.detail} (gave up after ${attempts} attempts)`, Code.Unavailable, {
     [SLACK_ERROR_HEADER]: slackError,
+  });
+}
+
+/**
+ * A write that may have reached Slack although no answer came (see SLACK_OUTCOME_HEADER): the caller
+ * must look for it before writing again. Code Unavailable, like every failure worth retrying.
+ */
+export function uncertainOutcome(method: string, detail: string): ConnectError {
+  return new ConnectError(`${method}: ${detail}; Slack may have carried it out`, Code.Unavailable, {
+    [SLACK_ERROR_HEADER]: 'network_error',
+    [SLACK_OUTCOME_HEADER]: OUTCOME_UNKNOWN,
   });
 }
 

@@ -3,7 +3,7 @@ import type { WebAPICallResult } from '@slack/web-api';
 import { inSpan, SpanKind, type Logger, type Span } from '@megatron/runtime';
 import type { CallDeadline } from '../rpc/call-deadline.js';
 import { tokenFingerprint, type SlackClientCache } from './client-cache.js';
-import { classifySlackFailure, exhaustedRetries, permanentSlackError, type SlackFailure } from './errors.js';
+import { classifySlackFailure, exhaustedRetries, permanentSlackError, uncertainOutcome, type SlackFailure } from './errors.js';
 import { OrderedQueue } from './ordered-queue.js';
 import { RateLimitGate } from './rate-limit-gate.js';
 import type { SlackMetrics } from './slack-metrics.js';
@@ -22,6 +22,14 @@ export interface SlackCall {
   /** Set for calls that write into a channel: they are kept in arrival order per channel. */
   orderedChannel?: string;
 }
+
+/**
+ * Writes Slack does again when asked again: after a timeout or a connection lost once the request was
+ * sent, these are not repeated (the first may have landed) but fail with an unknown outcome, for the
+ * caller to look before it writes again. chat.update and chat.delete, reactions and pins are safe to
+ * repeat by nature (the same edit, an already-gone message, already_reacted, already_pinned).
+ */
+const NOT_REPEATABLE = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.scheduleMessage', 'files.completeUploadExternal']);
 
 /** Slack limits chat.postMessage per channel and every other method per app and workspace. */
 function gateKey(fingerprint: string, method: string, args: Record<string, unknown>): string {
@@ -84,6 +92,7 @@ export class SlackCaller {
         stop();
         if (deadline.expired) {
           this.metrics.calls.inc({ method, outcome: 'deadline', error: '' });
+          if (NOT_REPEATABLE.has(method)) throw uncertainOutcome(method, 'no answer before the deadline');
           throw deadline.error(method);
         }
         if (error instanceof ConnectError) throw error;
@@ -91,6 +100,9 @@ export class SlackCaller {
       }
       this.record(method, failure);
       if (failure.kind === 'permanent') throw permanentSlackError(method, failure.slackError, failure.detail);
+      if (failure.kind === 'transient' && failure.reason === 'network_error' && failure.requestSent && NOT_REPEATABLE.has(method)) {
+        throw uncertainOutcome(method, failure.detail);
+      }
       if (failure.kind === 'rate_limited') {
         this.gate.pause(gate, failure.retryAfterMs);
         if (failure.retryAfterMs >= deadline.remainingMs()) throw exhaustedRetries(method, failure, attemptNo);

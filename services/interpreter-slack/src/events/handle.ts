@@ -47,9 +47,9 @@ export function eventHandler(deps: EventDeps): SlackHandler {
     }
     if (await deps.dedup.seen(decision.eventId)) return { status: 200, outcome: 'duplicate' };
     try {
-      const { duplicate } = await publishCounted(deps, decision.command);
+      const outcome = await publishCounted(deps, decision.command);
       await deps.dedup.remember(decision.eventId);
-      return { status: 200, outcome: duplicate ? 'duplicate' : 'published' };
+      return { status: 200, outcome };
     } catch (error) {
       if (!(error instanceof PublishFailed)) throw error;
       deps.logger.error({ err: error, eventId: decision.eventId }, 'event not stored; Slack will retry');

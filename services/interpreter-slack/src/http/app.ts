@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import Router, { type RouterMiddleware } from '@koa/router';
 import Koa from 'koa';
 import { BodyTooLargeError, readBody, type Logger } from '@megatron/runtime';
+import { failureReply } from '../failure-reply.js';
 import type { InterpreterMetrics, RequestOutcome, Route } from '../metrics.js';
 import { RequestError } from '../request-error.js';
 import { tracedRoute } from './traced-route.js';
@@ -23,7 +24,8 @@ export interface SlackReply {
 export type SlackHandler = (request: VerifiedRequest) => Promise<SlackReply>;
 
 export interface HttpAppOptions {
-  signingSecret: string;
+  /** Undefined when Slack reaches this deployment only over Socket Mode: the Slack routes then answer 404. */
+  signingSecret: string | undefined;
   maxBodyBytes: number;
   now: () => number;
   logger: Logger;
@@ -31,16 +33,22 @@ export interface HttpAppOptions {
   slashCommand: SlackHandler;
   interactiveMessage: SlackHandler;
   event: SlackHandler;
-  /** The manifest as YAML, or undefined while no public URL is configured. */
-  manifest: () => string | undefined;
+  /**
+   * The manifest as YAML: the Socket Mode variant when `socketMode` is true, the request-URL one when false, this
+   * deployment's own when undefined; undefined while the request-URL variant has no public URL to point at.
+   */
+  manifest: (socketMode: boolean | undefined) => string | undefined;
 }
 
-const OUTCOME_OF_STATUS: Record<RequestError['status'], RequestOutcome> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  404: 'bad_request',
-  413: 'too_large',
-  415: 'unsupported_media_type',
+const SOCKET_MODE_QUERY = new Map([
+  ['true', true],
+  ['false', false],
+]);
+
+/** Without a signing secret nothing posted here could be verified; the body is not even read. */
+const overSocketModeOnly: RouterMiddleware = (ctx) => {
+  ctx.status = 404;
+  ctx.body = { ok: false, error: 'Slack reaches this deployment over Socket Mode; set SLACK_SIGNING_SECRET to accept Slack requests over HTTP' };
 };
 
 /** The paths Slack app configs already use, accepted with and without the trailing slash. */
@@ -52,18 +60,9 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.silent = true;
   app.on('error', (error: unknown) => logger.error({ err: error }, 'http handler failed'));
 
-  const failure = (route: Route, error: unknown): SlackReply => {
-    if (error instanceof RequestError) {
-      logger.warn({ route, status: error.status, reason: error.message }, 'slack request refused');
-      return { status: error.status, body: { ok: false, error: error.message }, outcome: OUTCOME_OF_STATUS[error.status] };
-    }
-    logger.error({ err: error, route }, 'slack request failed');
-    return { status: 500, body: { ok: false, error: 'internal error' }, outcome: 'error' };
-  };
-
   // Verification comes first and covers the raw bytes; nothing parses a body before it passed.
   const slackRoute =
-    (route: Route, handler: SlackHandler): RouterMiddleware =>
+    (route: Route, handler: SlackHandler, signingSecret: string): RouterMiddleware =>
     async (ctx) => {
       const started = performance.now();
       let reply: SlackReply;
@@ -72,14 +71,14 @@ export function createHttpApp(options: HttpAppOptions): Koa {
           throw error instanceof BodyTooLargeError ? new RequestError(413, error.message) : error;
         });
         const check = verifySlackSignature(
-          options.signingSecret,
+          signingSecret,
           { timestamp: ctx.get('x-slack-request-timestamp') || undefined, signature: ctx.get('x-slack-signature') || undefined, rawBody },
           options.now(),
         );
         if (!check.ok) throw new RequestError(401, check.reason);
         reply = await handler({ rawBody, contentType: ctx.get('content-type') || undefined });
       } catch (error) {
-        reply = failure(route, error);
+        reply = failureReply(route, error, logger);
         // The rest of an oversized or refused upload is not worth reading.
         if (reply.status === 413) ctx.set('connection', 'close');
       }
@@ -96,10 +95,19 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     metrics.requests.inc({ route: 'root', outcome: 'answered' });
   });
   router.get(both('/megatron/slack/manifest'), (ctx) => {
-    const manifest = options.manifest();
+    const asked = ctx.query.socket_mode;
+    const socketMode = typeof asked === 'string' ? SOCKET_MODE_QUERY.get(asked) : undefined;
+    if (asked !== undefined && socketMode === undefined) {
+      ctx.status = 400;
+      ctx.body = 'socket_mode must be true or false.';
+      metrics.requests.inc({ route: 'manifest', outcome: 'bad_request' });
+      return;
+    }
+    const manifest = options.manifest(socketMode);
     if (manifest === undefined) {
       ctx.status = 503;
-      ctx.body = 'The manifest needs the public URL of this deployment: set PUBLIC_URL (or HOSTNAME to an http(s) URL).';
+      ctx.body =
+        'The manifest needs the public URL of this deployment: set PUBLIC_URL (or HOSTNAME to an http(s) URL), or ask for the Socket Mode manifest (?socket_mode=true), which needs none.';
       metrics.requests.inc({ route: 'manifest', outcome: 'error' });
       return;
     }
@@ -107,10 +115,15 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     ctx.body = manifest;
     metrics.requests.inc({ route: 'manifest', outcome: 'answered' });
   });
-  const slackPost = (path: string, route: Route, handler: SlackHandler) => router.post(both(path), tracedRoute('POST', path, slackRoute(route, handler)));
-  slackPost('/megatron/slack/slash-command', 'slash_command', options.slashCommand);
-  slackPost('/megatron/slack/interactive-message', 'interactive_message', options.interactiveMessage);
-  slackPost('/megatron/slack/event', 'event', options.event);
+  const slackRoutes = [
+    ['/megatron/slack/slash-command', 'slash_command', options.slashCommand],
+    ['/megatron/slack/interactive-message', 'interactive_message', options.interactiveMessage],
+    ['/megatron/slack/event', 'event', options.event],
+  ] as const;
+  const { signingSecret } = options;
+  for (const [path, route, handler] of slackRoutes) {
+    router.post(both(path), signingSecret === undefined ? overSocketModeOnly : tracedRoute('POST', path, slackRoute(route, handler, signingSecret)));
+  }
 
   app.use(router.routes());
   app.use(router.allowedMethods());

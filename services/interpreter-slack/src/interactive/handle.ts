@@ -34,8 +34,7 @@ export function interactiveMessageHandler(deps: InteractiveDeps): SlackHandler {
       return { status: 200, outcome: 'refused' };
     }
     try {
-      const { duplicate } = await publishCounted(deps, decision.command);
-      return { status: 200, outcome: duplicate ? 'duplicate' : 'published' };
+      return { status: 200, outcome: await publishCounted(deps, decision.command) };
     } catch (error) {
       if (!(error instanceof PublishFailed)) throw error;
       deps.logger.error({ err: error, triggerId: interaction.triggerId }, 'interaction not stored; agent told to retry');

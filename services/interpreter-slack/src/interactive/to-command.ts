@@ -1,4 +1,4 @@
-import { CommandOrigin, parseCustomerRef, parseVerbChoice, type Command } from '@megatron/contracts';
+import { CommandOrigin, isFeedbackAction, parseCustomerRef, parseFeedbackValue, parseVerbChoice, type Command } from '@megatron/contracts';
 import { newCommand, targetByUser, verbKind, type CommandKind } from '../command.js';
 import { RequestError } from '../request-error.js';
 import type { ChosenAction, Interaction } from './payload.js';
@@ -27,18 +27,16 @@ function userSelect(value: string | undefined): Decoded {
 
 /** 👍/👎 under a broadcast, clicked by a customer: `<broadcast_id>|up` or `<broadcast_id>|down`. */
 function feedback(value: string | undefined, interaction: Interaction): Decoded {
-  const match = /^(.+)\|(up|down)$/.exec(value ?? '');
-  if (!match?.[1]) return { refused: "That feedback button doesn't name a broadcast, so nothing was recorded." };
+  const choice = parseFeedbackValue(value ?? '');
+  if (!choice) return { refused: "That feedback button doesn't name a broadcast, so nothing was recorded." };
   return {
-    kind: {
-      case: 'feedback',
-      value: { broadcastId: match[1], positive: match[2] === 'up', customer: { teamId: interaction.teamId, userId: interaction.userId } },
-    },
+    kind: { case: 'feedback', value: { ...choice, customer: { teamId: interaction.teamId, userId: interaction.userId } } },
     origin: CommandOrigin.BUTTON,
   };
 }
 
 function decode(action: ChosenAction, interaction: Interaction): Decoded {
+  if (isFeedbackAction(action.verb)) return feedback(action.value, interaction);
   switch (action.verb) {
     case 'open':
     case 'pause':
@@ -47,8 +45,6 @@ function decode(action: ChosenAction, interaction: Interaction): Decoded {
       return button(action.verb, action.value);
     case 'user_select':
       return userSelect(action.value);
-    case 'feedback':
-      return feedback(action.value, interaction);
     default:
       return { refused: `Megatron doesn't know the action \`${action.verb}\`, so nothing was done.` };
   }

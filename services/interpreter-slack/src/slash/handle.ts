@@ -27,8 +27,8 @@ export function slashCommandHandler(deps: HandlerDeps): SlackHandler {
     if (parsed.kind === 'help') return { status: 200, body: ephemeral(helpText(form.command)), outcome: 'answered' };
     if (parsed.kind === 'refused') return { status: 200, body: ephemeral(parsed.text), outcome: 'refused' };
     try {
-      const { duplicate } = await publishCounted(deps, slashToCommand(form, parsed, receivedAtMs));
-      return { status: 200, body: ephemeral(acknowledgement(parsed)), outcome: duplicate ? 'duplicate' : 'published' };
+      const outcome = await publishCounted(deps, slashToCommand(form, parsed, receivedAtMs));
+      return { status: 200, body: ephemeral(acknowledgement(parsed)), outcome };
     } catch (error) {
       if (!(error instanceof PublishFailed)) throw error;
       deps.logger.error({ err: error, triggerId: form.trigger_id }, 'slash command not stored; agent told to retry');

@@ -4,7 +4,7 @@ import { METHOD_TIERS, type RateLimitConfig, type Tier } from '../rate-limits.js
 import type { FaultKind } from '../types.js';
 import { ControlError, optStr, str } from './input.js';
 
-const KINDS: FaultKind[] = ['5xx', 'latency', 'invalid_auth', 'token_revoked', 'drop'];
+const KINDS: FaultKind[] = ['5xx', 'latency', 'invalid_auth', 'token_revoked', 'drop', 'reset_after_send'];
 
 function positiveInt(body: Params, name: string): number | undefined {
   const value = body[name];
@@ -20,11 +20,18 @@ export function fault(ctx: SimContext, body: Params): unknown {
   if (!KINDS.includes(kind)) throw new ControlError(400, `kind must be one of ${KINDS.join(', ')}`);
   const method = optStr(body, 'method');
   const token = optStr(body, 'token');
+  const channel = optStr(body, 'channel');
   const count = positiveInt(body, 'count') ?? 1;
   const latencyMs = positiveInt(body, 'latencyMs');
   if (kind === 'latency' && latencyMs === undefined) throw new ControlError(400, 'latencyMs is required for latency');
   ctx.state.faults.push({ kind, count, remaining: count, ...(method ? { method } : {}), ...(token ? { token } : {}),
-    ...(latencyMs ? { latencyMs } : {}) });
+    ...(channel ? { channel } : {}), ...(latencyMs ? { latencyMs } : {}) });
+  return {};
+}
+
+/** Disarms every fault, leaving the rest of the state alone. */
+export function clearFaults(ctx: SimContext): unknown {
+  ctx.state.faults = [];
   return {};
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.js';
 import { type Params, readBody, sendJson } from '../http-util.js';
-import { eventRetries, fault, rateLimits } from './admin.js';
+import { clearFaults, eventRetries, fault, rateLimits } from './admin.js';
 import {
   chooseOption, clickButton, runSlashCommand, sendRawEvent, sendUrlVerification,
 } from './app-requests.js';
@@ -62,6 +62,7 @@ export function controlRoutes(reset: () => void): Record<string, Handler> {
     'POST /_sim/socket/drop': dropSockets,
     'POST /_sim/event-retries': eventRetries,
     'POST /_sim/faults': fault,
+    'DELETE /_sim/faults': clearFaults,
     'POST /_sim/rate-limits': rateLimits,
     'POST /_sim/reset': () => {
       reset();

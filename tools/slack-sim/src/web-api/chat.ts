@@ -14,9 +14,21 @@ const MAX_TEXT = 40_000;
 
 interface Content { text: string; blocks?: unknown[]; attachments?: unknown[] }
 
+/** Slack refuses an actions block whose elements share an action_id ("Should be unique among all other action_ids in the containing block"). */
+function readBlocks(call: ApiCall): unknown[] | undefined {
+  const blocks = optionalJsonArray(call, 'blocks', 'invalid_blocks');
+  for (const block of blocks ?? []) {
+    const elements = (block as { type?: unknown; elements?: unknown }).elements;
+    if ((block as { type?: unknown }).type !== 'actions' || !Array.isArray(elements)) continue;
+    const ids = elements.map((element) => (element as { action_id?: unknown }).action_id).filter((id) => typeof id === 'string');
+    if (new Set(ids).size !== ids.length) throw new SlackApiError('invalid_blocks');
+  }
+  return blocks;
+}
+
 function readContent(call: ApiCall): Content {
   const text = optionalString(call, 'text') ?? '';
-  const blocks = optionalJsonArray(call, 'blocks', 'invalid_blocks');
+  const blocks = readBlocks(call);
   const attachments = optionalJsonArray(call, 'attachments', 'invalid_attachments');
   if (!text && !blocks?.length && !attachments?.length) throw new SlackApiError('no_text');
   if (text.length > MAX_TEXT) throw new SlackApiError('msg_too_long');
@@ -108,7 +120,7 @@ const update: MethodHandler = async (call) => {
   if (!ownsMessage(call, existing)) throw new SlackApiError('cant_update_message');
   if (conv.is_archived) throw new SlackApiError('is_archived');
   const text = optionalString(call, 'text');
-  const blocks = optionalJsonArray(call, 'blocks', 'invalid_blocks');
+  const blocks = readBlocks(call);
   const attachments = optionalJsonArray(call, 'attachments', 'invalid_attachments');
   const metadata = optionalMetadata(call);
   // Omitted blocks/attachments are kept, as Slack does; an update must still leave something to show.

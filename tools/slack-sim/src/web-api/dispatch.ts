@@ -79,7 +79,7 @@ export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: S
   try {
     const { params, bodyToken } = await readParams(req, url);
     tokenValue ??= bodyToken ?? (typeof params.token === 'string' && url.searchParams.has('token') ? params.token : undefined);
-    const fault = takeFault(ctx.state, method, tokenValue);
+    const fault = takeFault(ctx.state, method, tokenValue, typeof params.channel === 'string' ? params.channel : undefined);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;
@@ -105,6 +105,10 @@ export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: S
       return;
     }
     const result = await handler({ ctx, method, params, token });
+    if (fault?.kind === 'reset_after_send') {
+      req.socket.destroy();
+      return;
+    }
     sendJson(res, 200, { ok: true, ...result });
   } catch (error) {
     if (error instanceof SlackApiError) {

@@ -1,39 +1,39 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import {
-  BroadcastRecipientResultSchema,
-  BroadcastResponseSchema,
   GetAHumanResponseSchema,
   PlatformType,
   RegisterWorkspaceResponseSchema,
   SendMessageResponseSchema,
   WorkspaceSchema,
-  type BroadcastRecipientResult,
-  type BroadcastRequest,
   type GetAHumanRequest,
   type NotifyUserRequest,
   type RegisterWorkspaceRequest,
   type SendMessageRequest,
 } from '@megatron/contracts';
 import { transaction } from '@megatron/runtime';
-import { insertBroadcast } from '../../db/broadcasts.js';
 import { selectByCustomer } from '../../db/engagements.js';
 import { insertActionMessage, selectRecentActionMessage } from '../../db/action-messages.js';
 import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer, ensureDm } from '../../takeover/customers.js';
 import { helpRequest } from '../../takeover/messages.js';
-import { FieldError, invalidField, missingField, slackErrorOf } from '../../takeover/errors.js';
+import { mirrorSentCopies } from '../../takeover/mirror-sent.js';
+import { FieldError, invalidField } from '../../takeover/errors.js';
 import { withToken } from '../../takeover/slack-gateway.js';
-import { requireContent, requireCustomer, requireTeamId, requireUserId } from '../validation.js';
+import { requireContent, requireCustomer, requireUserId } from '../validation.js';
 import { apiActor, organizationIdOf } from './api-actor.js';
 
+/** DMs one customer; an agent in the customer's open engagement channel sees the message there too. */
 export async function sendMessage(ctx: TakeoverContext, context: HandlerContext, request: SendMessageRequest) {
   const { teamId, userId } = requireCustomer(request.customer);
   const content = requireContent(request.content);
-  const customer = await ensureCustomer(ctx, organizationIdOf(context), teamId, userId);
+  const organizationId = organizationIdOf(context);
+  const customer = await ensureCustomer(ctx, organizationId, teamId, userId);
   const dm = await ensureDm(ctx, customer);
   const posted = await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage({ channel: dm, content }, withToken(token)));
-  return create(SendMessageResponseSchema, { channelId: posted.channel || dm, ts: posted.ts });
+  const channelId = posted.channel || dm;
+  await mirrorSentCopies(ctx, organizationId, [{ teamId, userId, channelId, ts: posted.ts }], content, { kind: 'api' });
+  return create(SendMessageResponseSchema, { channelId, ts: posted.ts });
 }
 
 export async function notifyUser(ctx: TakeoverContext, context: HandlerContext, request: NotifyUserRequest): Promise<void> {
@@ -87,52 +87,4 @@ export async function registerWorkspace(ctx: TakeoverContext, context: HandlerCo
     created: result.created,
     workspace: create(WorkspaceSchema, { id: workspace.id, platform: PlatformType.SLACK, platformId: workspace.platformId, name: workspace.name, domain: workspace.domain }),
   });
-}
-
-/**
- * A public broadcast names at most `cap` recipients in one call, each by a Slack team and user id: a larger
- * audience is sent as several calls (README, "Broadcasts"), so no one request holds the API for minutes.
- */
-function checkAudiences(audiences: BroadcastRequest['audiences'], cap: number): void {
-  const recipients = audiences.reduce((sum, audience) => sum + audience.userIds.length, 0);
-  if (recipients > cap) throw invalidField('audiences', `name ${recipients} recipients; at most ${cap} per call (BROADCAST_MAX_RECIPIENTS): send several calls`);
-  audiences.forEach((audience, index) => {
-    requireTeamId(audience.teamId, `audiences[${index}].team_id`);
-    if (audience.userIds.length === 0) throw missingField(`audiences[${index}].user_ids`);
-    audience.userIds.forEach((userId, i) => requireUserId(userId, `audiences[${index}].user_ids[${i}]`));
-  });
-}
-
-/** DMs every listed customer; one workspace's or one user's failure is reported, never fatal to the rest. */
-export async function broadcast(ctx: TakeoverContext, context: HandlerContext, request: BroadcastRequest) {
-  const organizationId = organizationIdOf(context);
-  const content = requireContent(request.content);
-  if (request.audiences.length === 0) throw missingField('audiences');
-  checkAudiences(request.audiences, ctx.config.BROADCAST_MAX_RECIPIENTS);
-  const broadcastId = await insertBroadcast(ctx.pool, organizationId, request.captureFeedback);
-  const results: BroadcastRecipientResult[] = [];
-  const failAll = (teamId: string, users: string[], error: string) =>
-    users.forEach((userId) => results.push(create(BroadcastRecipientResultSchema, { teamId, userId, ok: false, error })));
-  for (const audience of request.audiences) {
-    if (audience.platform !== PlatformType.SLACK) {
-      failAll(audience.teamId, audience.userIds, 'unknown_platform');
-      continue;
-    }
-    const workspace = await ctx.tenants.customerWorkspace(organizationId, audience.teamId);
-    if (!workspace) {
-      failAll(audience.teamId, audience.userIds, 'unknown_workspace');
-      continue;
-    }
-    try {
-      const sent = await ctx.customerTokens.call(workspace, (token) =>
-        ctx.slack.broadcastMessages({ users: audience.userIds, content, captureFeedback: request.captureFeedback, broadcastId }, withToken(token)),
-      );
-      for (const result of sent.results) {
-        results.push(create(BroadcastRecipientResultSchema, { teamId: audience.teamId, userId: result.user, ok: result.ok, error: result.error, channelId: result.channel, ts: result.ts }));
-      }
-    } catch (error) {
-      failAll(audience.teamId, audience.userIds, slackErrorOf(error) ?? (error instanceof ConnectError ? error.rawMessage : 'internal_error'));
-    }
-  }
-  return create(BroadcastResponseSchema, { broadcastId, results });
 }

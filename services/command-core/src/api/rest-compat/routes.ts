@@ -12,6 +12,7 @@ import {
   type Json,
   type JsonObject,
 } from './body.js';
+import { feedback } from './feedback-route.js';
 import { badParameter, missingParameter, RestError } from './rest-error.js';
 
 export interface RestCall {
@@ -211,6 +212,7 @@ export const REST_ROUTES: Record<string, RestRoute> = {
   outgoing,
   edit,
   broadcast,
+  feedback,
   message,
   'notify-user': notifyUser,
   'get-a-human': getAHuman,

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file megatron/v1/megatron_service.proto.
  */
 export const file_megatron_v1_megatron_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJtZWdhdHJvbi92MS9tZWdhdHJvbl9zZXJ2aWNlLnByb3RvEgttZWdhdHJvbi52MSKUAQoPUmVwb3J0ZWRNZXNzYWdlEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIKCgJ0cxgDIAEoCRIsCgdjb250ZW50GAQgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQSJQoFZmlsZXMYBSADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUiPQoMTWlycm9yUmVzdWx0Eg0KBXRyYWNrGAEgASgIEhIKCmNoYW5uZWxfaWQYAiABKAkSCgoCdHMYAyABKAkiQAoPSW5jb21pbmdSZXF1ZXN0Ei0KB21lc3NhZ2UYASABKAsyHC5tZWdhdHJvbi52MS5SZXBvcnRlZE1lc3NhZ2UiPQoQSW5jb21pbmdSZXNwb25zZRIpCgZyZXN1bHQYASABKAsyGS5tZWdhdHJvbi52MS5NaXJyb3JSZXN1bHQiQAoPT3V0Z29pbmdSZXF1ZXN0Ei0KB21lc3NhZ2UYASABKAsyHC5tZWdhdHJvbi52MS5SZXBvcnRlZE1lc3NhZ2UiPQoQT3V0Z29pbmdSZXNwb25zZRIpCgZyZXN1bHQYASABKAsyGS5tZWdhdHJvbi52MS5NaXJyb3JSZXN1bHQiTgoLRWRpdFJlcXVlc3QSLQoHbWVzc2FnZRgBIAEoCzIcLm1lZ2F0cm9uLnYxLlJlcG9ydGVkTWVzc2FnZRIQCghmcm9tX2JvdBgCIAEoCCI5CgxFZGl0UmVzcG9uc2USKQoGcmVzdWx0GAEgASgLMhkubWVnYXRyb24udjEuTWlycm9yUmVzdWx0ImMKEUJyb2FkY2FzdEF1ZGllbmNlEisKCHBsYXRmb3JtGAEgASgOMhkubWVnYXRyb24udjEuUGxhdGZvcm1UeXBlEg8KB3RlYW1faWQYAiABKAkSEAoIdXNlcl9pZHMYAyADKAkijQEKEEJyb2FkY2FzdFJlcXVlc3QSLAoHY29udGVudBgBIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50EjEKCWF1ZGllbmNlcxgCIAMoCzIeLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdEF1ZGllbmNlEhgKEGNhcHR1cmVfZmVlZGJhY2sYAyABKAgidwoYQnJvYWRjYXN0UmVjaXBpZW50UmVzdWx0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIKCgJvaxgDIAEoCBINCgVlcnJvchgEIAEoCRISCgpjaGFubmVsX2lkGAUgASgJEgoKAnRzGAYgASgJImEKEUJyb2FkY2FzdFJlc3BvbnNlEhQKDGJyb2FkY2FzdF9pZBgBIAEoCRI2CgdyZXN1bHRzGAIgAygLMiUubWVnYXRyb24udjEuQnJvYWRjYXN0UmVjaXBpZW50UmVzdWx0ImoKElNlbmRNZXNzYWdlUmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYSLAoHY29udGVudBgCIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50IjUKE1NlbmRNZXNzYWdlUmVzcG9uc2USEgoKY2hhbm5lbF9pZBgBIAEoCRIKCgJ0cxgCIAEoCSKAAQoRTm90aWZ5VXNlclJlcXVlc3QSJgoIY3VzdG9tZXIYASABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmEhUKDWFnZW50X3VzZXJfaWQYAiABKAkSLAoHY29udGVudBgDIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50IhQKEk5vdGlmeVVzZXJSZXNwb25zZSJWChBHZXRBSHVtYW5SZXF1ZXN0Ei0KD3JlcXVlc3RpbmdfdXNlchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYSEwoLdGVhbV9kb21haW4YAiABKAkiSQoRR2V0QUh1bWFuUmVzcG9uc2USEgoKY2hhbm5lbF9pZBgBIAEoCRIKCgJ0cxgCIAEoCRIUCgxkZWR1cGxpY2F0ZWQYAyABKAgilAEKGFJlZ2lzdGVyV29ya3NwYWNlUmVxdWVzdBIMCgRuYW1lGAEgASgJEisKCHBsYXRmb3JtGAIgASgOMhkubWVnYXRyb24udjEuUGxhdGZvcm1UeXBlEhMKC3BsYXRmb3JtX2lkGAMgASgJEg4KBmRvbWFpbhgEIAEoCRIYChBjb25uZWN0aW9uX3Rva2VuGAUgASgJIlcKGVJlZ2lzdGVyV29ya3NwYWNlUmVzcG9uc2USKQoJd29ya3NwYWNlGAEgASgLMhYubWVnYXRyb24udjEuV29ya3NwYWNlEg8KB2NyZWF0ZWQYAiABKAgidwoJV29ya3NwYWNlEgoKAmlkGAEgASgJEisKCHBsYXRmb3JtGAIgASgOMhkubWVnYXRyb24udjEuUGxhdGZvcm1UeXBlEhMKC3BsYXRmb3JtX2lkGAMgASgJEgwKBG5hbWUYBCABKAkSDgoGZG9tYWluGAUgASgJIuEBCgpFbmdhZ2VtZW50EhIKCmNoYW5uZWxfaWQYASABKAkSFAoMY2hhbm5lbF9uYW1lGAIgASgJEhMKC2NoYW5uZWxfdXJsGAMgASgJEiYKCGN1c3RvbWVyGAQgASgLMhQubWVnYXRyb24udjEuVXNlclJlZhIVCg1jdXN0b21lcl9uYW1lGAUgASgJEg4KBnBhdXNlZBgGIAEoCBIQCghhcmNoaXZlZBgHIAEoCBIzCg9sYXN0X21lc3NhZ2VfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlYKFU9wZW5FbmdhZ2VtZW50UmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYSFQoNYWdlbnRfdXNlcl9pZBgCIAEoCSJFChZPcGVuRW5nYWdlbWVudFJlc3BvbnNlEisKCmVuZ2FnZW1lbnQYASABKAsyFy5tZWdhdHJvbi52MS5FbmdhZ2VtZW50IkAKFkNsb3NlRW5nYWdlbWVudFJlcXVlc3QSJgoIY3VzdG9tZXIYASABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmIkYKF0Nsb3NlRW5nYWdlbWVudFJlc3BvbnNlEisKCmVuZ2FnZW1lbnQYASABKAsyFy5tZWdhdHJvbi52MS5FbmdhZ2VtZW50Ij4KFFBhdXNlQ3VzdG9tZXJSZXF1ZXN0EiYKCGN1c3RvbWVyGAEgASgLMhQubWVnYXRyb24udjEuVXNlclJlZiJEChVQYXVzZUN1c3RvbWVyUmVzcG9uc2USKwoKZW5nYWdlbWVudBgBIAEoCzIXLm1lZ2F0cm9uLnYxLkVuZ2FnZW1lbnQiQAoWVW5wYXVzZUN1c3RvbWVyUmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYiRgoXVW5wYXVzZUN1c3RvbWVyUmVzcG9uc2USKwoKZW5nYWdlbWVudBgBIAEoCzIXLm1lZ2F0cm9uLnYxLkVuZ2FnZW1lbnQiPQoTQ2xlYXJDb250ZXh0UmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYiFgoUQ2xlYXJDb250ZXh0UmVzcG9uc2UiWQoWTGlzdEVuZ2FnZW1lbnRzUmVxdWVzdBIYChBpbmNsdWRlX2FyY2hpdmVkGAEgASgIEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImAKF0xpc3RFbmdhZ2VtZW50c1Jlc3BvbnNlEiwKC2VuZ2FnZW1lbnRzGAEgAygLMhcubWVnYXRyb24udjEuRW5nYWdlbWVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXQoUR2V0RW5nYWdlbWVudFJlcXVlc3QSKAoIY3VzdG9tZXIYASABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmSAASFAoKY2hhbm5lbF9pZBgCIAEoCUgAQgUKA2tleSJEChVHZXRFbmdhZ2VtZW50UmVzcG9uc2USKwoKZW5nYWdlbWVudBgBIAEoCzIXLm1lZ2F0cm9uLnYxLkVuZ2FnZW1lbnQy9wkKD01lZ2F0cm9uU2VydmljZRJHCghJbmNvbWluZxIcLm1lZ2F0cm9uLnYxLkluY29taW5nUmVxdWVzdBodLm1lZ2F0cm9uLnYxLkluY29taW5nUmVzcG9uc2USRwoIT3V0Z29pbmcSHC5tZWdhdHJvbi52MS5PdXRnb2luZ1JlcXVlc3QaHS5tZWdhdHJvbi52MS5PdXRnb2luZ1Jlc3BvbnNlEjsKBEVkaXQSGC5tZWdhdHJvbi52MS5FZGl0UmVxdWVzdBoZLm1lZ2F0cm9uLnYxLkVkaXRSZXNwb25zZRJKCglCcm9hZGNhc3QSHS5tZWdhdHJvbi52MS5Ccm9hZGNhc3RSZXF1ZXN0Gh4ubWVnYXRyb24udjEuQnJvYWRjYXN0UmVzcG9uc2USUAoLU2VuZE1lc3NhZ2USHy5tZWdhdHJvbi52MS5TZW5kTWVzc2FnZVJlcXVlc3QaIC5tZWdhdHJvbi52MS5TZW5kTWVzc2FnZVJlc3BvbnNlEk0KCk5vdGlmeVVzZXISHi5tZWdhdHJvbi52MS5Ob3RpZnlVc2VyUmVxdWVzdBofLm1lZ2F0cm9uLnYxLk5vdGlmeVVzZXJSZXNwb25zZRJKCglHZXRBSHVtYW4SHS5tZWdhdHJvbi52MS5HZXRBSHVtYW5SZXF1ZXN0Gh4ubWVnYXRyb24udjEuR2V0QUh1bWFuUmVzcG9uc2USYgoRUmVnaXN0ZXJXb3Jrc3BhY2USJS5tZWdhdHJvbi52MS5SZWdpc3RlcldvcmtzcGFjZVJlcXVlc3QaJi5tZWdhdHJvbi52MS5SZWdpc3RlcldvcmtzcGFjZVJlc3BvbnNlElkKDk9wZW5FbmdhZ2VtZW50EiIubWVnYXRyb24udjEuT3BlbkVuZ2FnZW1lbnRSZXF1ZXN0GiMubWVnYXRyb24udjEuT3BlbkVuZ2FnZW1lbnRSZXNwb25zZRJcCg9DbG9zZUVuZ2FnZW1lbnQSIy5tZWdhdHJvbi52MS5DbG9zZUVuZ2FnZW1lbnRSZXF1ZXN0GiQubWVnYXRyb24udjEuQ2xvc2VFbmdhZ2VtZW50UmVzcG9uc2USVgoNUGF1c2VDdXN0b21lchIhLm1lZ2F0cm9uLnYxLlBhdXNlQ3VzdG9tZXJSZXF1ZXN0GiIubWVnYXRyb24udjEuUGF1c2VDdXN0b21lclJlc3BvbnNlElwKD1VucGF1c2VDdXN0b21lchIjLm1lZ2F0cm9uLnYxLlVucGF1c2VDdXN0b21lclJlcXVlc3QaJC5tZWdhdHJvbi52MS5VbnBhdXNlQ3VzdG9tZXJSZXNwb25zZRJTCgxDbGVhckNvbnRleHQSIC5tZWdhdHJvbi52MS5DbGVhckNvbnRleHRSZXF1ZXN0GiEubWVnYXRyb24udjEuQ2xlYXJDb250ZXh0UmVzcG9uc2USXAoPTGlzdEVuZ2FnZW1lbnRzEiMubWVnYXRyb24udjEuTGlzdEVuZ2FnZW1lbnRzUmVxdWVzdBokLm1lZ2F0cm9uLnYxLkxpc3RFbmdhZ2VtZW50c1Jlc3BvbnNlElYKDUdldEVuZ2FnZW1lbnQSIS5tZWdhdHJvbi52MS5HZXRFbmdhZ2VtZW50UmVxdWVzdBoiLm1lZ2F0cm9uLnYxLkdldEVuZ2FnZW1lbnRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_megatron_v1_common]);
+  fileDesc("CiJtZWdhdHJvbi92MS9tZWdhdHJvbl9zZXJ2aWNlLnByb3RvEgttZWdhdHJvbi52MSKUAQoPUmVwb3J0ZWRNZXNzYWdlEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIKCgJ0cxgDIAEoCRIsCgdjb250ZW50GAQgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQSJQoFZmlsZXMYBSADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUiPQoMTWlycm9yUmVzdWx0Eg0KBXRyYWNrGAEgASgIEhIKCmNoYW5uZWxfaWQYAiABKAkSCgoCdHMYAyABKAkiQAoPSW5jb21pbmdSZXF1ZXN0Ei0KB21lc3NhZ2UYASABKAsyHC5tZWdhdHJvbi52MS5SZXBvcnRlZE1lc3NhZ2UiPQoQSW5jb21pbmdSZXNwb25zZRIpCgZyZXN1bHQYASABKAsyGS5tZWdhdHJvbi52MS5NaXJyb3JSZXN1bHQiQAoPT3V0Z29pbmdSZXF1ZXN0Ei0KB21lc3NhZ2UYASABKAsyHC5tZWdhdHJvbi52MS5SZXBvcnRlZE1lc3NhZ2UiPQoQT3V0Z29pbmdSZXNwb25zZRIpCgZyZXN1bHQYASABKAsyGS5tZWdhdHJvbi52MS5NaXJyb3JSZXN1bHQiTgoLRWRpdFJlcXVlc3QSLQoHbWVzc2FnZRgBIAEoCzIcLm1lZ2F0cm9uLnYxLlJlcG9ydGVkTWVzc2FnZRIQCghmcm9tX2JvdBgCIAEoCCI5CgxFZGl0UmVzcG9uc2USKQoGcmVzdWx0GAEgASgLMhkubWVnYXRyb24udjEuTWlycm9yUmVzdWx0ImMKEUJyb2FkY2FzdEF1ZGllbmNlEisKCHBsYXRmb3JtGAEgASgOMhkubWVnYXRyb24udjEuUGxhdGZvcm1UeXBlEg8KB3RlYW1faWQYAiABKAkSEAoIdXNlcl9pZHMYAyADKAkijQEKEEJyb2FkY2FzdFJlcXVlc3QSLAoHY29udGVudBgBIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50EjEKCWF1ZGllbmNlcxgCIAMoCzIeLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdEF1ZGllbmNlEhgKEGNhcHR1cmVfZmVlZGJhY2sYAyABKAgidwoYQnJvYWRjYXN0UmVjaXBpZW50UmVzdWx0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIKCgJvaxgDIAEoCBINCgVlcnJvchgEIAEoCRISCgpjaGFubmVsX2lkGAUgASgJEgoKAnRzGAYgASgJImEKEUJyb2FkY2FzdFJlc3BvbnNlEhQKDGJyb2FkY2FzdF9pZBgBIAEoCRI2CgdyZXN1bHRzGAIgAygLMiUubWVnYXRyb24udjEuQnJvYWRjYXN0UmVjaXBpZW50UmVzdWx0InkKFVJlcG9ydEZlZWRiYWNrUmVxdWVzdBIUCgxicm9hZGNhc3RfaWQYASABKAkSJgoIY3VzdG9tZXIYAiABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmEhUKCHBvc2l0aXZlGAMgASgISACIAQFCCwoJX3Bvc2l0aXZlIhgKFlJlcG9ydEZlZWRiYWNrUmVzcG9uc2UiMgoaR2V0QnJvYWRjYXN0UmVzdWx0c1JlcXVlc3QSFAoMYnJvYWRjYXN0X2lkGAEgASgJInsKDkZlZWRiYWNrQW5zd2VyEiYKCGN1c3RvbWVyGAEgASgLMhQubWVnYXRyb24udjEuVXNlclJlZhIQCghwb3NpdGl2ZRgCIAEoCBIvCgthbnN3ZXJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi4gEKG0dldEJyb2FkY2FzdFJlc3VsdHNSZXNwb25zZRIUCgxicm9hZGNhc3RfaWQYASABKAkSGAoQY2FwdHVyZV9mZWVkYmFjaxgCIAEoCBIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglkZWxpdmVyZWQYBCABKAUSEAoIcG9zaXRpdmUYBSABKAUSEAoIbmVnYXRpdmUYBiABKAUSLAoHYW5zd2VycxgHIAMoCzIbLm1lZ2F0cm9uLnYxLkZlZWRiYWNrQW5zd2VyImoKElNlbmRNZXNzYWdlUmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYSLAoHY29udGVudBgCIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50IjUKE1NlbmRNZXNzYWdlUmVzcG9uc2USEgoKY2hhbm5lbF9pZBgBIAEoCRIKCgJ0cxgCIAEoCSKAAQoRTm90aWZ5VXNlclJlcXVlc3QSJgoIY3VzdG9tZXIYASABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmEhUKDWFnZW50X3VzZXJfaWQYAiABKAkSLAoHY29udGVudBgDIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50IhQKEk5vdGlmeVVzZXJSZXNwb25zZSJWChBHZXRBSHVtYW5SZXF1ZXN0Ei0KD3JlcXVlc3RpbmdfdXNlchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYSEwoLdGVhbV9kb21haW4YAiABKAkiSQoRR2V0QUh1bWFuUmVzcG9uc2USEgoKY2hhbm5lbF9pZBgBIAEoCRIKCgJ0cxgCIAEoCRIUCgxkZWR1cGxpY2F0ZWQYAyABKAgilAEKGFJlZ2lzdGVyV29ya3NwYWNlUmVxdWVzdBIMCgRuYW1lGAEgASgJEisKCHBsYXRmb3JtGAIgASgOMhkubWVnYXRyb24udjEuUGxhdGZvcm1UeXBlEhMKC3BsYXRmb3JtX2lkGAMgASgJEg4KBmRvbWFpbhgEIAEoCRIYChBjb25uZWN0aW9uX3Rva2VuGAUgASgJIlcKGVJlZ2lzdGVyV29ya3NwYWNlUmVzcG9uc2USKQoJd29ya3NwYWNlGAEgASgLMhYubWVnYXRyb24udjEuV29ya3NwYWNlEg8KB2NyZWF0ZWQYAiABKAgidwoJV29ya3NwYWNlEgoKAmlkGAEgASgJEisKCHBsYXRmb3JtGAIgASgOMhkubWVnYXRyb24udjEuUGxhdGZvcm1UeXBlEhMKC3BsYXRmb3JtX2lkGAMgASgJEgwKBG5hbWUYBCABKAkSDgoGZG9tYWluGAUgASgJIuEBCgpFbmdhZ2VtZW50EhIKCmNoYW5uZWxfaWQYASABKAkSFAoMY2hhbm5lbF9uYW1lGAIgASgJEhMKC2NoYW5uZWxfdXJsGAMgASgJEiYKCGN1c3RvbWVyGAQgASgLMhQubWVnYXRyb24udjEuVXNlclJlZhIVCg1jdXN0b21lcl9uYW1lGAUgASgJEg4KBnBhdXNlZBgGIAEoCBIQCghhcmNoaXZlZBgHIAEoCBIzCg9sYXN0X21lc3NhZ2VfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlYKFU9wZW5FbmdhZ2VtZW50UmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYSFQoNYWdlbnRfdXNlcl9pZBgCIAEoCSJFChZPcGVuRW5nYWdlbWVudFJlc3BvbnNlEisKCmVuZ2FnZW1lbnQYASABKAsyFy5tZWdhdHJvbi52MS5FbmdhZ2VtZW50IkAKFkNsb3NlRW5nYWdlbWVudFJlcXVlc3QSJgoIY3VzdG9tZXIYASABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmIkYKF0Nsb3NlRW5nYWdlbWVudFJlc3BvbnNlEisKCmVuZ2FnZW1lbnQYASABKAsyFy5tZWdhdHJvbi52MS5FbmdhZ2VtZW50Ij4KFFBhdXNlQ3VzdG9tZXJSZXF1ZXN0EiYKCGN1c3RvbWVyGAEgASgLMhQubWVnYXRyb24udjEuVXNlclJlZiJEChVQYXVzZUN1c3RvbWVyUmVzcG9uc2USKwoKZW5nYWdlbWVudBgBIAEoCzIXLm1lZ2F0cm9uLnYxLkVuZ2FnZW1lbnQiQAoWVW5wYXVzZUN1c3RvbWVyUmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYiRgoXVW5wYXVzZUN1c3RvbWVyUmVzcG9uc2USKwoKZW5nYWdlbWVudBgBIAEoCzIXLm1lZ2F0cm9uLnYxLkVuZ2FnZW1lbnQiPQoTQ2xlYXJDb250ZXh0UmVxdWVzdBImCghjdXN0b21lchgBIAEoCzIULm1lZ2F0cm9uLnYxLlVzZXJSZWYiFgoUQ2xlYXJDb250ZXh0UmVzcG9uc2UiWQoWTGlzdEVuZ2FnZW1lbnRzUmVxdWVzdBIYChBpbmNsdWRlX2FyY2hpdmVkGAEgASgIEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImAKF0xpc3RFbmdhZ2VtZW50c1Jlc3BvbnNlEiwKC2VuZ2FnZW1lbnRzGAEgAygLMhcubWVnYXRyb24udjEuRW5nYWdlbWVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXQoUR2V0RW5nYWdlbWVudFJlcXVlc3QSKAoIY3VzdG9tZXIYASABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmSAASFAoKY2hhbm5lbF9pZBgCIAEoCUgAQgUKA2tleSJEChVHZXRFbmdhZ2VtZW50UmVzcG9uc2USKwoKZW5nYWdlbWVudBgBIAEoCzIXLm1lZ2F0cm9uLnYxLkVuZ2FnZW1lbnQyvAsKD01lZ2F0cm9uU2VydmljZRJHCghJbmNvbWluZxIcLm1lZ2F0cm9uLnYxLkluY29taW5nUmVxdWVzdBodLm1lZ2F0cm9uLnYxLkluY29taW5nUmVzcG9uc2USRwoIT3V0Z29pbmcSHC5tZWdhdHJvbi52MS5PdXRnb2luZ1JlcXVlc3QaHS5tZWdhdHJvbi52MS5PdXRnb2luZ1Jlc3BvbnNlEjsKBEVkaXQSGC5tZWdhdHJvbi52MS5FZGl0UmVxdWVzdBoZLm1lZ2F0cm9uLnYxLkVkaXRSZXNwb25zZRJKCglCcm9hZGNhc3QSHS5tZWdhdHJvbi52MS5Ccm9hZGNhc3RSZXF1ZXN0Gh4ubWVnYXRyb24udjEuQnJvYWRjYXN0UmVzcG9uc2USWQoOUmVwb3J0RmVlZGJhY2sSIi5tZWdhdHJvbi52MS5SZXBvcnRGZWVkYmFja1JlcXVlc3QaIy5tZWdhdHJvbi52MS5SZXBvcnRGZWVkYmFja1Jlc3BvbnNlEmgKE0dldEJyb2FkY2FzdFJlc3VsdHMSJy5tZWdhdHJvbi52MS5HZXRCcm9hZGNhc3RSZXN1bHRzUmVxdWVzdBooLm1lZ2F0cm9uLnYxLkdldEJyb2FkY2FzdFJlc3VsdHNSZXNwb25zZRJQCgtTZW5kTWVzc2FnZRIfLm1lZ2F0cm9uLnYxLlNlbmRNZXNzYWdlUmVxdWVzdBogLm1lZ2F0cm9uLnYxLlNlbmRNZXNzYWdlUmVzcG9uc2USTQoKTm90aWZ5VXNlchIeLm1lZ2F0cm9uLnYxLk5vdGlmeVVzZXJSZXF1ZXN0Gh8ubWVnYXRyb24udjEuTm90aWZ5VXNlclJlc3BvbnNlEkoKCUdldEFIdW1hbhIdLm1lZ2F0cm9uLnYxLkdldEFIdW1hblJlcXVlc3QaHi5tZWdhdHJvbi52MS5HZXRBSHVtYW5SZXNwb25zZRJiChFSZWdpc3RlcldvcmtzcGFjZRIlLm1lZ2F0cm9uLnYxLlJlZ2lzdGVyV29ya3NwYWNlUmVxdWVzdBomLm1lZ2F0cm9uLnYxLlJlZ2lzdGVyV29ya3NwYWNlUmVzcG9uc2USWQoOT3BlbkVuZ2FnZW1lbnQSIi5tZWdhdHJvbi52MS5PcGVuRW5nYWdlbWVudFJlcXVlc3QaIy5tZWdhdHJvbi52MS5PcGVuRW5nYWdlbWVudFJlc3BvbnNlElwKD0Nsb3NlRW5nYWdlbWVudBIjLm1lZ2F0cm9uLnYxLkNsb3NlRW5nYWdlbWVudFJlcXVlc3QaJC5tZWdhdHJvbi52MS5DbG9zZUVuZ2FnZW1lbnRSZXNwb25zZRJWCg1QYXVzZUN1c3RvbWVyEiEubWVnYXRyb24udjEuUGF1c2VDdXN0b21lclJlcXVlc3QaIi5tZWdhdHJvbi52MS5QYXVzZUN1c3RvbWVyUmVzcG9uc2USXAoPVW5wYXVzZUN1c3RvbWVyEiMubWVnYXRyb24udjEuVW5wYXVzZUN1c3RvbWVyUmVxdWVzdBokLm1lZ2F0cm9uLnYxLlVucGF1c2VDdXN0b21lclJlc3BvbnNlElMKDENsZWFyQ29udGV4dBIgLm1lZ2F0cm9uLnYxLkNsZWFyQ29udGV4dFJlcXVlc3QaIS5tZWdhdHJvbi52MS5DbGVhckNvbnRleHRSZXNwb25zZRJcCg9MaXN0RW5nYWdlbWVudHMSIy5tZWdhdHJvbi52MS5MaXN0RW5nYWdlbWVudHNSZXF1ZXN0GiQubWVnYXRyb24udjEuTGlzdEVuZ2FnZW1lbnRzUmVzcG9uc2USVgoNR2V0RW5nYWdlbWVudBIhLm1lZ2F0cm9uLnYxLkdldEVuZ2FnZW1lbnRSZXF1ZXN0GiIubWVnYXRyb24udjEuR2V0RW5nYWdlbWVudFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_megatron_v1_common]);
 
 /**
  * The customer↔bot message a mirror call reports.
@@ -246,7 +246,7 @@ export type BroadcastRequest = Message<"megatron.v1.BroadcastRequest"> & {
   audiences: BroadcastAudience[];
 
   /**
-   * Adds 👍/👎 buttons; clicks come back as FeedbackCommands.
+   * Adds 👍/👎 buttons; the app reports the clicks it receives with ReportFeedback.
    *
    * @generated from field: bool capture_feedback = 3;
    */
@@ -327,6 +327,149 @@ export const BroadcastResponseSchema: GenMessage<BroadcastResponse> = /*@__PURE_
   messageDesc(file_megatron_v1_megatron_service, 11);
 
 /**
+ * @generated from message megatron.v1.ReportFeedbackRequest
+ */
+export type ReportFeedbackRequest = Message<"megatron.v1.ReportFeedbackRequest"> & {
+  /**
+   * The `broadcast_id` Broadcast answered; the clicked button's value carries it (`<broadcast_id>|up`).
+   *
+   * @generated from field: string broadcast_id = 1;
+   */
+  broadcastId: string;
+
+  /**
+   * The customer who clicked (the interaction payload's `team.id` and `user.id`).
+   *
+   * @generated from field: megatron.v1.UserRef customer = 2;
+   */
+  customer?: UserRef | undefined;
+
+  /**
+   * True for 👍 (`|up`), false for 👎 (`|down`); required.
+   *
+   * @generated from field: optional bool positive = 3;
+   */
+  positive?: boolean | undefined;
+};
+
+/**
+ * Describes the message megatron.v1.ReportFeedbackRequest.
+ * Use `create(ReportFeedbackRequestSchema)` to create a new message.
+ */
+export const ReportFeedbackRequestSchema: GenMessage<ReportFeedbackRequest> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_megatron_service, 12);
+
+/**
+ * @generated from message megatron.v1.ReportFeedbackResponse
+ */
+export type ReportFeedbackResponse = Message<"megatron.v1.ReportFeedbackResponse"> & {
+};
+
+/**
+ * Describes the message megatron.v1.ReportFeedbackResponse.
+ * Use `create(ReportFeedbackResponseSchema)` to create a new message.
+ */
+export const ReportFeedbackResponseSchema: GenMessage<ReportFeedbackResponse> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_megatron_service, 13);
+
+/**
+ * @generated from message megatron.v1.GetBroadcastResultsRequest
+ */
+export type GetBroadcastResultsRequest = Message<"megatron.v1.GetBroadcastResultsRequest"> & {
+  /**
+   * @generated from field: string broadcast_id = 1;
+   */
+  broadcastId: string;
+};
+
+/**
+ * Describes the message megatron.v1.GetBroadcastResultsRequest.
+ * Use `create(GetBroadcastResultsRequestSchema)` to create a new message.
+ */
+export const GetBroadcastResultsRequestSchema: GenMessage<GetBroadcastResultsRequest> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_megatron_service, 14);
+
+/**
+ * One customer's answer; their last click counts.
+ *
+ * @generated from message megatron.v1.FeedbackAnswer
+ */
+export type FeedbackAnswer = Message<"megatron.v1.FeedbackAnswer"> & {
+  /**
+   * @generated from field: megatron.v1.UserRef customer = 1;
+   */
+  customer?: UserRef | undefined;
+
+  /**
+   * @generated from field: bool positive = 2;
+   */
+  positive: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp answered_at = 3;
+   */
+  answeredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message megatron.v1.FeedbackAnswer.
+ * Use `create(FeedbackAnswerSchema)` to create a new message.
+ */
+export const FeedbackAnswerSchema: GenMessage<FeedbackAnswer> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_megatron_service, 15);
+
+/**
+ * @generated from message megatron.v1.GetBroadcastResultsResponse
+ */
+export type GetBroadcastResultsResponse = Message<"megatron.v1.GetBroadcastResultsResponse"> & {
+  /**
+   * @generated from field: string broadcast_id = 1;
+   */
+  broadcastId: string;
+
+  /**
+   * @generated from field: bool capture_feedback = 2;
+   */
+  captureFeedback: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 3;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * Customers whose DM Slack accepted.
+   *
+   * @generated from field: int32 delivered = 4;
+   */
+  delivered: number;
+
+  /**
+   * @generated from field: int32 positive = 5;
+   */
+  positive: number;
+
+  /**
+   * @generated from field: int32 negative = 6;
+   */
+  negative: number;
+
+  /**
+   * Oldest answer first.
+   *
+   * @generated from field: repeated megatron.v1.FeedbackAnswer answers = 7;
+   */
+  answers: FeedbackAnswer[];
+};
+
+/**
+ * Describes the message megatron.v1.GetBroadcastResultsResponse.
+ * Use `create(GetBroadcastResultsResponseSchema)` to create a new message.
+ */
+export const GetBroadcastResultsResponseSchema: GenMessage<GetBroadcastResultsResponse> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_megatron_service, 16);
+
+/**
  * @generated from message megatron.v1.SendMessageRequest
  */
 export type SendMessageRequest = Message<"megatron.v1.SendMessageRequest"> & {
@@ -346,7 +489,7 @@ export type SendMessageRequest = Message<"megatron.v1.SendMessageRequest"> & {
  * Use `create(SendMessageRequestSchema)` to create a new message.
  */
 export const SendMessageRequestSchema: GenMessage<SendMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 12);
+  messageDesc(file_megatron_v1_megatron_service, 17);
 
 /**
  * @generated from message megatron.v1.SendMessageResponse
@@ -368,7 +511,7 @@ export type SendMessageResponse = Message<"megatron.v1.SendMessageResponse"> & {
  * Use `create(SendMessageResponseSchema)` to create a new message.
  */
 export const SendMessageResponseSchema: GenMessage<SendMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 13);
+  messageDesc(file_megatron_v1_megatron_service, 18);
 
 /**
  * @generated from message megatron.v1.NotifyUserRequest
@@ -399,7 +542,7 @@ export type NotifyUserRequest = Message<"megatron.v1.NotifyUserRequest"> & {
  * Use `create(NotifyUserRequestSchema)` to create a new message.
  */
 export const NotifyUserRequestSchema: GenMessage<NotifyUserRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 14);
+  messageDesc(file_megatron_v1_megatron_service, 19);
 
 /**
  * @generated from message megatron.v1.NotifyUserResponse
@@ -412,7 +555,7 @@ export type NotifyUserResponse = Message<"megatron.v1.NotifyUserResponse"> & {
  * Use `create(NotifyUserResponseSchema)` to create a new message.
  */
 export const NotifyUserResponseSchema: GenMessage<NotifyUserResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 15);
+  messageDesc(file_megatron_v1_megatron_service, 20);
 
 /**
  * @generated from message megatron.v1.GetAHumanRequest
@@ -436,7 +579,7 @@ export type GetAHumanRequest = Message<"megatron.v1.GetAHumanRequest"> & {
  * Use `create(GetAHumanRequestSchema)` to create a new message.
  */
 export const GetAHumanRequestSchema: GenMessage<GetAHumanRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 16);
+  messageDesc(file_megatron_v1_megatron_service, 21);
 
 /**
  * @generated from message megatron.v1.GetAHumanResponse
@@ -466,7 +609,7 @@ export type GetAHumanResponse = Message<"megatron.v1.GetAHumanResponse"> & {
  * Use `create(GetAHumanResponseSchema)` to create a new message.
  */
 export const GetAHumanResponseSchema: GenMessage<GetAHumanResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 17);
+  messageDesc(file_megatron_v1_megatron_service, 22);
 
 /**
  * @generated from message megatron.v1.RegisterWorkspaceRequest
@@ -507,7 +650,7 @@ export type RegisterWorkspaceRequest = Message<"megatron.v1.RegisterWorkspaceReq
  * Use `create(RegisterWorkspaceRequestSchema)` to create a new message.
  */
 export const RegisterWorkspaceRequestSchema: GenMessage<RegisterWorkspaceRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 18);
+  messageDesc(file_megatron_v1_megatron_service, 23);
 
 /**
  * @generated from message megatron.v1.RegisterWorkspaceResponse
@@ -529,7 +672,7 @@ export type RegisterWorkspaceResponse = Message<"megatron.v1.RegisterWorkspaceRe
  * Use `create(RegisterWorkspaceResponseSchema)` to create a new message.
  */
 export const RegisterWorkspaceResponseSchema: GenMessage<RegisterWorkspaceResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 19);
+  messageDesc(file_megatron_v1_megatron_service, 24);
 
 /**
  * @generated from message megatron.v1.Workspace
@@ -566,7 +709,7 @@ export type Workspace = Message<"megatron.v1.Workspace"> & {
  * Use `create(WorkspaceSchema)` to create a new message.
  */
 export const WorkspaceSchema: GenMessage<Workspace> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 20);
+  messageDesc(file_megatron_v1_megatron_service, 25);
 
 /**
  * @generated from message megatron.v1.Engagement
@@ -620,7 +763,7 @@ export type Engagement = Message<"megatron.v1.Engagement"> & {
  * Use `create(EngagementSchema)` to create a new message.
  */
 export const EngagementSchema: GenMessage<Engagement> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 21);
+  messageDesc(file_megatron_v1_megatron_service, 26);
 
 /**
  * @generated from message megatron.v1.OpenEngagementRequest
@@ -644,7 +787,7 @@ export type OpenEngagementRequest = Message<"megatron.v1.OpenEngagementRequest">
  * Use `create(OpenEngagementRequestSchema)` to create a new message.
  */
 export const OpenEngagementRequestSchema: GenMessage<OpenEngagementRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 22);
+  messageDesc(file_megatron_v1_megatron_service, 27);
 
 /**
  * @generated from message megatron.v1.OpenEngagementResponse
@@ -661,7 +804,7 @@ export type OpenEngagementResponse = Message<"megatron.v1.OpenEngagementResponse
  * Use `create(OpenEngagementResponseSchema)` to create a new message.
  */
 export const OpenEngagementResponseSchema: GenMessage<OpenEngagementResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 23);
+  messageDesc(file_megatron_v1_megatron_service, 28);
 
 /**
  * @generated from message megatron.v1.CloseEngagementRequest
@@ -678,7 +821,7 @@ export type CloseEngagementRequest = Message<"megatron.v1.CloseEngagementRequest
  * Use `create(CloseEngagementRequestSchema)` to create a new message.
  */
 export const CloseEngagementRequestSchema: GenMessage<CloseEngagementRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 24);
+  messageDesc(file_megatron_v1_megatron_service, 29);
 
 /**
  * @generated from message megatron.v1.CloseEngagementResponse
@@ -695,7 +838,7 @@ export type CloseEngagementResponse = Message<"megatron.v1.CloseEngagementRespon
  * Use `create(CloseEngagementResponseSchema)` to create a new message.
  */
 export const CloseEngagementResponseSchema: GenMessage<CloseEngagementResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 25);
+  messageDesc(file_megatron_v1_megatron_service, 30);
 
 /**
  * @generated from message megatron.v1.PauseCustomerRequest
@@ -712,7 +855,7 @@ export type PauseCustomerRequest = Message<"megatron.v1.PauseCustomerRequest"> &
  * Use `create(PauseCustomerRequestSchema)` to create a new message.
  */
 export const PauseCustomerRequestSchema: GenMessage<PauseCustomerRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 26);
+  messageDesc(file_megatron_v1_megatron_service, 31);
 
 /**
  * @generated from message megatron.v1.PauseCustomerResponse
@@ -729,7 +872,7 @@ export type PauseCustomerResponse = Message<"megatron.v1.PauseCustomerResponse">
  * Use `create(PauseCustomerResponseSchema)` to create a new message.
  */
 export const PauseCustomerResponseSchema: GenMessage<PauseCustomerResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 27);
+  messageDesc(file_megatron_v1_megatron_service, 32);
 
 /**
  * @generated from message megatron.v1.UnpauseCustomerRequest
@@ -746,7 +889,7 @@ export type UnpauseCustomerRequest = Message<"megatron.v1.UnpauseCustomerRequest
  * Use `create(UnpauseCustomerRequestSchema)` to create a new message.
  */
 export const UnpauseCustomerRequestSchema: GenMessage<UnpauseCustomerRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 28);
+  messageDesc(file_megatron_v1_megatron_service, 33);
 
 /**
  * @generated from message megatron.v1.UnpauseCustomerResponse
@@ -763,7 +906,7 @@ export type UnpauseCustomerResponse = Message<"megatron.v1.UnpauseCustomerRespon
  * Use `create(UnpauseCustomerResponseSchema)` to create a new message.
  */
 export const UnpauseCustomerResponseSchema: GenMessage<UnpauseCustomerResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 29);
+  messageDesc(file_megatron_v1_megatron_service, 34);
 
 /**
  * @generated from message megatron.v1.ClearContextRequest
@@ -780,7 +923,7 @@ export type ClearContextRequest = Message<"megatron.v1.ClearContextRequest"> & {
  * Use `create(ClearContextRequestSchema)` to create a new message.
  */
 export const ClearContextRequestSchema: GenMessage<ClearContextRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 30);
+  messageDesc(file_megatron_v1_megatron_service, 35);
 
 /**
  * @generated from message megatron.v1.ClearContextResponse
@@ -793,7 +936,7 @@ export type ClearContextResponse = Message<"megatron.v1.ClearContextResponse"> &
  * Use `create(ClearContextResponseSchema)` to create a new message.
  */
 export const ClearContextResponseSchema: GenMessage<ClearContextResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 31);
+  messageDesc(file_megatron_v1_megatron_service, 36);
 
 /**
  * @generated from message megatron.v1.ListEngagementsRequest
@@ -820,7 +963,7 @@ export type ListEngagementsRequest = Message<"megatron.v1.ListEngagementsRequest
  * Use `create(ListEngagementsRequestSchema)` to create a new message.
  */
 export const ListEngagementsRequestSchema: GenMessage<ListEngagementsRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 32);
+  messageDesc(file_megatron_v1_megatron_service, 37);
 
 /**
  * @generated from message megatron.v1.ListEngagementsResponse
@@ -842,7 +985,7 @@ export type ListEngagementsResponse = Message<"megatron.v1.ListEngagementsRespon
  * Use `create(ListEngagementsResponseSchema)` to create a new message.
  */
 export const ListEngagementsResponseSchema: GenMessage<ListEngagementsResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 33);
+  messageDesc(file_megatron_v1_megatron_service, 38);
 
 /**
  * @generated from message megatron.v1.GetEngagementRequest
@@ -871,7 +1014,7 @@ export type GetEngagementRequest = Message<"megatron.v1.GetEngagementRequest"> &
  * Use `create(GetEngagementRequestSchema)` to create a new message.
  */
 export const GetEngagementRequestSchema: GenMessage<GetEngagementRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 34);
+  messageDesc(file_megatron_v1_megatron_service, 39);
 
 /**
  * @generated from message megatron.v1.GetEngagementResponse
@@ -888,7 +1031,7 @@ export type GetEngagementResponse = Message<"megatron.v1.GetEngagementResponse">
  * Use `create(GetEngagementResponseSchema)` to create a new message.
  */
 export const GetEngagementResponseSchema: GenMessage<GetEngagementResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_megatron_service, 35);
+  messageDesc(file_megatron_v1_megatron_service, 40);
 
 /**
  * The integrating-app API (SPEC §5), served by command-core over gRPC and Connect JSON.
@@ -930,7 +1073,8 @@ export const MegatronService: GenService<{
     output: typeof EditResponseSchema;
   },
   /**
-   * DM many customers, per-user results (REST `broadcast/`).
+   * DM many customers, per-user results (REST `broadcast/`). A recipient's open engagement channel shows the
+   * broadcast too, marked as one, so the agents see what the customer received.
    *
    * @generated from rpc megatron.v1.MegatronService.Broadcast
    */
@@ -940,7 +1084,30 @@ export const MegatronService: GenService<{
     output: typeof BroadcastResponseSchema;
   },
   /**
-   * DM one customer (REST `message/<user_id>/`).
+   * A customer clicked 👍 or 👎 under a broadcast: Slack sent the click to the app's interactivity URL, and the
+   * app reports it here (REST `feedback/`, which also takes Slack's interaction payload as it came). Megatron
+   * records the answer (a later click replaces an earlier one) and updates the customer's message in place to
+   * "Thanks for your feedback".
+   *
+   * @generated from rpc megatron.v1.MegatronService.ReportFeedback
+   */
+  reportFeedback: {
+    methodKind: "unary";
+    input: typeof ReportFeedbackRequestSchema;
+    output: typeof ReportFeedbackResponseSchema;
+  },
+  /**
+   * Counts and per-customer answers of one of the organization's broadcasts.
+   *
+   * @generated from rpc megatron.v1.MegatronService.GetBroadcastResults
+   */
+  getBroadcastResults: {
+    methodKind: "unary";
+    input: typeof GetBroadcastResultsRequestSchema;
+    output: typeof GetBroadcastResultsResponseSchema;
+  },
+  /**
+   * DM one customer (REST `message/<user_id>/`); mirrored, marked, into their engagement channel when it is open.
    *
    * @generated from rpc megatron.v1.MegatronService.SendMessage
    */

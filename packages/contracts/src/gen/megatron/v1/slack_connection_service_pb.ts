@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file megatron/v1/slack_connection_service.proto.
  */
 export const file_megatron_v1_slack_connection_service: GenFile = /*@__PURE__*/
-  fileDesc("CiptZWdhdHJvbi92MS9zbGFja19jb25uZWN0aW9uX3NlcnZpY2UucHJvdG8SC21lZ2F0cm9uLnYxIhEKD0F1dGhUZXN0UmVxdWVzdCJfChBBdXRoVGVzdFJlc3BvbnNlEg8KB3RlYW1faWQYASABKAkSDAoEdGVhbRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmJvdF9pZBgEIAEoCRILCgN1cmwYBSABKAkingEKElBvc3RNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIQCgh1c2VybmFtZRgDIAEoCRIQCghpY29uX3VybBgEIAEoCRISCgppY29uX2Vtb2ppGAUgASgJEhEKCXRocmVhZF90cxgGIAEoCSIyChNQb3N0TWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkiYwoUUG9zdEVwaGVtZXJhbFJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIMCgR1c2VyGAIgASgJEiwKB2NvbnRlbnQYAyABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudCIrChVQb3N0RXBoZW1lcmFsUmVzcG9uc2USEgoKbWVzc2FnZV90cxgBIAEoCSJhChRVcGRhdGVNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJEiwKB2NvbnRlbnQYAyABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudCI0ChVVcGRhdGVNZXNzYWdlUmVzcG9uc2USDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIzChREZWxldGVNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJIhcKFURlbGV0ZU1lc3NhZ2VSZXNwb25zZSIwChFQaW5NZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJIhQKElBpbk1lc3NhZ2VSZXNwb25zZSI/ChJBZGRSZWFjdGlvblJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCRIMCgRuYW1lGAMgASgJIhUKE0FkZFJlYWN0aW9uUmVzcG9uc2UiKAoYT3BlbkRpcmVjdE1lc3NhZ2VSZXF1ZXN0EgwKBHVzZXIYASABKAkiLAoZT3BlbkRpcmVjdE1lc3NhZ2VSZXNwb25zZRIPCgdjaGFubmVsGAEgASgJIpoBCg5IaXN0b3J5TWVzc2FnZRIKCgJ0cxgBIAEoCRIMCgR1c2VyGAIgASgJEg4KBmJvdF9pZBgDIAEoCRIPCgdzdWJ0eXBlGAQgASgJEgwKBHRleHQYBSABKAkSJQoFZmlsZXMYBiADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUSGAoQYXR0YWNobWVudHNfanNvbhgHIAEoCSIzChFHZXRIaXN0b3J5UmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEg0KBWxpbWl0GAIgASgFIkMKEkdldEhpc3RvcnlSZXNwb25zZRItCghtZXNzYWdlcxgBIAMoCzIbLm1lZ2F0cm9uLnYxLkhpc3RvcnlNZXNzYWdlIjgKB0NoYW5uZWwSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtpc19hcmNoaXZlZBgDIAEoCCIkChRDcmVhdGVDaGFubmVsUmVxdWVzdBIMCgRuYW1lGAEgASgJIj4KFUNyZWF0ZUNoYW5uZWxSZXNwb25zZRIlCgdjaGFubmVsGAEgASgLMhQubWVnYXRyb24udjEuQ2hhbm5lbCIiChJGaW5kQ2hhbm5lbFJlcXVlc3QSDAoEbmFtZRgBIAEoCSI8ChNGaW5kQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5tZWdhdHJvbi52MS5DaGFubmVsIigKFUFyY2hpdmVDaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJIjIKFkFyY2hpdmVDaGFubmVsUmVzcG9uc2USGAoQYWxyZWFkeV9hcmNoaXZlZBgBIAEoCCIqChdVbmFyY2hpdmVDaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJIjYKGFVuYXJjaGl2ZUNoYW5uZWxSZXNwb25zZRIaChJhbHJlYWR5X3VuYXJjaGl2ZWQYASABKAgiOAoWSW52aXRlVG9DaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEg0KBXVzZXJzGAIgAygJIhkKF0ludml0ZVRvQ2hhbm5lbFJlc3BvbnNlIoIBCglTbGFja1VzZXISCgoCaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEhEKCXJlYWxfbmFtZRgEIAEoCRIUCgxkaXNwbGF5X25hbWUYBSABKAkSEQoJaW1hZ2VfdXJsGAYgASgJEg4KBmlzX2JvdBgHIAEoCCIiChJHZXRVc2VySW5mb1JlcXVlc3QSDAoEdXNlchgBIAEoCSI7ChNHZXRVc2VySW5mb1Jlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5tZWdhdHJvbi52MS5TbGFja1VzZXIivgEKE1Jlc3BvbmRUb1VybFJlcXVlc3QSFAoMcmVzcG9uc2VfdXJsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIwCg1yZXNwb25zZV90eXBlGAMgASgOMhkubWVnYXRyb24udjEuUmVzcG9uc2VUeXBlEhgKEHJlcGxhY2Vfb3JpZ2luYWwYBCABKAgSFwoPZGVsZXRlX29yaWdpbmFsGAUgASgIIhYKFFJlc3BvbmRUb1VybFJlc3BvbnNlIpQBChBSZWxheUZpbGVSZXF1ZXN0EiQKBGZpbGUYASABKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUSJAoEbW9kZRgCIAEoDjIWLm1lZ2F0cm9uLnYxLlJlbGF5TW9kZRIbChNkZXN0aW5hdGlvbl9jaGFubmVsGAMgASgJEhcKD2luaXRpYWxfY29tbWVudBgEIAEoCSJhChFSZWxheUZpbGVSZXNwb25zZRILCgN1cmwYASABKAkSDgoGczNfa2V5GAIgASgJEg8KB2ZpbGVfaWQYAyABKAkSEAoIbWltZXR5cGUYBCABKAkSDAoEc2l6ZRgFIAEoAyKHAQoYQnJvYWRjYXN0TWVzc2FnZXNSZXF1ZXN0Eg0KBXVzZXJzGAEgAygJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIYChBjYXB0dXJlX2ZlZWRiYWNrGAMgASgIEhQKDGJyb2FkY2FzdF9pZBgEIAEoCSJeChZCcm9hZGNhc3RNZXNzYWdlUmVzdWx0EgwKBHVzZXIYASABKAkSCgoCb2sYAiABKAgSDQoFZXJyb3IYAyABKAkSDwoHY2hhbm5lbBgEIAEoCRIKCgJ0cxgFIAEoCSJRChlCcm9hZGNhc3RNZXNzYWdlc1Jlc3BvbnNlEjQKB3Jlc3VsdHMYASADKAsyIy5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlUmVzdWx0KmgKDFJlc3BvbnNlVHlwZRIdChlSRVNQT05TRV9UWVBFX1VOU1BFQ0lGSUVEEAASGwoXUkVTUE9OU0VfVFlQRV9FUEhFTUVSQUwQARIcChhSRVNQT05TRV9UWVBFX0lOX0NIQU5ORUwQAipeCglSZWxheU1vZGUSGgoWUkVMQVlfTU9ERV9VTlNQRUNJRklFRBAAEhwKGFJFTEFZX01PREVfUFJFU0lHTkVEX1VSTBABEhcKE1JFTEFZX01PREVfUkVVUExPQUQQAjKqDAoWU2xhY2tDb25uZWN0aW9uU2VydmljZRJHCghBdXRoVGVzdBIcLm1lZ2F0cm9uLnYxLkF1dGhUZXN0UmVxdWVzdBodLm1lZ2F0cm9uLnYxLkF1dGhUZXN0UmVzcG9uc2USUAoLUG9zdE1lc3NhZ2USHy5tZWdhdHJvbi52MS5Qb3N0TWVzc2FnZVJlcXVlc3QaIC5tZWdhdHJvbi52MS5Qb3N0TWVzc2FnZVJlc3BvbnNlElYKDVBvc3RFcGhlbWVyYWwSIS5tZWdhdHJvbi52MS5Qb3N0RXBoZW1lcmFsUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLlBvc3RFcGhlbWVyYWxSZXNwb25zZRJWCg1VcGRhdGVNZXNzYWdlEiEubWVnYXRyb24udjEuVXBkYXRlTWVzc2FnZVJlcXVlc3QaIi5tZWdhdHJvbi52MS5VcGRhdGVNZXNzYWdlUmVzcG9uc2USVgoNRGVsZXRlTWVzc2FnZRIhLm1lZ2F0cm9uLnYxLkRlbGV0ZU1lc3NhZ2VSZXF1ZXN0GiIubWVnYXRyb24udjEuRGVsZXRlTWVzc2FnZVJlc3BvbnNlEk0KClBpbk1lc3NhZ2USHi5tZWdhdHJvbi52MS5QaW5NZXNzYWdlUmVxdWVzdBofLm1lZ2F0cm9uLnYxLlBpbk1lc3NhZ2VSZXNwb25zZRJQCgtBZGRSZWFjdGlvbhIfLm1lZ2F0cm9uLnYxLkFkZFJlYWN0aW9uUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkFkZFJlYWN0aW9uUmVzcG9uc2USYgoRT3BlbkRpcmVjdE1lc3NhZ2USJS5tZWdhdHJvbi52MS5PcGVuRGlyZWN0TWVzc2FnZVJlcXVlc3QaJi5tZWdhdHJvbi52MS5PcGVuRGlyZWN0TWVzc2FnZVJlc3BvbnNlEk0KCkdldEhpc3RvcnkSHi5tZWdhdHJvbi52MS5HZXRIaXN0b3J5UmVxdWVzdBofLm1lZ2F0cm9uLnYxLkdldEhpc3RvcnlSZXNwb25zZRJWCg1DcmVhdGVDaGFubmVsEiEubWVnYXRyb24udjEuQ3JlYXRlQ2hhbm5lbFJlcXVlc3QaIi5tZWdhdHJvbi52MS5DcmVhdGVDaGFubmVsUmVzcG9uc2USUAoLRmluZENoYW5uZWwSHy5tZWdhdHJvbi52MS5GaW5kQ2hhbm5lbFJlcXVlc3QaIC5tZWdhdHJvbi52MS5GaW5kQ2hhbm5lbFJlc3BvbnNlElkKDkFyY2hpdmVDaGFubmVsEiIubWVnYXRyb24udjEuQXJjaGl2ZUNoYW5uZWxSZXF1ZXN0GiMubWVnYXRyb24udjEuQXJjaGl2ZUNoYW5uZWxSZXNwb25zZRJfChBVbmFyY2hpdmVDaGFubmVsEiQubWVnYXRyb24udjEuVW5hcmNoaXZlQ2hhbm5lbFJlcXVlc3QaJS5tZWdhdHJvbi52MS5VbmFyY2hpdmVDaGFubmVsUmVzcG9uc2USXAoPSW52aXRlVG9DaGFubmVsEiMubWVnYXRyb24udjEuSW52aXRlVG9DaGFubmVsUmVxdWVzdBokLm1lZ2F0cm9uLnYxLkludml0ZVRvQ2hhbm5lbFJlc3BvbnNlElAKC0dldFVzZXJJbmZvEh8ubWVnYXRyb24udjEuR2V0VXNlckluZm9SZXF1ZXN0GiAubWVnYXRyb24udjEuR2V0VXNlckluZm9SZXNwb25zZRJTCgxSZXNwb25kVG9VcmwSIC5tZWdhdHJvbi52MS5SZXNwb25kVG9VcmxSZXF1ZXN0GiEubWVnYXRyb24udjEuUmVzcG9uZFRvVXJsUmVzcG9uc2USSgoJUmVsYXlGaWxlEh0ubWVnYXRyb24udjEuUmVsYXlGaWxlUmVxdWVzdBoeLm1lZ2F0cm9uLnYxLlJlbGF5RmlsZVJlc3BvbnNlEmIKEUJyb2FkY2FzdE1lc3NhZ2VzEiUubWVnYXRyb24udjEuQnJvYWRjYXN0TWVzc2FnZXNSZXF1ZXN0GiYubWVnYXRyb24udjEuQnJvYWRjYXN0TWVzc2FnZXNSZXNwb25zZWIGcHJvdG8z", [file_megatron_v1_common]);
+  fileDesc("CiptZWdhdHJvbi92MS9zbGFja19jb25uZWN0aW9uX3NlcnZpY2UucHJvdG8SC21lZ2F0cm9uLnYxIhEKD0F1dGhUZXN0UmVxdWVzdCJfChBBdXRoVGVzdFJlc3BvbnNlEg8KB3RlYW1faWQYASABKAkSDAoEdGVhbRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmJvdF9pZBgEIAEoCRILCgN1cmwYBSABKAkizgEKElBvc3RNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIQCgh1c2VybmFtZRgDIAEoCRIQCghpY29uX3VybBgEIAEoCRISCgppY29uX2Vtb2ppGAUgASgJEhEKCXRocmVhZF90cxgGIAEoCRIuCghtZXRhZGF0YRgHIAEoCzIcLm1lZ2F0cm9uLnYxLk1lc3NhZ2VNZXRhZGF0YSJBCg9NZXNzYWdlTWV0YWRhdGESEgoKZXZlbnRfdHlwZRgBIAEoCRIaChJldmVudF9wYXlsb2FkX2pzb24YAiABKAkiMgoTUG9zdE1lc3NhZ2VSZXNwb25zZRIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJImMKFFBvc3RFcGhlbWVyYWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDAoEdXNlchgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiKwoVUG9zdEVwaGVtZXJhbFJlc3BvbnNlEhIKCm1lc3NhZ2VfdHMYASABKAkiYQoUVXBkYXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiNAoVVXBkYXRlTWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkiMwoURGVsZXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIXChVEZWxldGVNZXNzYWdlUmVzcG9uc2UiMAoRUGluTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIUChJQaW5NZXNzYWdlUmVzcG9uc2UiPwoSQWRkUmVhY3Rpb25SZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkSDAoEbmFtZRgDIAEoCSIVChNBZGRSZWFjdGlvblJlc3BvbnNlIigKGE9wZW5EaXJlY3RNZXNzYWdlUmVxdWVzdBIMCgR1c2VyGAEgASgJIiwKGU9wZW5EaXJlY3RNZXNzYWdlUmVzcG9uc2USDwoHY2hhbm5lbBgBIAEoCSLKAQoOSGlzdG9yeU1lc3NhZ2USCgoCdHMYASABKAkSDAoEdXNlchgCIAEoCRIOCgZib3RfaWQYAyABKAkSDwoHc3VidHlwZRgEIAEoCRIMCgR0ZXh0GAUgASgJEiUKBWZpbGVzGAYgAygLMhYubWVnYXRyb24udjEuU2xhY2tGaWxlEhgKEGF0dGFjaG1lbnRzX2pzb24YByABKAkSLgoIbWV0YWRhdGEYCCABKAsyHC5tZWdhdHJvbi52MS5NZXNzYWdlTWV0YWRhdGEiQwoRR2V0SGlzdG9yeVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRINCgVsaW1pdBgCIAEoBRIOCgZvbGRlc3QYAyABKAkiQwoSR2V0SGlzdG9yeVJlc3BvbnNlEi0KCG1lc3NhZ2VzGAEgAygLMhsubWVnYXRyb24udjEuSGlzdG9yeU1lc3NhZ2UiOAoHQ2hhbm5lbBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2lzX2FyY2hpdmVkGAMgASgIIiQKFENyZWF0ZUNoYW5uZWxSZXF1ZXN0EgwKBG5hbWUYASABKAkiPgoVQ3JlYXRlQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5tZWdhdHJvbi52MS5DaGFubmVsIiIKEkZpbmRDaGFubmVsUmVxdWVzdBIMCgRuYW1lGAEgASgJIjwKE0ZpbmRDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULm1lZ2F0cm9uLnYxLkNoYW5uZWwiKAoVQXJjaGl2ZUNoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkiMgoWQXJjaGl2ZUNoYW5uZWxSZXNwb25zZRIYChBhbHJlYWR5X2FyY2hpdmVkGAEgASgIIioKF1VuYXJjaGl2ZUNoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkiNgoYVW5hcmNoaXZlQ2hhbm5lbFJlc3BvbnNlEhoKEmFscmVhZHlfdW5hcmNoaXZlZBgBIAEoCCI4ChZJbnZpdGVUb0NoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDQoFdXNlcnMYAiADKAkiGQoXSW52aXRlVG9DaGFubmVsUmVzcG9uc2UiggEKCVNsYWNrVXNlchIKCgJpZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEQoJcmVhbF9uYW1lGAQgASgJEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIRCglpbWFnZV91cmwYBiABKAkSDgoGaXNfYm90GAcgASgIIiIKEkdldFVzZXJJbmZvUmVxdWVzdBIMCgR1c2VyGAEgASgJIjsKE0dldFVzZXJJbmZvUmVzcG9uc2USJAoEdXNlchgBIAEoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrVXNlciK+AQoTUmVzcG9uZFRvVXJsUmVxdWVzdBIUCgxyZXNwb25zZV91cmwYASABKAkSLAoHY29udGVudBgCIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50EjAKDXJlc3BvbnNlX3R5cGUYAyABKA4yGS5tZWdhdHJvbi52MS5SZXNwb25zZVR5cGUSGAoQcmVwbGFjZV9vcmlnaW5hbBgEIAEoCBIXCg9kZWxldGVfb3JpZ2luYWwYBSABKAgiFgoUUmVzcG9uZFRvVXJsUmVzcG9uc2UilAEKEFJlbGF5RmlsZVJlcXVlc3QSJAoEZmlsZRgBIAEoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZRIkCgRtb2RlGAIgASgOMhYubWVnYXRyb24udjEuUmVsYXlNb2RlEhsKE2Rlc3RpbmF0aW9uX2NoYW5uZWwYAyABKAkSFwoPaW5pdGlhbF9jb21tZW50GAQgASgJImEKEVJlbGF5RmlsZVJlc3BvbnNlEgsKA3VybBgBIAEoCRIOCgZzM19rZXkYAiABKAkSDwoHZmlsZV9pZBgDIAEoCRIQCghtaW1ldHlwZRgEIAEoCRIMCgRzaXplGAUgASgDIocBChhCcm9hZGNhc3RNZXNzYWdlc1JlcXVlc3QSDQoFdXNlcnMYASADKAkSLAoHY29udGVudBgCIAEoCzIbLm1lZ2F0cm9uLnYxLk1lc3NhZ2VDb250ZW50EhgKEGNhcHR1cmVfZmVlZGJhY2sYAyABKAgSFAoMYnJvYWRjYXN0X2lkGAQgASgJIl4KFkJyb2FkY2FzdE1lc3NhZ2VSZXN1bHQSDAoEdXNlchgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIPCgdjaGFubmVsGAQgASgJEgoKAnRzGAUgASgJIlEKGUJyb2FkY2FzdE1lc3NhZ2VzUmVzcG9uc2USNAoHcmVzdWx0cxgBIAMoCzIjLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdE1lc3NhZ2VSZXN1bHQqaAoMUmVzcG9uc2VUeXBlEh0KGVJFU1BPTlNFX1RZUEVfVU5TUEVDSUZJRUQQABIbChdSRVNQT05TRV9UWVBFX0VQSEVNRVJBTBABEhwKGFJFU1BPTlNFX1RZUEVfSU5fQ0hBTk5FTBACKl4KCVJlbGF5TW9kZRIaChZSRUxBWV9NT0RFX1VOU1BFQ0lGSUVEEAASHAoYUkVMQVlfTU9ERV9QUkVTSUdORURfVVJMEAESFwoTUkVMQVlfTU9ERV9SRVVQTE9BRBACMqoMChZTbGFja0Nvbm5lY3Rpb25TZXJ2aWNlEkcKCEF1dGhUZXN0EhwubWVnYXRyb24udjEuQXV0aFRlc3RSZXF1ZXN0Gh0ubWVnYXRyb24udjEuQXV0aFRlc3RSZXNwb25zZRJQCgtQb3N0TWVzc2FnZRIfLm1lZ2F0cm9uLnYxLlBvc3RNZXNzYWdlUmVxdWVzdBogLm1lZ2F0cm9uLnYxLlBvc3RNZXNzYWdlUmVzcG9uc2USVgoNUG9zdEVwaGVtZXJhbBIhLm1lZ2F0cm9uLnYxLlBvc3RFcGhlbWVyYWxSZXF1ZXN0GiIubWVnYXRyb24udjEuUG9zdEVwaGVtZXJhbFJlc3BvbnNlElYKDVVwZGF0ZU1lc3NhZ2USIS5tZWdhdHJvbi52MS5VcGRhdGVNZXNzYWdlUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLlVwZGF0ZU1lc3NhZ2VSZXNwb25zZRJWCg1EZWxldGVNZXNzYWdlEiEubWVnYXRyb24udjEuRGVsZXRlTWVzc2FnZVJlcXVlc3QaIi5tZWdhdHJvbi52MS5EZWxldGVNZXNzYWdlUmVzcG9uc2USTQoKUGluTWVzc2FnZRIeLm1lZ2F0cm9uLnYxLlBpbk1lc3NhZ2VSZXF1ZXN0Gh8ubWVnYXRyb24udjEuUGluTWVzc2FnZVJlc3BvbnNlElAKC0FkZFJlYWN0aW9uEh8ubWVnYXRyb24udjEuQWRkUmVhY3Rpb25SZXF1ZXN0GiAubWVnYXRyb24udjEuQWRkUmVhY3Rpb25SZXNwb25zZRJiChFPcGVuRGlyZWN0TWVzc2FnZRIlLm1lZ2F0cm9uLnYxLk9wZW5EaXJlY3RNZXNzYWdlUmVxdWVzdBomLm1lZ2F0cm9uLnYxLk9wZW5EaXJlY3RNZXNzYWdlUmVzcG9uc2USTQoKR2V0SGlzdG9yeRIeLm1lZ2F0cm9uLnYxLkdldEhpc3RvcnlSZXF1ZXN0Gh8ubWVnYXRyb24udjEuR2V0SGlzdG9yeVJlc3BvbnNlElYKDUNyZWF0ZUNoYW5uZWwSIS5tZWdhdHJvbi52MS5DcmVhdGVDaGFubmVsUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLkNyZWF0ZUNoYW5uZWxSZXNwb25zZRJQCgtGaW5kQ2hhbm5lbBIfLm1lZ2F0cm9uLnYxLkZpbmRDaGFubmVsUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkZpbmRDaGFubmVsUmVzcG9uc2USWQoOQXJjaGl2ZUNoYW5uZWwSIi5tZWdhdHJvbi52MS5BcmNoaXZlQ2hhbm5lbFJlcXVlc3QaIy5tZWdhdHJvbi52MS5BcmNoaXZlQ2hhbm5lbFJlc3BvbnNlEl8KEFVuYXJjaGl2ZUNoYW5uZWwSJC5tZWdhdHJvbi52MS5VbmFyY2hpdmVDaGFubmVsUmVxdWVzdBolLm1lZ2F0cm9uLnYxLlVuYXJjaGl2ZUNoYW5uZWxSZXNwb25zZRJcCg9JbnZpdGVUb0NoYW5uZWwSIy5tZWdhdHJvbi52MS5JbnZpdGVUb0NoYW5uZWxSZXF1ZXN0GiQubWVnYXRyb24udjEuSW52aXRlVG9DaGFubmVsUmVzcG9uc2USUAoLR2V0VXNlckluZm8SHy5tZWdhdHJvbi52MS5HZXRVc2VySW5mb1JlcXVlc3QaIC5tZWdhdHJvbi52MS5HZXRVc2VySW5mb1Jlc3BvbnNlElMKDFJlc3BvbmRUb1VybBIgLm1lZ2F0cm9uLnYxLlJlc3BvbmRUb1VybFJlcXVlc3QaIS5tZWdhdHJvbi52MS5SZXNwb25kVG9VcmxSZXNwb25zZRJKCglSZWxheUZpbGUSHS5tZWdhdHJvbi52MS5SZWxheUZpbGVSZXF1ZXN0Gh4ubWVnYXRyb24udjEuUmVsYXlGaWxlUmVzcG9uc2USYgoRQnJvYWRjYXN0TWVzc2FnZXMSJS5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlc1JlcXVlc3QaJi5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlc1Jlc3BvbnNlYgZwcm90bzM", [file_megatron_v1_common]);
 
 /**
  * @generated from message megatron.v1.AuthTestRequest
@@ -99,6 +99,14 @@ export type PostMessageRequest = Message<"megatron.v1.PostMessageRequest"> & {
    * @generated from field: string thread_ts = 6;
    */
   threadTs: string;
+
+  /**
+   * Slack message metadata (docs.slack.dev/messaging/message-metadata): how a post is found again
+   * in the channel's history after a call whose outcome is unknown.
+   *
+   * @generated from field: megatron.v1.MessageMetadata metadata = 7;
+   */
+  metadata?: MessageMetadata | undefined;
 };
 
 /**
@@ -107,6 +115,30 @@ export type PostMessageRequest = Message<"megatron.v1.PostMessageRequest"> & {
  */
 export const PostMessageRequestSchema: GenMessage<PostMessageRequest> = /*@__PURE__*/
   messageDesc(file_megatron_v1_slack_connection_service, 2);
+
+/**
+ * @generated from message megatron.v1.MessageMetadata
+ */
+export type MessageMetadata = Message<"megatron.v1.MessageMetadata"> & {
+  /**
+   * @generated from field: string event_type = 1;
+   */
+  eventType: string;
+
+  /**
+   * JSON object.
+   *
+   * @generated from field: string event_payload_json = 2;
+   */
+  eventPayloadJson: string;
+};
+
+/**
+ * Describes the message megatron.v1.MessageMetadata.
+ * Use `create(MessageMetadataSchema)` to create a new message.
+ */
+export const MessageMetadataSchema: GenMessage<MessageMetadata> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_slack_connection_service, 3);
 
 /**
  * @generated from message megatron.v1.PostMessageResponse
@@ -128,7 +160,7 @@ export type PostMessageResponse = Message<"megatron.v1.PostMessageResponse"> & {
  * Use `create(PostMessageResponseSchema)` to create a new message.
  */
 export const PostMessageResponseSchema: GenMessage<PostMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 3);
+  messageDesc(file_megatron_v1_slack_connection_service, 4);
 
 /**
  * @generated from message megatron.v1.PostEphemeralRequest
@@ -155,7 +187,7 @@ export type PostEphemeralRequest = Message<"megatron.v1.PostEphemeralRequest"> &
  * Use `create(PostEphemeralRequestSchema)` to create a new message.
  */
 export const PostEphemeralRequestSchema: GenMessage<PostEphemeralRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 4);
+  messageDesc(file_megatron_v1_slack_connection_service, 5);
 
 /**
  * @generated from message megatron.v1.PostEphemeralResponse
@@ -172,7 +204,7 @@ export type PostEphemeralResponse = Message<"megatron.v1.PostEphemeralResponse">
  * Use `create(PostEphemeralResponseSchema)` to create a new message.
  */
 export const PostEphemeralResponseSchema: GenMessage<PostEphemeralResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 5);
+  messageDesc(file_megatron_v1_slack_connection_service, 6);
 
 /**
  * @generated from message megatron.v1.UpdateMessageRequest
@@ -199,7 +231,7 @@ export type UpdateMessageRequest = Message<"megatron.v1.UpdateMessageRequest"> &
  * Use `create(UpdateMessageRequestSchema)` to create a new message.
  */
 export const UpdateMessageRequestSchema: GenMessage<UpdateMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 6);
+  messageDesc(file_megatron_v1_slack_connection_service, 7);
 
 /**
  * @generated from message megatron.v1.UpdateMessageResponse
@@ -221,7 +253,7 @@ export type UpdateMessageResponse = Message<"megatron.v1.UpdateMessageResponse">
  * Use `create(UpdateMessageResponseSchema)` to create a new message.
  */
 export const UpdateMessageResponseSchema: GenMessage<UpdateMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 7);
+  messageDesc(file_megatron_v1_slack_connection_service, 8);
 
 /**
  * @generated from message megatron.v1.DeleteMessageRequest
@@ -243,7 +275,7 @@ export type DeleteMessageRequest = Message<"megatron.v1.DeleteMessageRequest"> &
  * Use `create(DeleteMessageRequestSchema)` to create a new message.
  */
 export const DeleteMessageRequestSchema: GenMessage<DeleteMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 8);
+  messageDesc(file_megatron_v1_slack_connection_service, 9);
 
 /**
  * @generated from message megatron.v1.DeleteMessageResponse
@@ -256,7 +288,7 @@ export type DeleteMessageResponse = Message<"megatron.v1.DeleteMessageResponse">
  * Use `create(DeleteMessageResponseSchema)` to create a new message.
  */
 export const DeleteMessageResponseSchema: GenMessage<DeleteMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 9);
+  messageDesc(file_megatron_v1_slack_connection_service, 10);
 
 /**
  * @generated from message megatron.v1.PinMessageRequest
@@ -278,7 +310,7 @@ export type PinMessageRequest = Message<"megatron.v1.PinMessageRequest"> & {
  * Use `create(PinMessageRequestSchema)` to create a new message.
  */
 export const PinMessageRequestSchema: GenMessage<PinMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 10);
+  messageDesc(file_megatron_v1_slack_connection_service, 11);
 
 /**
  * @generated from message megatron.v1.PinMessageResponse
@@ -291,7 +323,7 @@ export type PinMessageResponse = Message<"megatron.v1.PinMessageResponse"> & {
  * Use `create(PinMessageResponseSchema)` to create a new message.
  */
 export const PinMessageResponseSchema: GenMessage<PinMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 11);
+  messageDesc(file_megatron_v1_slack_connection_service, 12);
 
 /**
  * @generated from message megatron.v1.AddReactionRequest
@@ -320,7 +352,7 @@ export type AddReactionRequest = Message<"megatron.v1.AddReactionRequest"> & {
  * Use `create(AddReactionRequestSchema)` to create a new message.
  */
 export const AddReactionRequestSchema: GenMessage<AddReactionRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 12);
+  messageDesc(file_megatron_v1_slack_connection_service, 13);
 
 /**
  * @generated from message megatron.v1.AddReactionResponse
@@ -333,7 +365,7 @@ export type AddReactionResponse = Message<"megatron.v1.AddReactionResponse"> & {
  * Use `create(AddReactionResponseSchema)` to create a new message.
  */
 export const AddReactionResponseSchema: GenMessage<AddReactionResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 13);
+  messageDesc(file_megatron_v1_slack_connection_service, 14);
 
 /**
  * @generated from message megatron.v1.OpenDirectMessageRequest
@@ -350,7 +382,7 @@ export type OpenDirectMessageRequest = Message<"megatron.v1.OpenDirectMessageReq
  * Use `create(OpenDirectMessageRequestSchema)` to create a new message.
  */
 export const OpenDirectMessageRequestSchema: GenMessage<OpenDirectMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 14);
+  messageDesc(file_megatron_v1_slack_connection_service, 15);
 
 /**
  * @generated from message megatron.v1.OpenDirectMessageResponse
@@ -367,7 +399,7 @@ export type OpenDirectMessageResponse = Message<"megatron.v1.OpenDirectMessageRe
  * Use `create(OpenDirectMessageResponseSchema)` to create a new message.
  */
 export const OpenDirectMessageResponseSchema: GenMessage<OpenDirectMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 15);
+  messageDesc(file_megatron_v1_slack_connection_service, 16);
 
 /**
  * @generated from message megatron.v1.HistoryMessage
@@ -407,6 +439,13 @@ export type HistoryMessage = Message<"megatron.v1.HistoryMessage"> & {
    * @generated from field: string attachments_json = 7;
    */
   attachmentsJson: string;
+
+  /**
+   * Set when the message was posted with metadata (history is always read with include_all_metadata).
+   *
+   * @generated from field: megatron.v1.MessageMetadata metadata = 8;
+   */
+  metadata?: MessageMetadata | undefined;
 };
 
 /**
@@ -414,7 +453,7 @@ export type HistoryMessage = Message<"megatron.v1.HistoryMessage"> & {
  * Use `create(HistoryMessageSchema)` to create a new message.
  */
 export const HistoryMessageSchema: GenMessage<HistoryMessage> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 16);
+  messageDesc(file_megatron_v1_slack_connection_service, 17);
 
 /**
  * @generated from message megatron.v1.GetHistoryRequest
@@ -429,6 +468,13 @@ export type GetHistoryRequest = Message<"megatron.v1.GetHistoryRequest"> & {
    * @generated from field: int32 limit = 2;
    */
   limit: number;
+
+  /**
+   * Only messages after this Slack timestamp (Slack's `oldest`), or empty for no bound.
+   *
+   * @generated from field: string oldest = 3;
+   */
+  oldest: string;
 };
 
 /**
@@ -436,7 +482,7 @@ export type GetHistoryRequest = Message<"megatron.v1.GetHistoryRequest"> & {
  * Use `create(GetHistoryRequestSchema)` to create a new message.
  */
 export const GetHistoryRequestSchema: GenMessage<GetHistoryRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 17);
+  messageDesc(file_megatron_v1_slack_connection_service, 18);
 
 /**
  * @generated from message megatron.v1.GetHistoryResponse
@@ -455,7 +501,7 @@ export type GetHistoryResponse = Message<"megatron.v1.GetHistoryResponse"> & {
  * Use `create(GetHistoryResponseSchema)` to create a new message.
  */
 export const GetHistoryResponseSchema: GenMessage<GetHistoryResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 18);
+  messageDesc(file_megatron_v1_slack_connection_service, 19);
 
 /**
  * @generated from message megatron.v1.Channel
@@ -482,7 +528,7 @@ export type Channel = Message<"megatron.v1.Channel"> & {
  * Use `create(ChannelSchema)` to create a new message.
  */
 export const ChannelSchema: GenMessage<Channel> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 19);
+  messageDesc(file_megatron_v1_slack_connection_service, 20);
 
 /**
  * @generated from message megatron.v1.CreateChannelRequest
@@ -499,7 +545,7 @@ export type CreateChannelRequest = Message<"megatron.v1.CreateChannelRequest"> &
  * Use `create(CreateChannelRequestSchema)` to create a new message.
  */
 export const CreateChannelRequestSchema: GenMessage<CreateChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 20);
+  messageDesc(file_megatron_v1_slack_connection_service, 21);
 
 /**
  * @generated from message megatron.v1.CreateChannelResponse
@@ -516,7 +562,7 @@ export type CreateChannelResponse = Message<"megatron.v1.CreateChannelResponse">
  * Use `create(CreateChannelResponseSchema)` to create a new message.
  */
 export const CreateChannelResponseSchema: GenMessage<CreateChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 21);
+  messageDesc(file_megatron_v1_slack_connection_service, 22);
 
 /**
  * @generated from message megatron.v1.FindChannelRequest
@@ -533,7 +579,7 @@ export type FindChannelRequest = Message<"megatron.v1.FindChannelRequest"> & {
  * Use `create(FindChannelRequestSchema)` to create a new message.
  */
 export const FindChannelRequestSchema: GenMessage<FindChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 22);
+  messageDesc(file_megatron_v1_slack_connection_service, 23);
 
 /**
  * @generated from message megatron.v1.FindChannelResponse
@@ -552,7 +598,7 @@ export type FindChannelResponse = Message<"megatron.v1.FindChannelResponse"> & {
  * Use `create(FindChannelResponseSchema)` to create a new message.
  */
 export const FindChannelResponseSchema: GenMessage<FindChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 23);
+  messageDesc(file_megatron_v1_slack_connection_service, 24);
 
 /**
  * @generated from message megatron.v1.ArchiveChannelRequest
@@ -569,7 +615,7 @@ export type ArchiveChannelRequest = Message<"megatron.v1.ArchiveChannelRequest">
  * Use `create(ArchiveChannelRequestSchema)` to create a new message.
  */
 export const ArchiveChannelRequestSchema: GenMessage<ArchiveChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 24);
+  messageDesc(file_megatron_v1_slack_connection_service, 25);
 
 /**
  * @generated from message megatron.v1.ArchiveChannelResponse
@@ -588,7 +634,7 @@ export type ArchiveChannelResponse = Message<"megatron.v1.ArchiveChannelResponse
  * Use `create(ArchiveChannelResponseSchema)` to create a new message.
  */
 export const ArchiveChannelResponseSchema: GenMessage<ArchiveChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 25);
+  messageDesc(file_megatron_v1_slack_connection_service, 26);
 
 /**
  * @generated from message megatron.v1.UnarchiveChannelRequest
@@ -605,7 +651,7 @@ export type UnarchiveChannelRequest = Message<"megatron.v1.UnarchiveChannelReque
  * Use `create(UnarchiveChannelRequestSchema)` to create a new message.
  */
 export const UnarchiveChannelRequestSchema: GenMessage<UnarchiveChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 26);
+  messageDesc(file_megatron_v1_slack_connection_service, 27);
 
 /**
  * @generated from message megatron.v1.UnarchiveChannelResponse
@@ -622,7 +668,7 @@ export type UnarchiveChannelResponse = Message<"megatron.v1.UnarchiveChannelResp
  * Use `create(UnarchiveChannelResponseSchema)` to create a new message.
  */
 export const UnarchiveChannelResponseSchema: GenMessage<UnarchiveChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 27);
+  messageDesc(file_megatron_v1_slack_connection_service, 28);
 
 /**
  * @generated from message megatron.v1.InviteToChannelRequest
@@ -644,7 +690,7 @@ export type InviteToChannelRequest = Message<"megatron.v1.InviteToChannelRequest
  * Use `create(InviteToChannelRequestSchema)` to create a new message.
  */
 export const InviteToChannelRequestSchema: GenMessage<InviteToChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 28);
+  messageDesc(file_megatron_v1_slack_connection_service, 29);
 
 /**
  * @generated from message megatron.v1.InviteToChannelResponse
@@ -657,7 +703,7 @@ export type InviteToChannelResponse = Message<"megatron.v1.InviteToChannelRespon
  * Use `create(InviteToChannelResponseSchema)` to create a new message.
  */
 export const InviteToChannelResponseSchema: GenMessage<InviteToChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 29);
+  messageDesc(file_megatron_v1_slack_connection_service, 30);
 
 /**
  * @generated from message megatron.v1.SlackUser
@@ -704,7 +750,7 @@ export type SlackUser = Message<"megatron.v1.SlackUser"> & {
  * Use `create(SlackUserSchema)` to create a new message.
  */
 export const SlackUserSchema: GenMessage<SlackUser> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 30);
+  messageDesc(file_megatron_v1_slack_connection_service, 31);
 
 /**
  * @generated from message megatron.v1.GetUserInfoRequest
@@ -721,7 +767,7 @@ export type GetUserInfoRequest = Message<"megatron.v1.GetUserInfoRequest"> & {
  * Use `create(GetUserInfoRequestSchema)` to create a new message.
  */
 export const GetUserInfoRequestSchema: GenMessage<GetUserInfoRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 31);
+  messageDesc(file_megatron_v1_slack_connection_service, 32);
 
 /**
  * @generated from message megatron.v1.GetUserInfoResponse
@@ -738,7 +784,7 @@ export type GetUserInfoResponse = Message<"megatron.v1.GetUserInfoResponse"> & {
  * Use `create(GetUserInfoResponseSchema)` to create a new message.
  */
 export const GetUserInfoResponseSchema: GenMessage<GetUserInfoResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 32);
+  messageDesc(file_megatron_v1_slack_connection_service, 33);
 
 /**
  * No token needed: the response_url authorizes itself.
@@ -777,7 +823,7 @@ export type RespondToUrlRequest = Message<"megatron.v1.RespondToUrlRequest"> & {
  * Use `create(RespondToUrlRequestSchema)` to create a new message.
  */
 export const RespondToUrlRequestSchema: GenMessage<RespondToUrlRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 33);
+  messageDesc(file_megatron_v1_slack_connection_service, 34);
 
 /**
  * @generated from message megatron.v1.RespondToUrlResponse
@@ -790,7 +836,7 @@ export type RespondToUrlResponse = Message<"megatron.v1.RespondToUrlResponse"> &
  * Use `create(RespondToUrlResponseSchema)` to create a new message.
  */
 export const RespondToUrlResponseSchema: GenMessage<RespondToUrlResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 34);
+  messageDesc(file_megatron_v1_slack_connection_service, 35);
 
 /**
  * @generated from message megatron.v1.RelayFileRequest
@@ -824,7 +870,7 @@ export type RelayFileRequest = Message<"megatron.v1.RelayFileRequest"> & {
  * Use `create(RelayFileRequestSchema)` to create a new message.
  */
 export const RelayFileRequestSchema: GenMessage<RelayFileRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 35);
+  messageDesc(file_megatron_v1_slack_connection_service, 36);
 
 /**
  * @generated from message megatron.v1.RelayFileResponse
@@ -865,7 +911,7 @@ export type RelayFileResponse = Message<"megatron.v1.RelayFileResponse"> & {
  * Use `create(RelayFileResponseSchema)` to create a new message.
  */
 export const RelayFileResponseSchema: GenMessage<RelayFileResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 36);
+  messageDesc(file_megatron_v1_slack_connection_service, 37);
 
 /**
  * @generated from message megatron.v1.BroadcastMessagesRequest
@@ -899,7 +945,7 @@ export type BroadcastMessagesRequest = Message<"megatron.v1.BroadcastMessagesReq
  * Use `create(BroadcastMessagesRequestSchema)` to create a new message.
  */
 export const BroadcastMessagesRequestSchema: GenMessage<BroadcastMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 37);
+  messageDesc(file_megatron_v1_slack_connection_service, 38);
 
 /**
  * @generated from message megatron.v1.BroadcastMessageResult
@@ -936,7 +982,7 @@ export type BroadcastMessageResult = Message<"megatron.v1.BroadcastMessageResult
  * Use `create(BroadcastMessageResultSchema)` to create a new message.
  */
 export const BroadcastMessageResultSchema: GenMessage<BroadcastMessageResult> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 38);
+  messageDesc(file_megatron_v1_slack_connection_service, 39);
 
 /**
  * @generated from message megatron.v1.BroadcastMessagesResponse
@@ -953,7 +999,7 @@ export type BroadcastMessagesResponse = Message<"megatron.v1.BroadcastMessagesRe
  * Use `create(BroadcastMessagesResponseSchema)` to create a new message.
  */
 export const BroadcastMessagesResponseSchema: GenMessage<BroadcastMessagesResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 39);
+  messageDesc(file_megatron_v1_slack_connection_service, 40);
 
 /**
  * @generated from enum megatron.v1.ResponseType

@@ -1,0 +1,86 @@
+import type { Db } from './tenants.js';
+
+/** One Command waiting behind its channel's failing head (see takeover/parked-channels.ts). */
+export interface ParkedCommand {
+  id: string;
+  channel_key: string;
+  command_id: string;
+  command: Buffer;
+  attempts: number;
+  first_failed_at: Date | null;
+}
+
+// Times come from Postgres's clock: one clock for every replica, and the real one (tests that freeze
+// the takeover clock must not freeze redelivery).
+
+export async function isParked(db: Db, channelKey: string): Promise<boolean> {
+  const { rowCount } = await db.query('select 1 from parked_commands where channel_key = $1 and dead_at is null limit 1', [channelKey]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** Queues a Command behind its channel; a second park of the same Command (a redelivery) changes nothing. */
+export async function appendParked(db: Db, channelKey: string, commandId: string, command: Uint8Array): Promise<void> {
+  await db.query('insert into parked_commands (channel_key, command_id, command) values ($1, $2, $3) on conflict (command_id) do nothing', [
+    channelKey,
+    commandId,
+    Buffer.from(command),
+  ]);
+}
+
+/** Parks a Command that just failed, as the head of its channel, to be tried again after `delayMs`. */
+export async function parkFailed(db: Db, channelKey: string, commandId: string, command: Uint8Array, delayMs: number, error: string): Promise<void> {
+  await db.query(
+    `insert into parked_commands (channel_key, command_id, command, attempts, first_failed_at, next_attempt_at, last_error)
+     values ($1, $2, $3, 1, now(), now() + make_interval(secs => $4), $5) on conflict (command_id) do nothing`,
+    [channelKey, commandId, Buffer.from(command), delayMs / 1000, error.slice(0, 500)],
+  );
+}
+
+/** Channels whose head is due and not held by a replica, oldest first. */
+export async function dueChannels(db: Db, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ channel_key: string }>(
+    `select channel_key from (
+       select distinct on (channel_key) channel_key, next_attempt_at, leased_until, id
+         from parked_commands where dead_at is null order by channel_key, id) heads
+      where next_attempt_at <= now() and (leased_until is null or leased_until < now())
+      order by id limit $1`,
+    [limit],
+  );
+  return rows.map((row) => row.channel_key);
+}
+
+/** Takes the channel's head for `leaseMs` when it is due and free; across replicas one caller gets it. */
+export async function claimHead(db: Db, channelKey: string, leaseMs: number): Promise<ParkedCommand | undefined> {
+  const { rows } = await db.query<ParkedCommand>(
+    `update parked_commands set leased_until = now() + make_interval(secs => $2), attempts = attempts + 1
+      where id = (select id from parked_commands where channel_key = $1 and dead_at is null order by id limit 1)
+        and next_attempt_at <= now() and (leased_until is null or leased_until < now())
+      returning id, channel_key, command_id, command, attempts, first_failed_at`,
+    [channelKey, leaseMs / 1000],
+  );
+  return rows[0];
+}
+
+export async function extendLease(db: Db, id: string, leaseMs: number): Promise<void> {
+  await db.query('update parked_commands set leased_until = now() + make_interval(secs => $2) where id = $1', [id, leaseMs / 1000]);
+}
+
+export async function releaseHead(db: Db, id: string): Promise<void> {
+  await db.query('delete from parked_commands where id = $1', [id]);
+}
+
+/** The head failed again: it keeps its place and is tried after `delayMs`. Answers how long it has been failing. */
+export async function retryHeadLater(db: Db, id: string, delayMs: number, error: string): Promise<number> {
+  const { rows } = await db.query<{ failing_ms: number }>(
+    `update parked_commands set leased_until = null, next_attempt_at = now() + make_interval(secs => $2), last_error = $3,
+            first_failed_at = coalesce(first_failed_at, now())
+      where id = $1 returning (extract(epoch from now() - first_failed_at) * 1000)::float8 as failing_ms`,
+    [id, delayMs / 1000, error.slice(0, 500)],
+  );
+  return rows[0]?.failing_ms ?? 0;
+}
+
+/** Gives up on the head: kept for the operator, it no longer holds the channel. */
+export async function deadLetterHead(db: Db, id: string, error: string): Promise<void> {
+  await db.query('update parked_commands set dead_at = now(), leased_until = null, last_error = $2 where id = $1', [id, error.slice(0, 500)]);
+}
