@@ -218,6 +218,35 @@ describe('the megatron Helm chart', () => {
     expect(endpoint.stderr).toContain('/tracing/otlpEndpoint');
   });
 
+  it('gives the services that declare streams their replica count: 1 by default, 3 with the production values', () => {
+    const replicasOf = (objects: K8sObject[]) =>
+      Object.fromEntries(
+        objectsOfKind(objects, 'Deployment').map((deployment) => [
+          componentOf(deployment),
+          podOf(deployment)!.spec.containers[0]!.env!.find((entry) => entry.name === 'NATS_STREAM_REPLICAS')?.value,
+        ]),
+      );
+    expect(replicasOf(defaults)).toEqual({ 'interpreter-slack': '1', 'command-core': '1', 'app-notifier': '1', 'connection-slack': undefined });
+    expect(replicasOf(production)).toEqual({ 'interpreter-slack': '3', 'command-core': '3', 'app-notifier': '3', 'connection-slack': undefined });
+  });
+
+  it('takes a comma-separated list of NATS servers and refuses a replica count JetStream cannot place or a list with a bad server', () => {
+    const cluster = renderChart({ values: { config: { natsUrl: 'nats://nats-0:4222,nats://nats-1:4222, nats://nats-2:4222' } } });
+    expect(podOf(named(cluster, 'Deployment', 'megatron-command-core')!)!.spec.containers[0]!.env).toContainEqual({
+      name: 'NATS_URL',
+      value: 'nats://nats-0:4222,nats://nats-1:4222, nats://nats-2:4222',
+    });
+    for (const [values, path] of [
+      [{ config: { natsStreamReplicas: 7 } }, '/config/natsStreamReplicas'],
+      [{ config: { natsUrl: 'nats://nats-0:4222,http://nats-1:4222' } }, '/config/natsUrl'],
+      [{ config: { natsUrl: 'nats://nats-0:4222,' } }, '/config/natsUrl'],
+    ] as const) {
+      const result = templateChart({ values });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(path);
+    }
+  });
+
   it('has a helm test pod that asks every service for /readyz', () => {
     const [pod] = objectsOfKind(defaults, 'Pod');
     expect(pod!.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'test' });

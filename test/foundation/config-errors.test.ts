@@ -25,6 +25,12 @@ describe('invalid configuration', () => {
   it('stops app-notifier at start with one line naming the invalid variable', async () => {
     const result = await run('app-notifier', { NATS_URL: 'http://wrong:4222' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('invalid configuration: NATS_URL: expected a nats:// or tls:// URL\n');
+    expect(result.stderr).toBe('invalid configuration: NATS_URL: expected a nats:// or tls:// URL, or several separated by commas\n');
+  });
+
+  it('stops interpreter-slack at start when NATS_STREAM_REPLICAS is beyond what JetStream places', async () => {
+    const result = await run('interpreter-slack', { SLACK_SIGNING_SECRET: 'secret', REDIS_URL: 'redis://127.0.0.1:6379', NATS_STREAM_REPLICAS: '7' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('invalid configuration: NATS_STREAM_REPLICAS: expected a whole number from 1 to 5\n');
   });
 });

@@ -1,8 +1,9 @@
-import { baseEnvSchema, ConfigError, env, loadConfig } from './config.js';
+import { baseEnvSchema, ConfigError, env, loadConfig, natsServers } from './config.js';
 
 const schema = baseEnvSchema.extend({
   DATABASE_URL: env.databaseUrl,
   NATS_URL: env.natsUrl,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   HTTP_PORT: env.port(8080),
   DEBUG_SQL: env.flag(false),
 });
@@ -13,6 +14,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       DATABASE_URL: 'postgres://db/megatron',
       NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_STREAM_REPLICAS: 1,
       HTTP_PORT: 9000,
       DEBUG_SQL: true,
       LOG_LEVEL: 'info',
@@ -30,12 +32,32 @@ describe('loadConfig', () => {
 
   it('names an invalid variable and says what was expected', () => {
     expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', NATS_URL: 'http://nats:4222' })).toThrow(
-      'invalid configuration: NATS_URL: expected a nats:// or tls:// URL',
+      'invalid configuration: NATS_URL: expected a nats:// or tls:// URL, or several separated by commas',
     );
     expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', HTTP_PORT: '70000' })).toThrow(/^invalid configuration: HTTP_PORT: /);
     expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', DEBUG_SQL: 'maybe' })).toThrow(
       'invalid configuration: DEBUG_SQL: expected true or false',
     );
+  });
+
+  it('takes a NATS cluster as a comma-separated list and refuses it when any server is not a NATS URL', () => {
+    const cluster = 'nats://n0:4222, nats://n1:4222,tls://n2:4222';
+    expect(loadConfig(schema, { DATABASE_URL: 'postgres://db/x', NATS_URL: cluster }).NATS_URL).toBe(cluster);
+    expect(natsServers(cluster)).toEqual(['nats://n0:4222', 'nats://n1:4222', 'tls://n2:4222']);
+    for (const bad of ['nats://n0:4222,http://n1:4222', 'nats://n0:4222,', 'nats://n0:4222,,nats://n1:4222']) {
+      expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', NATS_URL: bad })).toThrow(
+        new ConfigError('invalid configuration: NATS_URL: expected a nats:// or tls:// URL, or several separated by commas'),
+      );
+    }
+  });
+
+  it('takes 1 to 5 stream replicas, 1 unless told', () => {
+    expect(loadConfig(schema, { DATABASE_URL: 'postgres://db/x', NATS_STREAM_REPLICAS: '3' }).NATS_STREAM_REPLICAS).toBe(3);
+    for (const bad of ['0', '6', '2.5', 'three']) {
+      expect(() => loadConfig(schema, { DATABASE_URL: 'postgres://db/x', NATS_STREAM_REPLICAS: bad })).toThrow(
+        new ConfigError('invalid configuration: NATS_STREAM_REPLICAS: expected a whole number from 1 to 5'),
+      );
+    }
   });
 
   it('names a bad tracing variable in one line, like any other', () => {

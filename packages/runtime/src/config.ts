@@ -32,17 +32,33 @@ export function loadConfigOrExit<S extends z.ZodObject>(schema: S, env: NodeJS.P
   }
 }
 
+const hasProtocol = (value: string, protocols: string[]): boolean => {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
 const urlWithProtocols = (protocols: string[]) =>
-  z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `expected a ${protocols.map((p) => `${p}//`).join(' or ')} URL` },
-  );
+  z.string().refine((value) => hasProtocol(value, protocols), { message: `expected a ${protocols.map((p) => `${p}//`).join(' or ')} URL` });
+
+const NATS_PROTOCOLS = ['nats:', 'tls:'];
+// JetStream places at most five replicas of a stream.
+const REPLICAS = { message: 'expected a whole number from 1 to 5' };
+
+/** One server, or several separated by commas (a cluster's seed list): `nats://a:4222,nats://b:4222`. */
+const natsServerList = z
+  .string()
+  .refine((value) => natsServers(value).every((server) => hasProtocol(server, NATS_PROTOCOLS)), {
+    message: 'expected a nats:// or tls:// URL, or several separated by commas',
+  })
+  .default('nats://127.0.0.1:4222');
+
+/** The servers of a NATS_URL, in the order given; an empty entry (a doubled comma) stays, so it fails validation. */
+export function natsServers(natsUrl: string): string[] {
+  return natsUrl.split(',').map((server) => server.trim());
+}
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -60,7 +76,12 @@ export const env = {
       .transform((value) => ['true', '1', 'yes', 'on'].includes(value)),
   databaseUrl: urlWithProtocols(['postgres:', 'postgresql:']),
   redisUrl: urlWithProtocols(['redis:', 'rediss:']),
-  natsUrl: urlWithProtocols(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  natsUrl: natsServerList,
+  /**
+   * Replicas of every stream and KV bucket (consumers follow their stream): 1 on a single server, 3 on a
+   * three-node JetStream cluster so that losing a node loses nothing.
+   */
+  natsStreamReplicas: z.coerce.number(REPLICAS).int(REPLICAS).min(1, REPLICAS).max(5, REPLICAS).default(1),
   /** Prefix of every stream, subject and durable name: lets tests and tenants share one NATS. */
   natsNamespace: z
     .string()

@@ -1,5 +1,7 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { declared, requireReplicas } from './stream-replicas.js';
 
 export interface EngagementChannelInfo {
   organizationId: string;
@@ -22,8 +24,19 @@ export class EngagementDirectory {
     return `${namespace}_engagement_channels`;
   }
 
-  static async open(nc: NatsConnection, namespace: string): Promise<EngagementDirectory> {
-    const kv = await new Kvm(nc).create(EngagementDirectory.bucketName(namespace), { history: 1 });
+  /**
+   * Opens the bucket, creating it with `replicas` copies (NATS_STREAM_REPLICAS); an existing bucket is
+   * brought to that count, which opening alone would not do.
+   */
+  static async open(nc: NatsConnection, namespace: string, replicas: number): Promise<EngagementDirectory> {
+    const bucket = EngagementDirectory.bucketName(namespace);
+    const kv = await declared(`KV_${bucket}`, replicas, new Kvm(nc).create(bucket, { history: 1, replicas }));
+    let { streamInfo } = await kv.status();
+    if (streamInfo.config.num_replicas !== replicas) {
+      const jsm = await jetstreamManager(nc);
+      streamInfo = await declared(streamInfo.config.name, replicas, jsm.streams.update(streamInfo.config.name, { num_replicas: replicas }));
+    }
+    requireReplicas(streamInfo, replicas);
     return new EngagementDirectory(kv);
   }
 

@@ -9,21 +9,28 @@ import {
   type JetStreamManager,
   type JsMsg,
   type PubAck,
+  type StreamInfo,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { natsServers } from './config.js';
 import { isJetStreamApiError, JetStreamApiCodes } from './jetstream-errors.js';
 import type { Logger } from './logger.js';
 import { pullMessages } from './resilient-pull.js';
+import { publishStored } from './stored-publish.js';
+import { declared, requireReplicas } from './stream-replicas.js';
 import { extractTraceContext, failSpan, inSpan, injectTraceContext, SpanKind, type Span } from './trace-context.js';
 
 export type { JetStreamClient, JetStreamManager, JsMsg, NatsConnection, PubAck };
 
 const nanos = (ms: number) => ms * 1_000_000;
 
-/** Connects, retrying the first connection and every later loss until closed. */
+/**
+ * Connects to any server of a NATS_URL (one, or a cluster's comma-separated list; the cluster tells the client
+ * of the others), retrying the first connection and every later loss until closed.
+ */
 export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsConnection> {
-  const nc = await connect({ servers: url, name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  const nc = await connect({ servers: natsServers(url), name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
   void (async () => {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'reconnect') logger.warn({ nats: status.type }, 'nats connection changed');
@@ -73,23 +80,31 @@ export interface StreamSpec {
   /** JetStream de-duplication window for Nats-Msg-Id. */
   duplicateWindowMs: number;
   maxAgeMs: number;
+  /** Copies on as many JetStream servers (NATS_STREAM_REPLICAS); the durable consumers follow. */
+  replicas: number;
 }
 
-/** Creates the stream, or brings an existing one to this spec. Safe to call from every replica. */
+/**
+ * Creates the stream, or brings an existing one to this spec, its replica count included (NATS 2.9 moves a
+ * stream between 1 and 3 replicas in place). Safe to call from every replica.
+ */
 export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
   const config = {
     name: spec.name,
     subjects: spec.subjects,
     duplicate_window: nanos(spec.duplicateWindowMs),
     max_age: nanos(spec.maxAgeMs),
+    num_replicas: spec.replicas,
   };
+  let info: StreamInfo;
   try {
     await jsm.streams.info(spec.name);
-    await jsm.streams.update(spec.name, config);
+    info = await declared(spec.name, spec.replicas, jsm.streams.update(spec.name, config));
   } catch (error) {
     if (!isJetStreamApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
-    await jsm.streams.add(config);
+    info = await declared(spec.name, spec.replicas, jsm.streams.add(config));
   }
+  requireReplicas(info, spec.replicas);
 }
 
 export interface ConsumerSpec {
@@ -103,6 +118,10 @@ export interface ConsumerSpec {
   maxDeliver: number;
 }
 
+/**
+ * Creates the durable consumer or brings it to this spec. Its replicas are left to JetStream, which gives a
+ * durable consumer those of its stream and changes them with the stream's (NATS 2.9 does both).
+ */
 export async function ensureConsumer(jsm: JetStreamManager, spec: ConsumerSpec): Promise<void> {
   const config = {
     durable_name: spec.durable,
@@ -126,11 +145,13 @@ export interface PublishOptions {
   /** Nats-Msg-Id: a second publish with the same id inside the window is dropped by the server. */
   msgId: string;
   headers?: Record<string, string>;
+  /** Until the stream confirms storing it, every attempt included. */
   timeoutMs?: number;
 }
 
 /**
- * Publishes a protobuf message and resolves only once the stream has stored it. The publish is a
+ * Publishes a protobuf message and resolves only once the stream has stored it, trying again within
+ * `timeoutMs` while a stream changes leader (see stored-publish.ts). The publish is a
  * span of the active trace, and its context travels in the `traceparent` header to the consumer.
  */
 export async function publishProto<D extends DescMessage>(
@@ -145,7 +166,7 @@ export async function publishProto<D extends DescMessage>(
     const hdrs = natsHeaders();
     for (const [key, value] of Object.entries(options.headers ?? {})) hdrs.set(key, value);
     injectTraceContext(hdrs);
-    const ack = await js.publish(subject, toBinary(schema, message), { msgID: options.msgId, headers: hdrs, timeout: options.timeoutMs ?? 5_000 });
+    const ack = await publishStored(js, subject, toBinary(schema, message), { msgId: options.msgId, headers: hdrs, timeoutMs: options.timeoutMs ?? 5_000 });
     span.setAttributes({ 'messaging.nats.stream': ack.stream, 'messaging.nats.sequence': ack.seq, 'messaging.nats.duplicate': ack.duplicate });
     return ack;
   });
@@ -178,7 +199,7 @@ export interface ConsumeOptions<D extends DescMessage> {
   retryDelaysMs?: number[];
   /** How often `working()` extends the ack deadline while a handler runs. */
   heartbeatMs?: number;
-  /** How often the server confirms an idle pull is alive (see resilient-pull.ts); the library's default unless given. */
+  /** How often the server confirms an idle pull is alive (see resilient-pull.ts); 2 s unless given. */
   idleHeartbeatMs?: number;
 }
 

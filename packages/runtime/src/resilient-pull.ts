@@ -8,10 +8,7 @@ export interface PullOptions {
   stream: string;
   durable: string;
   logger: Logger;
-  /**
-   * How often the server says it is still there while no message comes; the library's default
-   * (half of the 30 s pull expiry) unless given. Tests shorten it to see a stall quickly.
-   */
+  /** How often the server says it is still there while no message comes; IDLE_HEARTBEAT_MS unless given. */
   idleHeartbeatMs?: number;
 }
 
@@ -21,6 +18,13 @@ export interface MessagePull extends AsyncIterable<JsMsg> {
   close(): Promise<void>;
 }
 
+/**
+ * A pull waiting at a consumer leader that dies (a node lost in a NATS cluster) is never answered, and missed
+ * heartbeats are how the client learns of it. The library's default (half the 30 s pull expiry) would leave
+ * a partition still for 30 to 60 s after such a loss; at 2 s it pulls again about as soon as the surviving
+ * replicas have elected a new leader, for one small message every 2 s from an idle pull.
+ */
+const IDLE_HEARTBEAT_MS = 2_000;
 /**
  * The library resets its pull when two heartbeats are missed; still silent two heartbeats later, that
  * reset did not help (a pull lost with a server or a route, a link gone silent) and the iterator is made anew.
@@ -37,20 +41,24 @@ const RENEWAL_DELAYS_MS = [250, 1_000, 2_000, 5_000];
  * the iterator ends on its own (an error, the consumer deleted) a new one is made, retried until the
  * consumer answers again. Heartbeats that stay missing on a link that does not answer a ping either
  * mean a half-open socket, which NATS's own pings would notice only after minutes: the connection is
- * made anew at once. A message the old iterator held but had not handed out is redelivered by the
- * server after ack_wait. The first iterator is made before this resolves, so a missing consumer
- * fails the caller at start.
+ * made anew at once. After a reconnect the iterator is made anew too: the library would check the
+ * consumer once and, when that fails (a cluster still electing the consumer's new leader after a node
+ * died), wait up to a pull expiry before trying again, its heartbeat watch paused meanwhile. A message
+ * the old iterator held but had not handed out is redelivered by the server after ack_wait. The first
+ * iterator is made before this resolves, so a missing consumer fails the caller at start.
  */
 export async function pullMessages(options: PullOptions): Promise<MessagePull> {
   const { logger } = options;
   const log = logger.child({ stream: options.stream, durable: options.durable });
   const open = async (): Promise<ConsumerMessages> => {
     const consumer = await options.js.consumers.get(options.stream, options.durable);
-    return consumer.consume({ max_messages: 1, ...(options.idleHeartbeatMs ? { idle_heartbeat: options.idleHeartbeatMs } : {}) });
+    return consumer.consume({ max_messages: 1, idle_heartbeat: options.idleHeartbeatMs ?? IDLE_HEARTBEAT_MS });
   };
   let current = await open();
   let closed = false;
   let wake: (() => void) | undefined;
+  /** Stops the pull in hand so that a new one is made; set while one runs. */
+  let renewNow: (() => void) | undefined;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -106,10 +114,25 @@ export async function pullMessages(options: PullOptions): Promise<MessagePull> {
     }
   };
 
+  void (async () => {
+    for await (const status of options.nc.status()) {
+      if (closed) return;
+      if (status.type === 'reconnect') {
+        log.info('reconnected; renewing the pull');
+        renewNow?.();
+      }
+    }
+  })();
+
   async function* messages(): AsyncGenerator<JsMsg> {
     for (let pull: ConsumerMessages | undefined = current; pull !== undefined; pull = await renew()) {
       current = pull;
       let stalled = false;
+      const renewing = pull;
+      renewNow = () => {
+        stalled = true;
+        renewing.stop();
+      };
       void watch(pull, () => (stalled = true));
       try {
         for await (const msg of pull) yield msg;

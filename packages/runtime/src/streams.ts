@@ -29,20 +29,22 @@ export function streamNames(namespace: string) {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function commandStream(namespace: string): StreamSpec {
+// `replicas` below is NATS_STREAM_REPLICAS: 1 on a single server, 3 on a three-node cluster.
+
+export function commandStream(namespace: string, replicas: number): StreamSpec {
   const names = streamNames(namespace).commands;
   // Two minutes of de-duplication covers Slack's retries (3 within about a minute).
-  return { name: names.stream, subjects: [`${names.subjectPrefix}.>`], duplicateWindowMs: 120_000, maxAgeMs: 7 * DAY_MS };
+  return { name: names.stream, subjects: [`${names.subjectPrefix}.>`], duplicateWindowMs: 120_000, maxAgeMs: 7 * DAY_MS, replicas };
 }
 
-export function appCommandStream(namespace: string): StreamSpec {
+export function appCommandStream(namespace: string, replicas: number): StreamSpec {
   const names = streamNames(namespace).appCommands;
-  return { name: names.stream, subjects: [names.subject('*')], duplicateWindowMs: 120_000, maxAgeMs: 7 * DAY_MS };
+  return { name: names.stream, subjects: [names.subject('*')], duplicateWindowMs: 120_000, maxAgeMs: 7 * DAY_MS, replicas };
 }
 
-export function appDeadLetterStream(namespace: string): StreamSpec {
+export function appDeadLetterStream(namespace: string, replicas: number): StreamSpec {
   const names = streamNames(namespace).appDeadLetters;
-  return { name: names.stream, subjects: [names.subject('*')], duplicateWindowMs: 120_000, maxAgeMs: 30 * DAY_MS };
+  return { name: names.stream, subjects: [names.subject('*')], duplicateWindowMs: 120_000, maxAgeMs: 30 * DAY_MS, replicas };
 }
 
 /** One ordered consumer per command partition (see ARCHITECTURE.md, delivery guarantees). */

@@ -84,7 +84,7 @@ describe('a consumer keeps consuming when its link to NATS breaks', () => {
     direct = new NatsLink(NATS_URL, 'consumer-recovery-admin', quiet);
     admin = await direct.ready;
     namespace = natsNamespace();
-    await ensureStream(admin.jsm, commandStream(namespace));
+    await ensureStream(admin.jsm, commandStream(namespace, 1));
     // A short ack wait, so a message lost with a broken pull comes back within the test.
     await ensureConsumer(admin.jsm, { ...commandConsumer(namespace, 0, 2_000), maxDeliver: 20 });
     link = await startFaultyLink(new URL(NATS_URL));

@@ -11,7 +11,7 @@ describe('engagement directory', () => {
   const opened: EngagementDirectory[] = [];
 
   const open = async () => {
-    const directory = await EngagementDirectory.open(clients.nc, namespace);
+    const directory = await EngagementDirectory.open(clients.nc, namespace, 1);
     opened.push(directory);
     return directory;
   };

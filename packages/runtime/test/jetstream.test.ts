@@ -33,7 +33,7 @@ describe('JetStream helpers', () => {
     link = new NatsLink(NATS_URL, 'jetstream-test', logger);
     clients = await link.ready;
     namespace = natsNamespace();
-    await ensureStream(clients.jsm, commandStream(namespace));
+    await ensureStream(clients.jsm, commandStream(namespace, 1));
     await ensureConsumer(clients.jsm, { ...commandConsumer(namespace, 0, 5_000), maxDeliver: 5 });
   });
 

@@ -5,6 +5,7 @@ export { repoRoot } from './repo-root.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 export { startThrowawayNats, type ThrowawayNats } from './throwaway-nats.js';
+export { startThrowawayNatsCluster, type ClusterNode, type ThrowawayNatsCluster } from './throwaway-nats-cluster.js';
 export {
   startService,
   SERVICE_NAMES,

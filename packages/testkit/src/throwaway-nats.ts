@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.js';
+import { natsServerBinary } from './nats-server-binary.js';
 import { readNatsInfo } from './nats-probe.js';
 import { waitFor } from './wait-for.js';
 
@@ -14,11 +14,6 @@ export interface ThrowawayNats {
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
-}
-
-function natsServerBinary(): string {
-  if (existsSync('/usr/sbin/nats-server')) return '/usr/sbin/nats-server';
-  return 'nats-server';
 }
 
 /**

@@ -20,6 +20,7 @@ export const configSchema = baseEnvSchema.extend({
   GRPC_PORT: env.port(9092),
   NATS_URL: env.natsUrl,
   NATS_NAMESPACE: env.natsNamespace,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   ...serviceTokenEnv,
   /** command-core's internal gRPC port (TenantSettingsService). */
   COMMAND_CORE_GRPC_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:9094'),

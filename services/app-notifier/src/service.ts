@@ -54,6 +54,7 @@ export async function startAppNotifier(config: Config, kit: ServiceKit): Promise
       js,
       jsm,
       namespace: config.NATS_NAMESPACE,
+      replicas: config.NATS_STREAM_REPLICAS,
       logger: kit.logger,
       retryCount: config.APP_COMMAND_RETRY_SCHEDULE.length,
       requestTimeoutMs: config.APP_COMMAND_TIMEOUT_MS,

@@ -44,7 +44,7 @@ afterAll(async () => {
 
 describe('the app-notifier process', () => {
   it('delivers a command published by command-core and reports it in /metrics', async () => {
-    await ensureStream(nats.jsm, appCommandStream(namespace));
+    await ensureStream(nats.jsm, appCommandStream(namespace, 1));
     const command = commandFor('org-process', { case: 'pause', value: { channelId: 'D1', teamId: 'T1', userId: 'U1', paused: true } });
     await publishProto(nats.js, streamNames(namespace).appCommands.subject('org-process'), AppCommandSchema, command, { msgId: command.id });
 

@@ -17,6 +17,7 @@ export const configSchema = baseEnvSchema.extend({
   REDIS_URL: env.redisUrl,
   NATS_URL: env.natsUrl,
   NATS_NAMESPACE: env.natsNamespace,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   COMMAND_PARTITIONS: env.commandPartitions,
   ...serviceTokenEnv,
   /** Where a command_url may point, judged when it is set (app-notifier judges again at delivery). */

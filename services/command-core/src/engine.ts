@@ -66,9 +66,9 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
   return {
     megatronService: megatronService(ctx),
     async start() {
-      directory = await EngagementDirectory.open(nats.nc, config.NATS_NAMESPACE);
+      directory = await EngagementDirectory.open(nats.nc, config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS);
       // Publishing needs the stream even before app-notifier has started and declared it.
-      await ensureStream(nats.jsm, appCommandStream(config.NATS_NAMESPACE));
+      await ensureStream(nats.jsm, appCommandStream(config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS));
       consumers = await startCommandConsumers(ctx, nats, parked, (kind, outcome) => handled.inc({ kind, outcome }));
       parked.start();
       scheduler.start();

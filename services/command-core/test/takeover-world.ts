@@ -225,7 +225,7 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
       return { takeover, nats: own, close };
     },
     async appCommands(durable) {
-      await ensureStream(nats.jsm, appCommandStream(namespace));
+      await ensureStream(nats.jsm, appCommandStream(namespace, 1));
       const names = streamNames(namespace).appCommands;
       await ensureConsumer(nats.jsm, { stream: names.stream, durable, ackWaitMs: 30_000, maxAckPending: 1000, maxDeliver: 1 });
       const consumer = await nats.js.consumers.get(names.stream, durable);

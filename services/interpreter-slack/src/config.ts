@@ -8,6 +8,7 @@ export const configSchema = baseEnvSchema.extend({
   REDIS_URL: env.redisUrl,
   NATS_URL: env.natsUrl,
   NATS_NAMESPACE: env.natsNamespace,
+  NATS_STREAM_REPLICAS: env.natsStreamReplicas,
   COMMAND_PARTITIONS: env.commandPartitions,
   /** Verifies Slack's HTTP requests; without it (Socket Mode only) the HTTP Slack routes answer 404. */
   SLACK_SIGNING_SECRET: z.string().min(1, { message: 'expected the Slack app signing secret' }).optional(),

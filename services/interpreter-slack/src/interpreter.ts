@@ -55,8 +55,8 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     for (;;) {
       try {
         const { nc, jsm } = await deps.nats.ready;
-        await ensureStream(jsm, commandStream(config.NATS_NAMESPACE));
-        const opened = await EngagementDirectory.open(nc, config.NATS_NAMESPACE);
+        await ensureStream(jsm, commandStream(config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS));
+        const opened = await EngagementDirectory.open(nc, config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS);
         await opened.watch();
         if (closed) opened.close();
         else directory = opened;

@@ -151,7 +151,7 @@ export class Harness {
         msg.ack();
       }
     })();
-    this.directory = await EngagementDirectory.open(nc, this.config.NATS_NAMESPACE);
+    this.directory = await EngagementDirectory.open(nc, this.config.NATS_NAMESPACE, this.config.NATS_STREAM_REPLICAS);
   }
 
   /** A public channel in the integration workspace with the agent and the Megatron bot in it. */

@@ -98,11 +98,14 @@ app.kubernetes.io/part-of: megatron
 {{ include "megatron.secretEnv" (dict "root" . "name" "MEGATRON_SERVICE_TOKEN") }}
 {{- end }}
 
+{{/* NATS of the services that declare streams, consumers and the KV bucket (all but connection-slack). */}}
 {{- define "megatron.natsEnv" -}}
 - name: NATS_URL
   value: {{ .Values.config.natsUrl | quote }}
 - name: NATS_NAMESPACE
   value: {{ .Values.config.natsNamespace | quote }}
+- name: NATS_STREAM_REPLICAS
+  value: {{ .Values.config.natsStreamReplicas | quote }}
 {{- end }}
 
 {{/* In-cluster gRPC URL of a component: (dict "root" $ "component" "app-notifier" "port" 9092). */}}

@@ -20,6 +20,8 @@ export interface DeliveryLoopOptions {
   js: JetStreamClient;
   jsm: JetStreamManager;
   namespace: string;
+  /** NATS_STREAM_REPLICAS of both streams. */
+  replicas: number;
   logger: Logger;
   handle: (delivery: Delivery<AppCommand>) => Promise<Outcome>;
   retryCount: number;
@@ -30,8 +32,8 @@ export interface DeliveryLoopOptions {
 /** Declares the streams and the durable consumer, then pulls with `concurrency` parallel loops. */
 export async function startDelivery(options: DeliveryLoopOptions): Promise<{ stop(): Promise<void> }> {
   const names = streamNames(options.namespace);
-  await ensureStream(options.jsm, appCommandStream(options.namespace));
-  await ensureStream(options.jsm, appDeadLetterStream(options.namespace));
+  await ensureStream(options.jsm, appCommandStream(options.namespace, options.replicas));
+  await ensureStream(options.jsm, appDeadLetterStream(options.namespace, options.replicas));
   await ensureConsumer(options.jsm, {
     stream: names.appCommands.stream,
     durable: names.appCommands.durable,

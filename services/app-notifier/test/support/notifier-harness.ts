@@ -64,6 +64,7 @@ export async function startNotifier(options: HarnessOptions): Promise<NotifierHa
     js: nats.js,
     jsm: nats.jsm,
     namespace,
+    replicas: 1,
     logger: kit.logger,
     retryCount: scheduleMs.length,
     requestTimeoutMs: timeoutMs,

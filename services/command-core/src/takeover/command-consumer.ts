@@ -17,7 +17,7 @@ export async function startCommandConsumers(
 ): Promise<RunningConsumer[]> {
   const { jsm } = nats;
   const { NATS_NAMESPACE: namespace, COMMAND_PARTITIONS: partitions, COMMAND_ACK_WAIT_MS: ackWaitMs } = ctx.config;
-  await ensureStream(jsm, commandStream(namespace));
+  await ensureStream(jsm, commandStream(namespace, ctx.config.NATS_STREAM_REPLICAS));
   const names = streamNames(namespace).commands;
   const running: RunningConsumer[] = [];
   for (let partition = 0; partition < partitions; partition++) {
