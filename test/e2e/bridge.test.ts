@@ -31,7 +31,7 @@ describe('nothing leaks across the bridge', () => {
   it('a card number in the imported history is masked, last four kept, even followed by more digits', async () => {
     await story.customerSays(rita, 'My card 4000 0566 5566 5556 123 was declined');
     ritaDm = await story.dmOf(rita);
-    channel = await story.openEngagement(story.alice, rita);
+    channel = await story.takeOver(story.alice, rita);
     const imported = await story.waitForText(channel, 'was declined');
     expect(imported.text).toContain('****5556');
     expect(imported.text).not.toMatch(/4000\s?0566/);

@@ -32,7 +32,7 @@ describe('files and images between an agent and a customer', () => {
     ({ story } = world);
     phil = story.customer('globex', 'phil');
     ({ channel: philDm } = await story.customerSays(phil, 'My screen shows an error'));
-    channel = await story.openEngagement(story.alice, phil);
+    channel = await story.takeOver(story.alice, phil);
   }, 90_000);
 
   afterAll(() => world?.close(), 30_000);

@@ -157,7 +157,9 @@ describe('the engagement lifecycle', () => {
     expect((await story.control.messages(channel)).filter(isReminder)).toHaveLength(1);
   });
 
-  it('finding 7: losing Redis does not repeat the "bot is not paused" warning', async () => {
+  it('finding 7: losing Redis does not repeat the "bot is not paused" warning (send-and-warn mode)', async () => {
+    const { organizations } = await sandbox.api.admin.listOrganizations({});
+    await sandbox.api.admin.updateOrganization({ organizationId: organizations.find((organization) => organization.name === 'Acme')?.id ?? '', takeoverMode: 'send-and-warn' });
     const peter = story.customer('initech', 'peter');
     await story.customerSays(peter, 'anyone?');
     const channel = await openFor(peter);

@@ -16,7 +16,7 @@ describe('delivery receipts in the engagement channel', () => {
     ({ story } = world);
     phil = story.customer('globex', 'phil');
     ({ channel: philDm } = await story.customerSays(phil, 'I need a human'));
-    channel = await story.openEngagement(story.alice, phil);
+    channel = await story.takeOver(story.alice, phil);
   }, 90_000);
 
   afterAll(() => world?.close(), 30_000);

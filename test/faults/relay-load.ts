@@ -25,7 +25,10 @@ const TEXT = /^lane (\d+) message (\d+)(?:\n_written at <!date\^\d+\^\{time\}\|\
 
 export const laneText = (lane: number, n: number) => `lane ${lane} message ${n}`;
 
-/** New customers in Globex with an engagement channel each, opened through the API as an app would. */
+/**
+ * New customers in Globex with an engagement channel each, opened through the API as an app would, and the bot
+ * paused for each, as agents are told to before they write (an unpaused bot holds agents' messages).
+ */
 export async function openLanes(story: Story, api: ApiClients, count: number, prefix: string): Promise<Lane[]> {
   const home = story.seed.globex;
   const lanes: Lane[] = [];
@@ -36,6 +39,7 @@ export async function openLanes(story: Story, api: ApiClients, count: number, pr
     const { channel: dm } = await story.customerSays(customer, 'hello, I need a human');
     const { engagement } = await api.megatron.openEngagement({ customer: { teamId: home.workspace.id, userId: user.id }, agentUserId: story.alice.id });
     if (!engagement) throw new Error(`OpenEngagement for ${name} returned no engagement`);
+    await api.megatron.pauseCustomer({ customer: { teamId: home.workspace.id, userId: user.id } });
     lanes.push({ index, customer, channel: engagement.channelId, dm });
   }
   return lanes;

@@ -19,7 +19,7 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
 
 /**
  * `channels` customers of Globex who wrote to the support bot, each with an engagement channel opened for
- * alice. The first is opened with `/megatron open <name>`, exactly as an agent would, and proves one forward
+ * alice and the bot paused. The first is opened with `/megatron open <name>`, exactly as an agent would, and proves one forward
  * end to end; the rest through the API's OpenEngagement (with alice as the agent to invite), because the
  * example support bot's user search reads only the first page of users.list, so `/megatron open` cannot
  * find a customer beyond about the 200th.
@@ -52,6 +52,12 @@ export async function buildMegatronWorld(sandbox: Sandbox, channels: number, run
       const replies = (await control.responseUrlReplies(slash.responseUrl)).map((reply) => JSON.stringify(reply.body));
       throw new Error(`${(error as Error).message}; the slash command was answered ${slash.status} ${JSON.stringify(slash.body)}, response_url replies: ${replies.join(' ') || 'none'}`, { cause: error });
     });
+    // Agents pause the bot before they write, as the card tells them (an unpaused bot holds their messages).
+    if (slash) {
+      await control.runSlashCommand({ teamId: integration.workspace.id, userId: integration.alice.id, channel, command: '/megatron', text: 'pause' });
+    } else {
+      await api.pauseCustomer({ customer: { teamId: globex.workspace.id, userId: customer.id } }, { headers: { authorization: `Bearer ${sandbox.secrets.apiToken}` } });
+    }
     const dm = await poll(`the DM of ${name} with the support bot`, openTimeoutMs, () => control.dmChannel(globex.workspace.id, customer.id, globex.supportBot.botUserId));
     return { teamId: integration.workspace.id, agentId: integration.alice.id, channel, dm };
   };

@@ -46,7 +46,7 @@ export function parseCustomerRef(value: string): CustomerRef | undefined {
 }
 
 /** The verbs an agent runs on a customer, typed, clicked or picked from a select. */
-export const CUSTOMER_VERBS = ['open', 'close', 'pause', 'unpause', 'clear-context', 'do'] as const;
+export const CUSTOMER_VERBS = ['open', 'close', 'pause', 'unpause', 'claim', 'clear-context', 'do'] as const;
 export type CustomerVerb = (typeof CUSTOMER_VERBS)[number];
 
 export function isCustomerVerb(word: string): word is CustomerVerb {
@@ -79,6 +79,12 @@ export function parseVerbChoice(value: string): VerbChoice | undefined {
  */
 /** action_id of the Retry button under an agent's message that did not reach the customer; its value is the record's UUID. */
 export const RETRY_DELIVERY_ACTION = 'retry_delivery';
+
+/**
+ * action_ids of the three answers to "The bot is still answering…" (a message held because the bot was not
+ * paused); each button's value is the held message's Command id.
+ */
+export const HELD_MESSAGE_ACTIONS = { pauseAndSend: 'held_pause_send', sendAnyway: 'held_send_anyway', discard: 'held_discard' } as const;
 
 export const FEEDBACK_ACTION_IDS = { up: 'feedback_up', down: 'feedback_down' } as const;
 const LEGACY_FEEDBACK_ACTION_ID = 'feedback';

@@ -120,6 +120,11 @@ describe('a three-replica stream whose leader dies', () => {
     const again = await publishProto(clients.js, names.subject(0), CommandSchema, command(ids[0]!), { msgId: ids[0]!, timeoutMs: 20_000 });
     expect(again.duplicate).toBe(true);
 
+    // The consumer is a raft group of its own: on a loaded machine its election can outlast the stream's.
+    await waitFor(async () => Boolean((await clients.jsm.consumers.info(names.stream, names.durable(0)).catch(() => undefined))?.cluster?.leader), {
+      what: 'the consumer to have a leader again',
+      timeoutMs: 30_000,
+    });
     const seen: string[] = [];
     running = await consumeProto({
       nc: clients.nc,

@@ -31,6 +31,8 @@ export interface Takeover {
   stop(): Promise<void>;
   /** Runs the scheduled jobs due at `at` (default: the injected clock's now); for tests and operators. */
   runScheduledJobs(options?: RunDueOptions): Promise<ItemResult[]>;
+  /** An organization's settings changed through this process: forget what the cache holds of it. */
+  organizationChanged(organizationId: string): void;
 }
 
 export function createTakeover(deps: TakeoverDeps): Takeover {
@@ -57,6 +59,18 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       return directory;
     },
     clock: deps.clock ?? (() => new Date()),
+    measures: {
+      firstResponse: metrics.histogram({
+        name: 'megatron_first_response_seconds',
+        help: "From an engagement's open (or the customer's first message after it) to the first agent message the customer got",
+        buckets: [15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600],
+      }),
+      engagementDuration: metrics.histogram({
+        name: 'megatron_engagement_duration_seconds',
+        help: 'From an engagement channel opening to its close',
+        buckets: [300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 24 * 3600, 3 * 24 * 3600],
+      }),
+    },
   };
   const handled = metrics.counter({ name: 'megatron_commands_total', help: 'Commands settled, by kind and outcome', labelNames: ['kind', 'outcome'] as const });
   const scheduler = new Scheduler(ctx);
@@ -81,5 +95,6 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       consumers = [];
     },
     runScheduledJobs: (options) => scheduler.runDue(options),
+    organizationChanged: (organizationId) => tenants.forgetOrganization(organizationId),
   };
 }

@@ -117,6 +117,7 @@ describe('MegatronService against the simulator and the real connection-slack', 
 
   it("never echoes Megatron's own forwarded copy back into the channel when the app reports it", async () => {
     const { integration, customers } = world;
+    await client.pauseCustomer({ customer: phil() });
     const { ts: agentTs } = await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, text: 'Alice here, looking into it' });
     const dm = (await world.sim.control.dmChannel(customers.team.id, customers.phil.id, customers.app.botUserId)) ?? '';
     const copy = await waitFor(async () => (await world.sim.control.messages(dm)).find((message) => message.text === 'Alice here, looking into it'), { timeoutMs: 15_000 });

@@ -34,6 +34,8 @@ beforeAll(async () => {
   umbrella = api.client(umbrellaToken);
 
   const { engagement } = await client.openEngagement({ customer: phil(), agentUserId: world.integration.alice.id });
+  // Agents pause the bot before they write (an unpaused bot holds their messages).
+  await client.pauseCustomer({ customer: phil() });
   channel = engagement?.channelId ?? '';
 });
 

@@ -1,5 +1,6 @@
 import { waitFor } from '@megatron/testkit';
 import type { SimMessage } from '@megatron/slack-sim';
+import type { Takeover } from '../src/engine.js';
 import { startWorld, type World } from './takeover-world.js';
 
 jest.setTimeout(60_000);
@@ -7,9 +8,11 @@ jest.setTimeout(60_000);
 let world: World;
 let readAppCommands: () => Promise<import('@megatron/contracts').AppCommand[]>;
 
+let takeover: Takeover;
+
 beforeAll(async () => {
   world = await startWorld();
-  await world.replica();
+  ({ takeover } = await world.replica());
   readAppCommands = await world.appCommands('verbs_test');
 });
 
@@ -128,8 +131,10 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     expect(await replyTo(await slash('pause', world.integration.notifications))).toBe('Please specify a user for this command.');
   });
 
-  it('offers a select when several customers match, and warns once an hour when the bot is not paused', async () => {
+  it('offers a select when several customers match, and, in send-and-warn mode, warns once an hour when the bot is not paused', async () => {
     const { customers, otherCustomers, integration } = world;
+    await world.admin.updateOrganization(world.organizationId, { takeoverMode: 'send-and-warn' });
+    takeover.organizationChanged(world.organizationId);
     world.app.users.push(
       { username: 'sam', platformUserId: customers.sam.id, platformTeamId: customers.team.id },
       { username: 'sam', platformUserId: otherCustomers.sam.id, platformTeamId: otherCustomers.team.id },

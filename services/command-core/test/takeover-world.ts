@@ -99,7 +99,7 @@ export interface World {
   otherCustomers: { team: SimWorkspace; app: SimApp; sam: SimUser };
   tenants: TenantDirectory;
   admin: TenantAdmin;
-  replica(clock?: () => Date): Promise<{ takeover: Takeover; nats: NatsClients; close(): Promise<void> }>;
+  replica(clock?: () => Date): Promise<{ takeover: Takeover; nats: NatsClients; metrics: Metrics; close(): Promise<void> }>;
   appCommands(durable: string): Promise<() => Promise<AppCommand[]>>;
   close(): Promise<void>;
 }
@@ -212,7 +212,8 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
     admin,
     async replica(clock) {
       const own = await openNats(natsUrl);
-      const takeover = createTakeover({ config, logger, metrics: new Metrics('command-core'), pool, redis, nats: own, tenants, ...(clock ? { clock } : {}) });
+      const metrics = new Metrics('command-core');
+      const takeover = createTakeover({ config, logger, metrics, pool, redis, nats: own, tenants, ...(clock ? { clock } : {}) });
       await takeover.start();
       let closed = false;
       const close = async () => {
@@ -222,7 +223,7 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
         await own.close();
       };
       replicas.push(close);
-      return { takeover, nats: own, close };
+      return { takeover, nats: own, metrics, close };
     },
     async appCommands(durable) {
       await ensureStream(nats.jsm, appCommandStream(namespace, 1));

@@ -2,6 +2,7 @@ import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import type { AppCommand, MegatronService } from '@megatron/contracts';
 import type { SimUser } from '@megatron/slack-sim';
 import { waitFor } from '@megatron/testkit';
+import type { Takeover } from '../src/engine.js';
 import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
@@ -18,9 +19,11 @@ let sameInInitech: SimUser;
 const channels = { globex: '', initech: '' };
 let tsCounter = 0;
 
+let takeover: Takeover;
+
 beforeAll(async () => {
   world = await startWorld();
-  const { takeover } = await world.replica();
+  ({ takeover } = await world.replica());
   api = await serveApi(world, takeover.megatronService);
   acme = api.client((await world.admin.issueApiToken(world.organizationId, 'acme')).token);
   readAppCommands = await world.appCommands('tenancy_test');
@@ -87,6 +90,9 @@ describe('two workspaces with the same user id never collide', () => {
 
   it("delivers each agent's message only to the customer of that channel's workspace", async () => {
     const { integration, customers, otherCustomers } = world;
+    // Sent with the bot still answering: this test is about where messages go, not about holding them.
+    await world.admin.updateOrganization(world.organizationId, { takeoverMode: 'send-and-warn' });
+    takeover.organizationChanged(world.organizationId);
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: channels.globex, text: 'Hello Globex' });
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: channels.initech, text: 'Hello Initech' });
     const globexDm = await waitFor(() => world.sim.control.dmChannel(customers.team.id, 'U0SAME', customers.app.botUserId), { timeoutMs: 15_000 });

@@ -38,6 +38,8 @@ export function verbKind(verb: CustomerVerb, target: Target, text = ''): Command
       return { case: 'pause', value };
     case 'unpause':
       return { case: 'unpause', value };
+    case 'claim':
+      return { case: 'claim', value };
     case 'clear-context':
       return { case: 'clearContext', value };
     case 'do':

@@ -75,7 +75,7 @@ describe('slash commands', () => {
     expect((received?.command.kind.value as { target?: { kind: { case?: string } } }).target?.kind.case).toBeUndefined();
   });
 
-  it('answers help, unknown verbs, too many arguments and an empty do at once and publishes nothing', async () => {
+  it('answers help, unknown verbs, stats with arguments and an empty do at once and publishes nothing', async () => {
     const before = h.received.length;
     const help = await h.slash(channel, 'help');
     expect(help.status).toBe(200);
@@ -84,12 +84,12 @@ describe('slash commands', () => {
     expect(empty.body).toEqual(help.body);
     const unknown = await h.slash(channel, 'explode phil');
     expect(unknown.body).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^I don't recognize that command\.\n\*\/megatron\* verbs:/) });
-    const tooMany = await h.slash(channel, 'pause phil bob');
-    expect(tooMany.body).toEqual({ response_type: 'ephemeral', text: 'Too many arguments: `/megatron pause` takes one name at most (got 2: phil bob).' });
+    const statsWithName = await h.slash(channel, 'stats phil');
+    expect(statsWithName.body).toEqual({ response_type: 'ephemeral', text: '`/megatron stats` takes nothing after it.' });
     const doNothing = await h.slash(channel, 'do');
     expect(doNothing.body).toEqual({ response_type: 'ephemeral', text: 'Please say what the bot should do: `/megatron do <text>`.' });
     await h.expectNoCommandsBeyond(before);
     const ephemerals = await h.sim.control.ephemerals(channel);
-    expect(ephemerals.map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringContaining('Too many arguments')]));
+    expect(ephemerals.map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringContaining('takes nothing after it')]));
   });
 });

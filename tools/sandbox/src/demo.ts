@@ -57,20 +57,46 @@ const channel = await narrate('Alice clicks "Open engagement channel"; Megatron 
   throw new Error('the engagement channel did not appear, or Alice was not invited');
 });
 
-await narrate('Alice pauses the bot; Phil is told a person is taking over', async () => {
-  await story.agentRuns(alice, channel, 'pause');
-  await story.waitForText(dm, "I've been paused");
+const card = await narrate("The pinned card shows Phil, Globex, his time zone, the bot still answering, and Pause / Claim / Close", async () => {
+  for (let i = 0; i < 100; i++) {
+    const pinned = (await story.control.messages(channel)).find((message) => (message.pinned_to ?? []).includes(channel));
+    if (pinned) return pinned;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no pinned card in the engagement channel');
 });
 
-const firstReply = await narrate('Alice writes to Phil from the engagement channel; Phil gets it from the same bot, with a footer', async () => {
+const firstReply = await narrate('Alice writes while the bot still answers: Megatron holds it and asks her', async () => {
   const { ts } = await story.agentWrites(alice, channel, 'Hi Phil, Alice here. Let me fix that invoice for you.');
+  for (let i = 0; i < 100; i++) {
+    const prompt = (await story.control.ephemerals(channel)).find((ephemeral) => ephemeral.user === alice.id && ephemeral.text.includes('still answering'));
+    if (prompt) return { ts, prompt };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no "the bot is still answering" prompt');
+});
+
+await narrate('Alice clicks "Pause bot and send": Phil is told a person is taking over, then gets her message with a footer', async () => {
+  const value = JSON.stringify(firstReply.prompt.blocks ?? []).match(/"value":"(event:[^"]+)"/)?.[1] ?? '';
+  await story.agentClicks(alice, channel, 'held_pause_send', value, firstReply.prompt.ts);
+  await story.waitForText(dm, "I've been paused");
   await story.waitForText(dm, 'Let me fix that invoice');
-  return ts;
+});
+
+await narrate('Alice clicks Claim on the card: it now says she is handling Phil', async () => {
+  const value = JSON.stringify(card.blocks ?? []).match(/"value":"([A-Z0-9]+:[A-Z0-9]+)"/)?.[1] ?? '';
+  await story.agentClicks(alice, channel, 'claim', value, card.ts);
+  for (let i = 0; i < 100; i++) {
+    const updated = (await story.control.messages(channel)).find((message) => message.ts === card.ts);
+    if (JSON.stringify(updated?.blocks ?? []).includes('is handling this')) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the card does not name who handles Phil');
 });
 
 await narrate("Alice's message gets a ✅: Phil has it", async () => {
   for (let i = 0; i < 100; i++) {
-    const message = (await story.control.messages(channel)).find((candidate) => candidate.ts === firstReply);
+    const message = (await story.control.messages(channel)).find((candidate) => candidate.ts === firstReply.ts);
     if (message?.reactions?.some((reaction) => reaction.name === 'white_check_mark')) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

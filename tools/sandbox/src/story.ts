@@ -122,6 +122,24 @@ export class Story {
     }
   }
 
+  /**
+   * What an agent does before writing to a customer: `/megatron open <name>`, then `/megatron pause` in the
+   * channel (an unpaused bot holds agents' messages). Resolves with the channel once the customer was told.
+   */
+  async takeOver(agent: SimUser, customer: Customer, timeoutMs = 15_000): Promise<string> {
+    const channel = await this.openEngagement(agent, customer, timeoutMs);
+    const dm = await this.dmOf(customer);
+    const notices = async () => (await this.control.messages(dm)).filter((message) => message.text.includes("I've been paused")).length;
+    const before = await notices();
+    await this.agentRuns(agent, channel, 'pause');
+    const deadline = Date.now() + timeoutMs;
+    while ((await notices()) <= before) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${customer.user.name} to be told the bot is paused`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    return channel;
+  }
+
   /** Polls until a message matching `predicate` is in `channel`; throws naming `what` on timeout. */
   async waitForMessage(channel: string, predicate: (message: SimMessage) => boolean, what: string, timeoutMs = 10_000): Promise<SimMessage> {
     const deadline = Date.now() + timeoutMs;

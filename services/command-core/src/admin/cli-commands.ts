@@ -1,11 +1,12 @@
 import { toJson } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Client } from '@connectrpc/connect';
-import { DeadLetterSchema, GetBroadcastResultsResponseSchema, type MegatronAdminService } from '@megatron/contracts';
+import { DeadLetterSchema, EngagementLogEntrySchema, GetBroadcastResultsResponseSchema, type MegatronAdminService } from '@megatron/contracts';
 import type { Pool } from '@megatron/runtime';
 import { reencryptAll } from '../crypto/reencrypt.js';
 import type { TokenCipher } from '../crypto/token-cipher.js';
 import { broadcastResults } from '../takeover/broadcast-results.js';
+import { engagementLog, LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from '../takeover/engagement-log.js';
 import { notFound } from '../tenants/errors.js';
 import type { TenantAdmin } from '../tenants/tenant-admin.js';
 import type { Tenants } from '../tenants/types.js';
@@ -236,6 +237,20 @@ export const COMMANDS: Record<string, CliCommand> = {
         ...(at === undefined ? {} : { at: timestampFromDate(instantOf(at)) }),
       });
       return { items: response.items.map(({ job, item, outcome, error }) => ({ job, item, outcome, ...(error ? { error } : {}) })) };
+    },
+  },
+  'engagements log': {
+    usage: 'engagements log <org-id> --team-id T0CUSTOMER --user-id U0CUSTOMER [--limit 100]',
+    summary: "a customer's engagement log: who opened, paused, claimed and closed it, when and why (oldest first)",
+    options: { 'team-id': 'string', 'user-id': 'string', limit: 'string' },
+    run: async (context, args) => {
+      expectPositionals(args, 1);
+      const organizationId = positional(args, 0, 'org-id');
+      if (!isUuid(organizationId)) throw new UsageError(`<org-id> must be an organization id (a UUID), got ${JSON.stringify(organizationId)}`);
+      const limit = integerOption(args, 'limit', LOG_LIMIT_DEFAULT);
+      if (limit < 1 || limit > LOG_LIMIT_MAX) throw new UsageError(`--limit must be between 1 and ${LOG_LIMIT_MAX}`);
+      const entries = await engagementLog(context.pool, organizationId, requiredOption(args, 'team-id'), requiredOption(args, 'user-id'), limit);
+      return entries.map((entry) => toJson(EngagementLogEntrySchema, entry, { alwaysEmitImplicit: true }));
     },
   },
   'broadcasts results': {

@@ -15,7 +15,7 @@ import {
   type MegatronService,
 } from '@megatron/contracts';
 import type { TakeoverContext } from '../takeover/context.js';
-import { clearContextForApi, closeForApi, getForApi, listForApi, openForApi, pauseForApi } from './handlers/engagements.js';
+import { clearContextForApi, closeForApi, getForApi, getLogForApi, listForApi, openForApi, pauseForApi } from './handlers/engagements.js';
 import { broadcast, getBroadcastResults, reportFeedback } from './handlers/broadcasts.js';
 import { getAHuman, notifyUser, registerWorkspace, sendMessage } from './handlers/messaging.js';
 import { mirrorDelete, mirrorEdit, mirrorMessage } from './handlers/mirror.js';
@@ -50,5 +50,6 @@ export function megatronService(ctx: TakeoverContext): ServiceImpl<typeof Megatr
     },
     listEngagements: (req, context) => listForApi(ctx, context, req),
     getEngagement: async (req, context) => create(GetEngagementResponseSchema, { engagement: await getForApi(ctx, context, req.key) }),
+    getEngagementLog: (req, context) => getLogForApi(ctx, context, req),
   };
 }

@@ -41,3 +41,23 @@ export async function insertEngagementEvent(db: Db, event: EngagementEvent): Pro
     ],
   );
 }
+
+export interface EngagementEventRow {
+  at: Date;
+  event: string;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string;
+  reason: string;
+  paused_after: boolean;
+}
+
+/** The customer's engagement log in an organization, oldest first. */
+export async function selectEngagementEvents(db: Db, organizationId: string, teamId: string, userId: string, limit: number): Promise<EngagementEventRow[]> {
+  const { rows } = await db.query<EngagementEventRow>(
+    `select at, event, actor_kind, actor_id, actor_name, reason, paused_after from engagement_events
+      where organization_id = $1 and team_id = $2 and user_id = $3 order by at, id limit $4`,
+    [organizationId, teamId, userId, limit],
+  );
+  return rows;
+}

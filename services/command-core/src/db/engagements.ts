@@ -12,6 +12,10 @@ export interface EngagementRow {
   last_message_at: Date;
   created_at: Date;
   card_ts: string;
+  handled_by: string;
+  handled_by_name: string;
+  opened_at: Date;
+  first_response_at: Date | null;
   user_row_id: string;
   user_id: string;
   username: string;
@@ -24,7 +28,7 @@ export interface EngagementRow {
 }
 
 const SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, e.channel_name, e.is_paused, e.is_archived,
-         e.last_message_at, e.created_at, e.card_ts, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
+         e.last_message_at, e.created_at, e.card_ts, e.handled_by, e.handled_by_name, e.opened_at, e.first_response_at, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
          u.image_url, u.dm_channel_id, w.id as workspace_id, w.platform_id as team_id
     from engagement_channels e
     join platform_users u on u.id = e.platform_user_id
@@ -72,9 +76,25 @@ export async function upsertOpenEngagement(
   return (rows[0] as { id: string }).id;
 }
 
-/** The state the lifecycle moved to; only the state machine calls this. */
-export async function setLifecycleState(db: Db, id: string, state: { paused: boolean; archived: boolean }): Promise<void> {
-  await db.query('update engagement_channels set is_paused = $2, is_archived = $3, updated_at = now() where id = $1', [id, state.paused, state.archived]);
+/**
+ * The state the lifecycle moved to; only the state machine calls this. A channel (re)opened starts its
+ * response-time clock afresh; one closed records when.
+ */
+export async function setLifecycleState(
+  db: Db,
+  id: string,
+  state: { paused: boolean; archived: boolean; handler: string; handlerName: string; opened: boolean; closed: boolean; at: Date },
+): Promise<void> {
+  await db.query(
+    `update engagement_channels set is_paused = $2, is_archived = $3, handled_by = $4, handled_by_name = $5, updated_at = now(),
+            opened_at = case when $6 then $8 else opened_at end,
+            first_customer_message_at = case when $6 then null else first_customer_message_at end,
+            first_response_at = case when $6 then null else first_response_at end,
+            first_responder = case when $6 then '' else first_responder end,
+            closed_at = case when $6 then null when $7 then $8 else closed_at end
+      where id = $1`,
+    [id, state.paused, state.archived, state.handler, state.handlerName, state.opened, state.closed, state.at],
+  );
 }
 
 export async function setCardTs(db: Db, id: string, ts: string): Promise<void> {
@@ -142,4 +162,68 @@ export async function selectOpenByCustomers(db: Db, organizationId: string, cust
     [organizationId, customers.map((customer) => customer.teamId), customers.map((customer) => customer.userId)],
   );
   return rows;
+}
+
+/** True the first time this agent writes in this engagement while another handles it. */
+export async function claimSecondAgentNote(db: Db, engagementId: string, agentUserId: string): Promise<boolean> {
+  const { rowCount } = await db.query('insert into second_agent_notes (engagement_channel_id, agent_user_id) values ($1, $2) on conflict do nothing', [engagementId, agentUserId]);
+  return (rowCount ?? 0) === 1;
+}
+
+/** The customer's first message since the channel opened starts the first-response clock (if no agent answered yet). */
+export async function recordFirstCustomerMessage(db: Db, engagementId: string, at: Date): Promise<void> {
+  await db.query(
+    `update engagement_channels set first_customer_message_at = $2
+      where id = $1 and first_customer_message_at is null and first_response_at is null and $2 >= opened_at`,
+    [engagementId, at],
+  );
+}
+
+/**
+ * The first agent message the customer got since the channel opened: recorded once, answering how long the
+ * customer waited (from their first message after the open, or the open itself), or nothing if already recorded.
+ */
+export async function recordFirstResponse(db: Db, engagementId: string, agentUserId: string, at: Date): Promise<number | undefined> {
+  const { rows } = await db.query<{ waited_seconds: number }>(
+    `update engagement_channels set first_response_at = $3, first_responder = $2
+      where id = $1 and first_response_at is null
+      returning greatest(0, extract(epoch from $3::timestamptz - coalesce(first_customer_message_at, opened_at)))::float8 as waited_seconds`,
+    [engagementId, agentUserId, at],
+  );
+  return rows[0]?.waited_seconds;
+}
+
+export interface ResponseStats {
+  engagements: number;
+  answered: number;
+  median_seconds: number | null;
+  p90_seconds: number | null;
+}
+
+export interface AgentResponseStats extends ResponseStats {
+  agent_user_id: string;
+  agent_name: string;
+}
+
+const WAIT = 'extract(epoch from e.first_response_at - coalesce(e.first_customer_message_at, e.opened_at))';
+const STATS = `count(*)::int as engagements, count(e.first_response_at)::int as answered,
+  percentile_cont(0.5) within group (order by ${WAIT})::float8 as median_seconds,
+  percentile_cont(0.9) within group (order by ${WAIT})::float8 as p90_seconds`;
+
+/** Engagements of an integration opened in [since, until): how many, and how fast customers first got a person, overall and per agent. */
+export async function selectResponseStats(db: Db, integrationId: string, since: Date, until: Date): Promise<{ total: ResponseStats; agents: AgentResponseStats[] }> {
+  const where = 'from engagement_channels e where e.integration_id = $1 and e.opened_at >= $2 and e.opened_at < $3';
+  const [total, agents] = await Promise.all([
+    db.query<ResponseStats>(`select ${STATS} ${where}`, [integrationId, since, until]),
+    db.query<AgentResponseStats>(
+      `select e.first_responder as agent_user_id,
+              coalesce(nullif(a.real_name, ''), nullif(a.display_name, ''), nullif(a.username, ''), e.first_responder) as agent_name, ${STATS}
+         from engagement_channels e
+         left join platform_agents a on a.integration_id = e.integration_id and a.platform_id = e.first_responder
+        where e.integration_id = $1 and e.opened_at >= $2 and e.opened_at < $3 and e.first_responder <> ''
+        group by e.first_responder, agent_name order by engagements desc, agent_name`,
+      [integrationId, since, until],
+    ),
+  ]);
+  return { total: total.rows[0] ?? { engagements: 0, answered: 0, median_seconds: null, p90_seconds: null }, agents: agents.rows };
 }

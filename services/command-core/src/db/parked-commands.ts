@@ -13,9 +13,36 @@ export interface ParkedCommand {
 // Times come from Postgres's clock: one clock for every replica, and the real one (tests that freeze
 // the takeover clock must not freeze redelivery).
 
-export async function isParked(db: Db, channelKey: string): Promise<boolean> {
-  const { rowCount } = await db.query('select 1 from parked_commands where channel_key = $1 and dead_at is null limit 1', [channelKey]);
-  return (rowCount ?? 0) > 0;
+/** Whether the channel's head is failing (everything waits), held for the agent's choice (agents' messages wait), or absent. */
+export async function headState(db: Db, channelKey: string): Promise<'none' | 'held' | 'failing'> {
+  const { rows } = await db.query<{ held: boolean }>('select held from parked_commands where channel_key = $1 and dead_at is null order by id limit 1', [channelKey]);
+  const head = rows[0];
+  return head === undefined ? 'none' : head.held ? 'held' : 'failing';
+}
+
+/** Holds a message until the agent chooses (its row made or marked held); nothing re-drives it meanwhile. */
+export async function parkHeld(db: Db, channelKey: string, commandId: string, command: Uint8Array): Promise<void> {
+  await db.query(
+    `insert into parked_commands (channel_key, command_id, command, held, next_attempt_at) values ($1, $2, $3, true, 'infinity')
+     on conflict (command_id) do update set held = true, next_attempt_at = 'infinity', leased_until = null`,
+    [channelKey, commandId, Buffer.from(command)],
+  );
+}
+
+export async function selectHeld(db: Db, commandId: string): Promise<{ id: string; channel_key: string } | undefined> {
+  const { rows } = await db.query<{ id: string; channel_key: string }>('select id, channel_key from parked_commands where command_id = $1 and held and dead_at is null', [commandId]);
+  return rows[0];
+}
+
+/** The agent chose (or the bot got paused): the channel's held message goes to the re-driver like any head. */
+export async function releaseHeld(db: Db, channelKey: string): Promise<void> {
+  await db.query("update parked_commands set held = false, next_attempt_at = now() where channel_key = $1 and held and dead_at is null", [channelKey]);
+}
+
+/** The Commands waiting in a channel, in order. */
+export async function queuedCommandIds(db: Db, channelKey: string): Promise<string[]> {
+  const { rows } = await db.query<{ command_id: string }>('select command_id from parked_commands where channel_key = $1 and dead_at is null order by id', [channelKey]);
+  return rows.map((row) => row.command_id);
 }
 
 /** Queues a Command behind its channel; a second park of the same Command (a redelivery) changes nothing. */

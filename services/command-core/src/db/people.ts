@@ -5,6 +5,9 @@ export interface Profile {
   displayName: string;
   realName: string;
   imageUrl: string;
+  /** Slack's time zone of the person (`Europe/Paris`) and its offset in seconds, when known. */
+  tz?: string;
+  tzOffset?: number;
 }
 
 export interface PlatformUserRow {
@@ -16,9 +19,11 @@ export interface PlatformUserRow {
   real_name: string;
   image_url: string;
   dm_channel_id: string;
+  tz: string;
+  tz_offset: number;
 }
 
-const USER = 'id, workspace_id, platform_id, username, display_name, real_name, image_url, dm_channel_id';
+const USER = 'id, workspace_id, platform_id, username, display_name, real_name, image_url, dm_channel_id, tz, tz_offset';
 
 /** The customer's best name for people: display name, then real name, then username, then id. */
 export function customerName(row: Pick<PlatformUserRow, 'display_name' | 'real_name' | 'username' | 'platform_id'>): string {
@@ -27,13 +32,13 @@ export function customerName(row: Pick<PlatformUserRow, 'display_name' | 'real_n
 
 export async function upsertPlatformUser(db: Db, workspaceId: string, platformId: string, profile: Profile): Promise<PlatformUserRow> {
   const { rows } = await db.query<PlatformUserRow>(
-    `insert into platform_users (workspace_id, platform_id, username, display_name, real_name, image_url, profile_refreshed_at)
-     values ($1, $2, $3, $4, $5, $6, now())
+    `insert into platform_users (workspace_id, platform_id, username, display_name, real_name, image_url, tz, tz_offset, profile_refreshed_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, now())
      on conflict (workspace_id, platform_id) do update
        set username = excluded.username, display_name = excluded.display_name, real_name = excluded.real_name,
-           image_url = excluded.image_url, profile_refreshed_at = now()
+           image_url = excluded.image_url, tz = excluded.tz, tz_offset = excluded.tz_offset, profile_refreshed_at = now()
      returning ${USER}`,
-    [workspaceId, platformId, profile.username, profile.displayName, profile.realName, profile.imageUrl],
+    [workspaceId, platformId, profile.username, profile.displayName, profile.realName, profile.imageUrl, profile.tz ?? '', profile.tzOffset ?? 0],
   );
   return rows[0] as PlatformUserRow;
 }

@@ -92,6 +92,8 @@ export const refreshProfilesJob: Job = {
           displayName: user?.displayName ?? row.display_name,
           realName: user?.realName ?? row.real_name,
           imageUrl: user?.imageUrl ?? row.image_url,
+          tz: user?.tz ?? '',
+          tzOffset: user?.tzOffset ?? 0,
         });
       },
     }));

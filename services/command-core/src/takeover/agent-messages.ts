@@ -1,7 +1,7 @@
 import type { MessageContent, MessageMetadata, SlackFile } from '@megatron/contracts';
 import { insertActionMessage } from '../db/action-messages.js';
 import { deleteStep, insertStep, selectStep } from '../db/command-steps.js';
-import { claimNotPausedWarning, type EngagementRow } from '../db/engagements.js';
+import { claimNotPausedWarning, recordFirstResponse, type EngagementRow } from '../db/engagements.js';
 import { deleteLink, insertLinkAndTouch, selectLinkByIntegrationTs, selectLinkByKey } from '../db/message-links.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
@@ -73,10 +73,13 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
     idempotency_key: key,
     carried_attachments_json: copy.carried.length ? JSON.stringify(copy.carried) : '',
   };
-  const [, warn] = await Promise.all([
+  const warnable = !engagement.is_paused && actor.organization.takeoverMode === 'send-and-warn';
+  const [, warn, waited] = await Promise.all([
     insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock()),
-    !engagement.is_paused && claimNotPausedWarning(ctx.pool, engagement.id, ctx.clock(), NOT_PAUSED_WARNING_SECONDS),
+    warnable && claimNotPausedWarning(ctx.pool, engagement.id, ctx.clock(), NOT_PAUSED_WARNING_SECONDS),
+    actor.agentUserId ? recordFirstResponse(ctx.pool, engagement.id, actor.agentUserId, ctx.clock()) : undefined,
   ]);
+  if (waited !== undefined) ctx.measures.firstResponse.observe(waited);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);
   if (actor.organization.receipts && message.ts) ctx.receipts.mark(actor.integration, engagement.channel_id, message.ts, DELIVERED);
 }

@@ -20,6 +20,9 @@ import { reply } from './reply.js';
 import { resolveTarget } from './target.js';
 import { tellCommandFailed } from './failure-notices.js';
 import { retryUndelivered } from './undelivered.js';
+import { applyTakeoverMode, onHeldChoice } from './held-messages.js';
+import { noteSecondAgent } from './second-agent.js';
+import { statsSummary } from './stats.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -100,6 +103,12 @@ async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, co
       return onVerb(ctx, actor, context, 'pause', kind.value.target);
     case 'unpause':
       return onVerb(ctx, actor, context, 'unpause', kind.value.target);
+    case 'claim':
+      return onVerb(ctx, actor, context, 'claim', kind.value.target);
+    case 'stats':
+      return reply(ctx, actor, context, text(await statsSummary(ctx, actor)));
+    case 'heldMessageChoice':
+      return onHeldChoice(ctx, actor, command, kind.value);
     case 'clearContext':
       return onVerb(ctx, actor, context, 'clear-context', kind.value.target);
     case 'do':
@@ -152,7 +161,9 @@ async function onAgentMessage(
   const [engagement, known] = await Promise.all([openEngagementOf(ctx, actor, channelId), selectAgent(ctx.pool, actor.integration.id, userId)]);
   if (!engagement) return;
   const agent = known ?? (await ensureAgent(ctx, actor.integration, userId));
+  await applyTakeoverMode(ctx, actor, engagement);
   await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt);
+  if (engagement.handled_by && engagement.handled_by !== userId) await noteSecondAgent(ctx, actor, engagement, userId);
 }
 
 async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContext, verb: CustomerVerb, target: Target | undefined, doText = ''): Promise<void> {
@@ -170,8 +181,9 @@ async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContex
     }
     case 'close':
     case 'pause':
-    case 'unpause': {
-      const event: LifecycleEvent = verb === 'close' ? { type: 'close', reason: 'agent' } : { type: verb };
+    case 'unpause':
+    case 'claim': {
+      const event: LifecycleEvent = verb === 'close' ? { type: 'close', reason: 'agent' } : verb === 'claim' ? { type: 'claim', agent: actor.agentUserId } : { type: verb };
       const { outcome, customer } = await runLifecycle(ctx, actor, teamId, userId, event);
       return reply(ctx, actor, context, text(OUTCOME_REPLIES[outcome](customer.name)));
     }
@@ -202,5 +214,8 @@ const OUTCOME_REPLIES: Record<LifecycleOutcome, (name: string) => string> = {
   already_closed: messages.alreadyClosed,
   channel_lost: messages.alreadyClosed,
   nothing_to_lose: messages.alreadyClosed,
+  claimed: messages.claimed,
+  already_claimed: messages.alreadyClaimed,
+  nothing_to_claim: messages.nothingToClaim,
 };
 

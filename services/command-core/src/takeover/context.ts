@@ -19,6 +19,15 @@ export interface TakeoverContext {
   receipts: Receipts;
   directory: EngagementDirectory;
   clock: () => Date;
+  measures: TakeoverMeasures;
+}
+
+/** Response times as Prometheus histograms, in seconds. */
+export interface TakeoverMeasures {
+  /** From the open (or the customer's first message after it) to the first agent message delivered. */
+  firstResponse: { observe(seconds: number): void };
+  /** From the open to the close. */
+  engagementDuration: { observe(seconds: number): void };
 }
 
 /** Who acts: an agent in Slack, an integrating app through the API, a scheduled job, or Slack itself. */

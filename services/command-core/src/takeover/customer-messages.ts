@@ -1,6 +1,6 @@
 import { create, toJson } from '@bufbuild/protobuf';
 import { MessageContentSchema, MirrorResultSchema, SlackFileSchema, type MirrorResult, type ReportedMessage } from '@megatron/contracts';
-import { selectByCustomer, selectByCustomerUserId, type EngagementRow } from '../db/engagements.js';
+import { recordFirstCustomerMessage, selectByCustomer, selectByCustomerUserId, type EngagementRow } from '../db/engagements.js';
 import { deleteLink, insertLinkAndTouch, selectLinkByCustomerTs, selectLinkByKey } from '../db/message-links.js';
 import { deleteTranscriptMessage, updateTranscriptText, upsertTranscriptMessage } from '../db/transcript.js';
 import type { Actor, TakeoverContext } from './context.js';
@@ -59,6 +59,7 @@ export async function mirrorCustomerMessage(ctx: TakeoverContext, actor: Actor, 
     idempotency_key: `mirror:${engagement.id}:${ts}`,
   };
   await insertLinkAndTouch(ctx.pool, link, tsToDate(ts));
+  if (!fromBot) await recordFirstCustomerMessage(ctx.pool, engagement.id, ctx.clock());
   return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: integrationTs });
 }
 

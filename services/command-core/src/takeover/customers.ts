@@ -42,6 +42,8 @@ export async function ensureCustomer(ctx: TakeoverContext, organizationId: strin
       displayName: profile?.displayName ?? '',
       realName: profile?.realName ?? '',
       imageUrl: profile?.imageUrl ?? '',
+      tz: profile?.tz ?? '',
+      tzOffset: profile?.tzOffset ?? 0,
     });
   }
   return { workspace, user, name: customerName(user) };
@@ -89,6 +91,10 @@ export function toEngagement(row: EngagementRow, integrationDomain: string): Eng
     paused: row.is_paused,
     archived: row.is_archived,
     lastMessageAt: timestampFromDate(row.last_message_at),
+    handledBy: row.handled_by,
+    handledByName: row.handled_by_name,
+    openedAt: timestampFromDate(row.opened_at),
+    ...(row.first_response_at ? { firstResponseAt: timestampFromDate(row.first_response_at) } : {}),
   });
 }
 

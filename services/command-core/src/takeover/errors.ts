@@ -50,6 +50,14 @@ export class RetryLater extends Error {
 }
 
 /**
+ * An agent wrote while the bot still answers and the organization holds such messages: the agent was
+ * asked what to do, and the message waits for the answer, its channel's later messages behind it.
+ */
+export class HeldForChoice extends Error {
+  override name = 'HeldForChoice';
+}
+
+/**
  * Whether a failed write may still have reached Slack. Only an answer from connection-slack can say it
  * did not: a Slack error other than an unknown outcome. A lost or timed-out call to connection-slack
  * itself is unknown too (connection-slack may have posted).

@@ -10,15 +10,27 @@ describe('message builders', () => {
     expect(content.blocksJson).toContain('executed by Alice from Acme');
   });
 
-  it("the channel's card offers Unpause while paused and Pause while the bot answers, both with Close, valued team:user", () => {
-    const card = (paused: boolean) => JSON.parse(engagementCard({ name: 'Phil', workspace: 'Globex', key, paused }).blocksJson) as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
-    expect(card(true)[1]?.elements?.map((element) => [element.action_id, element.value])).toEqual([['unpause', 'T1:U1'], ['close', 'T1:U1']]);
-    expect(card(false)[1]?.elements?.map((element) => element.action_id)).toEqual(['pause', 'close']);
+  const view = { name: 'Phil', workspace: 'Globex', key, imageUrl: 'https://img/phil.png', tz: 'Europe/Paris', tzOffset: 3600, handler: '' };
+
+  it("the channel's card offers Unpause while paused and Pause while the bot answers, both with Claim and Close, valued team:user", () => {
+    const card = (paused: boolean) => JSON.parse(engagementCard({ ...view, paused }).blocksJson) as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
+    expect(card(true)[1]?.elements?.map((element) => [element.action_id, element.value])).toEqual([['unpause', 'T1:U1'], ['claim', 'T1:U1'], ['close', 'T1:U1']]);
+    expect(card(false)[1]?.elements?.map((element) => element.action_id)).toEqual(['pause', 'claim', 'close']);
     expect(JSON.stringify(card(true))).toContain('Replies in threads stay here as internal notes');
   });
 
+  it("the card shows the customer's avatar, workspace, time zone and who handles it", () => {
+    const unclaimed = engagementCard({ ...view, paused: true }).blocksJson;
+    expect(unclaimed).toContain('"image_url":"https://img/phil.png"');
+    expect(unclaimed).toContain('*Phil* · Globex');
+    expect(unclaimed).toContain('Europe/Paris (UTC+01:00)');
+    expect(unclaimed).toContain('Nobody has claimed this yet');
+    expect(engagementCard({ ...view, paused: true, handler: 'Alice Agent' }).blocksJson).toContain('Alice Agent is handling this');
+    expect(engagementCard({ ...view, paused: true, tz: 'America/St_Johns', tzOffset: -12600 }).blocksJson).toContain('America/St_Johns (UTC-03:30)');
+  });
+
   it('a closed channel\'s card says who closed it and keeps no button', () => {
-    const closed = engagementCard({ name: 'Phil', workspace: 'Globex', key, paused: false, closedBy: 'Alice' });
+    const closed = engagementCard({ ...view, paused: false, closedBy: 'Alice' });
     expect(closed.blocksJson).toContain('Closed by Alice');
     expect(closed.blocksJson).not.toContain('action_id');
   });

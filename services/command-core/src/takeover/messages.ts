@@ -1,8 +1,8 @@
 import { create } from '@bufbuild/protobuf';
-import { formatCustomerRef, formatVerbChoice, MessageContentSchema, RETRY_DELIVERY_ACTION, type CustomerRef, type CustomerVerb, type MessageContent } from '@megatron/contracts';
+import { formatCustomerRef, formatVerbChoice, HELD_MESSAGE_ACTIONS, MessageContentSchema, RETRY_DELIVERY_ACTION, type CustomerRef, type CustomerVerb, type MessageContent } from '@megatron/contracts';
 import { maskText } from './masking.js';
 
-export type ButtonVerb = 'open' | 'pause' | 'unpause' | 'close';
+export type ButtonVerb = 'open' | 'pause' | 'unpause' | 'close' | 'claim';
 export type CustomerKey = CustomerRef;
 
 export interface Candidate extends CustomerKey {
@@ -29,10 +29,41 @@ export const messages = {
   alreadyPaused: (name: string) => `The bot is already paused for *${name}*.`,
   notPaused: (name: string) => `The bot is not paused for *${name}*; nothing to do.`,
   alreadyClosed: (name: string) => `*${name}*'s channel is already closed.`,
+  heldGone: 'That message was already sent or discarded.',
+  heldPausedAndSent: (name: string) => `:double_vertical_bar: Bot paused for *${name}*; your message is on its way.`,
+  heldSent: (name: string) => `:outbox_tray: Sent to *${name}* with the bot still answering.`,
+  heldDiscarded: (name: string) => `:wastebasket: Discarded: *${name}* will not get that message.`,
+  claimed: (name: string) => `:raising_hand: You are handling *${name}*.`,
+  alreadyClaimed: (name: string) => `You are already handling *${name}*.`,
+  nothingToClaim: (name: string) => `*${name}* has no open engagement channel to claim.`,
+  secondAgent: (handler: string) => `:wave: ${handler} is handling this conversation. Your message was sent too; click *Claim* on the card to take it over.`,
   editNotDelivered: (reason: string) => `:warning: Your edit did not reach the customer: ${reason}. Their copy still shows the message as it was.`,
   deleteNotDelivered: (reason: string) => `:warning: Your deleted message could not be removed from the customer's conversation: ${reason}. They can still see it.`,
   notCarriedOut: (minutes: number) => `:warning: Your command was not carried out: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Please try again.`,
 } as const;
+
+/** Asked of an agent who wrote while the bot still answers; the buttons carry the held message's Command id. */
+export function heldPrompt(name: string, heldCommandId: string): MessageContent {
+  const line = `:raised_hand: The bot is still answering *${name}*, so your message is held. Later messages wait behind it.`;
+  const choice = (actionId: string, label: string, style?: 'primary' | 'danger') => ({
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: label },
+    value: heldCommandId,
+    ...(style ? { style } : {}),
+  });
+  return withBlocks(line, [
+    section(line),
+    {
+      type: 'actions',
+      elements: [
+        choice(HELD_MESSAGE_ACTIONS.pauseAndSend, 'Pause bot and send', 'primary'),
+        choice(HELD_MESSAGE_ACTIONS.sendAnyway, 'Send anyway'),
+        choice(HELD_MESSAGE_ACTIONS.discard, 'Discard', 'danger'),
+      ],
+    },
+  ]);
+}
 
 /** The threaded notice under an agent's message that did not reach the customer, with Retry. */
 export function undeliveredNotice(reason: string, undeliveredId: string): MessageContent {
@@ -96,8 +127,22 @@ export interface CardView {
   workspace: string;
   key: CustomerKey;
   paused: boolean;
+  /** The customer's avatar, shown beside the name. */
+  imageUrl: string;
+  /** The customer's Slack time zone (`Europe/Paris`) and its offset in seconds; empty when unknown. */
+  tz: string;
+  tzOffset: number;
+  /** The agent handling it (Claim), or empty. */
+  handler: string;
   /** Set once the channel is closed: who or what closed it, shown instead of the buttons. */
   closedBy?: string;
+}
+
+/** `Europe/Paris (UTC+01:00)`. */
+export function timeZoneLabel(tz: string, offsetSeconds: number): string {
+  const sign = offsetSeconds < 0 ? '-' : '+';
+  const minutes = Math.abs(Math.round(offsetSeconds / 60));
+  return `${tz} (UTC${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')})`;
 }
 
 /**
@@ -106,17 +151,20 @@ export interface CardView {
  */
 export function engagementCard(view: CardView): MessageContent {
   const who = `*${view.name}* · ${view.workspace}`;
+  const avatar = view.imageUrl ? { accessory: { type: 'image', image_url: view.imageUrl, alt_text: view.name } } : {};
+  const handled = view.handler ? `:raising_hand: ${view.handler} is handling this.` : ':raising_hand: Nobody has claimed this yet.';
   if (view.closedBy !== undefined) {
-    const line = `${who}\n:lock: Closed by ${view.closedBy}. The bot answers ${view.name} again.`;
-    return withBlocks(`${view.name}: closed`, [section(line)]);
+    const line = `${who}\n:lock: Closed by ${view.closedBy}. The bot answers ${view.name} again.${view.handler ? `\nHandled by ${view.handler}.` : ''}`;
+    return withBlocks(`${view.name}: closed`, [{ ...section(line), ...avatar }]);
   }
   const state = view.paused
     ? ':double_vertical_bar: Bot *paused*: only agents answer.'
-    : ':robot_face: Bot *answering*: pause it before you write, or both of you will.';
+    : ':robot_face: Bot *answering*: your messages are held until you pause it (or choose to send).';
+  const local = view.tz ? `\n:clock3: Local time zone: ${timeZoneLabel(view.tz, view.tzOffset)}` : '';
   const toggle = view.paused ? button('unpause', 'Unpause bot', view.key, 'primary') : button('pause', 'Pause bot', view.key, 'danger');
-  return withBlocks(`${view.name}: bot ${view.paused ? 'paused' : 'answering'}`, [
-    section(`${who}\n${state}`),
-    { type: 'actions', elements: [toggle, button('close', 'Close channel', view.key)] },
+  return withBlocks(`${view.name}: bot ${view.paused ? 'paused' : 'answering'}${view.handler ? `, handled by ${view.handler}` : ''}`, [
+    { ...section(`${who}${local}\n${state}\n${handled}`), ...avatar },
+    { type: 'actions', elements: [toggle, button('claim', 'Claim', view.key), button('close', 'Close channel', view.key)] },
     context(messages.notesLine),
   ]);
 }

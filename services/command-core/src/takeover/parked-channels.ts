@@ -7,24 +7,35 @@ import {
   deadLetterHead,
   dueChannels,
   extendLease,
-  isParked,
+  headState,
   parkFailed,
+  parkHeld,
   releaseHead,
   retryHeadLater,
   type ParkedCommand,
 } from '../db/parked-commands.js';
 import { abandonCommand, handleCommand } from './command-handler.js';
 import type { TakeoverContext } from './context.js';
-import { RetryLater, retryAfterMs } from './errors.js';
+import { HeldForChoice, RetryLater, retryAfterMs } from './errors.js';
 
 /** Channels one replica re-drives at a time. */
 const CONCURRENCY = 4;
 const MAX_BACKOFF_MS = 60_000;
 
-/** `<team_id>:<channel_id>`: the channel a Command's order is kept in; none for Commands outside a channel. */
+/**
+ * `<team_id>:<channel_id>`: the channel a Command's order is kept in; none for Commands outside a channel's
+ * order (an answer about a held message must not wait behind it, nor a Retry or stats behind a failing head).
+ */
 export function channelKeyOf(command: Command): string | undefined {
   const context = command.context;
-  return context?.teamId && context.channelId ? `${context.teamId}:${context.channelId}` : undefined;
+  const unordered = command.kind.case === 'heldMessageChoice' || command.kind.case === 'retryDelivery' || command.kind.case === 'stats';
+  return !unordered && context?.teamId && context.channelId ? `${context.teamId}:${context.channelId}` : undefined;
+}
+
+/** What waits behind a held message: the agent's later messages, edits and deletes (verbs and clicks do not). */
+function waitsBehindHeld(command: Command): boolean {
+  const kind = command.kind.case;
+  return kind === 'message' || kind === 'fileShare' || kind === 'messageChanged' || kind === 'messageDeleted';
 }
 
 /** When to try a failed Command again: what the failure asked for, else exponential backoff with jitter. */
@@ -40,7 +51,8 @@ function describe(error: unknown): string {
 }
 
 /**
- * A failing channel holds only itself. A Command that fails for a reason that may pass is parked in
+ * A failing channel holds only itself; a held message (the bot still answering, see held-messages.ts) holds
+ * the agent's later messages behind it until the agent chooses. A Command that fails for a reason that may pass is parked in
  * Postgres as its channel's head and acked, which frees its stream partition for every other channel;
  * the channel's later Commands queue behind it, in order, until it succeeds. Every replica re-drives
  * parked heads (one holder at a time, by lease) with backoff; a head failing for longer than
@@ -59,14 +71,20 @@ export class ParkedChannels {
     const ctx = { ...this.ctx, logger };
     const key = channelKeyOf(command);
     if (!key) return handleCommand(ctx, command, attempt);
-    if (await isParked(ctx.pool, key)) {
+    const head = await headState(ctx.pool, key);
+    if (head === 'failing' || (head === 'held' && waitsBehindHeld(command))) {
       await appendParked(ctx.pool, key, command.id, raw);
-      logger.debug('command queued behind its parked channel');
+      logger.debug({ head }, 'command queued behind its channel');
       return ack();
     }
     try {
       return await handleCommand(ctx, command, attempt, false);
     } catch (error) {
+      if (error instanceof HeldForChoice) {
+        await parkHeld(ctx.pool, key, command.id, raw);
+        logger.info('message held until the agent chooses');
+        return ack();
+      }
       const delayMs = retryDelayMs(error, attempt);
       await parkFailed(ctx.pool, key, command.id, raw, delayMs, describe(error));
       logger.warn({ err: error, delayMs }, 'command failed; its channel is parked and retried');
@@ -139,6 +157,10 @@ export class ParkedChannels {
       if (head.first_failed_at) logger.info({ commandId: command.id, channel: head.channel_key, attempt }, 'parked command went through; its channel flows again');
       return true;
     } catch (error) {
+      if (error instanceof HeldForChoice) {
+        await parkHeld(pool, head.channel_key, head.command_id, head.command);
+        return false;
+      }
       const failingMs = await retryHeadLater(pool, head.id, retryDelayMs(error, head.attempts), describe(error));
       if (failingMs < this.ctx.config.PARKED_RETRY_WINDOW_MS) {
         logger.warn({ err: error, commandId: command.id, channel: head.channel_key, attempt }, 'parked command failed again');

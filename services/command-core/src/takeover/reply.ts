@@ -15,3 +15,9 @@ export async function reply(ctx: TakeoverContext, actor: Actor | undefined, cont
   if (actor) await once(ctx, actor, 'reply', send);
   else await send();
 }
+
+/** Replaces the message whose button was clicked (an ephemeral prompt) with what was done. */
+export async function replaceReply(ctx: TakeoverContext, context: RequestContext, content: MessageContent): Promise<void> {
+  if (!context.responseUrl) return;
+  await ctx.slack.respondToUrl({ responseUrl: context.responseUrl, content, responseType: ResponseType.EPHEMERAL, replaceOriginal: true });
+}

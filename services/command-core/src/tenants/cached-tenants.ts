@@ -54,6 +54,11 @@ export class CachedTenants implements Tenants {
     }
   }
 
+  /** Settings changed: the next lookup reads them afresh. */
+  forgetOrganization(organizationId: string): void {
+    this.entries.delete(`organization:${organizationId}`);
+  }
+
   private remember<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     const now = this.now();
     const cached = this.entries.get(key) as Entry<T> | undefined;

@@ -32,6 +32,9 @@ export function userActions(deps: ActionDeps): UserActions {
           displayName: user?.profile?.display_name ?? '',
           imageUrl: user?.profile?.image_72 ?? '',
           isBot: user?.is_bot ?? false,
+          tz: user?.tz ?? '',
+          tzLabel: user?.tz_label ?? '',
+          tzOffset: user?.tz_offset ?? 0,
         }),
       });
     },

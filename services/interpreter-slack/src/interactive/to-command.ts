@@ -1,4 +1,14 @@
-import { CommandOrigin, isFeedbackAction, parseCustomerRef, parseFeedbackValue, parseVerbChoice, RETRY_DELIVERY_ACTION, type Command } from '@megatron/contracts';
+import {
+  CommandOrigin,
+  HELD_MESSAGE_ACTIONS,
+  HeldMessageChoice,
+  isFeedbackAction,
+  parseCustomerRef,
+  parseFeedbackValue,
+  parseVerbChoice,
+  RETRY_DELIVERY_ACTION,
+  type Command,
+} from '@megatron/contracts';
 import { newCommand, targetByUser, verbKind, type CommandKind } from '../command.js';
 import { RequestError } from '../request-error.js';
 import type { ChosenAction, Interaction } from './payload.js';
@@ -11,7 +21,7 @@ type Decoded = { kind: CommandKind; origin: CommandOrigin } | { refused: string 
 const NO_CUSTOMER = "That button doesn't say which customer it is for, so nothing was done.";
 
 /** Buttons carry `<team_id>:<user_id>`; the verb is the callback_id / action_id. */
-function button(verb: 'open' | 'pause' | 'unpause' | 'close', value: string | undefined): Decoded {
+function button(verb: 'open' | 'pause' | 'unpause' | 'close' | 'claim', value: string | undefined): Decoded {
   const customer = parseCustomerRef(value ?? '');
   if (!customer) return { refused: NO_CUSTOMER };
   return { kind: verbKind(verb, targetByUser(customer.teamId, customer.userId)), origin: CommandOrigin.BUTTON };
@@ -43,6 +53,12 @@ function retryDelivery(value: string | undefined): Decoded {
   return { kind: { case: 'retryDelivery', value: { undeliveredId: value ?? '' } }, origin: CommandOrigin.BUTTON };
 }
 
+/** An answer about a held message; the value is the held message's Command id (`event:<event id>`). */
+function heldChoice(choice: HeldMessageChoice, value: string | undefined): Decoded {
+  if (!/^event:[A-Za-z0-9]{1,64}$/.test(value ?? '')) return { refused: "That button doesn't name a held message, so nothing was done." };
+  return { kind: { case: 'heldMessageChoice', value: { heldCommandId: value ?? '', choice } }, origin: CommandOrigin.BUTTON };
+}
+
 function decode(action: ChosenAction, interaction: Interaction): Decoded {
   if (isFeedbackAction(action.verb)) return feedback(action.value, interaction);
   if (action.verb === RETRY_DELIVERY_ACTION) return retryDelivery(action.value);
@@ -51,7 +67,14 @@ function decode(action: ChosenAction, interaction: Interaction): Decoded {
     case 'pause':
     case 'unpause':
     case 'close':
+    case 'claim':
       return button(action.verb, action.value);
+    case HELD_MESSAGE_ACTIONS.pauseAndSend:
+      return heldChoice(HeldMessageChoice.PAUSE_AND_SEND, action.value);
+    case HELD_MESSAGE_ACTIONS.sendAnyway:
+      return heldChoice(HeldMessageChoice.SEND_ANYWAY, action.value);
+    case HELD_MESSAGE_ACTIONS.discard:
+      return heldChoice(HeldMessageChoice.DISCARD, action.value);
     case 'user_select':
       return userSelect(action.value);
     default:

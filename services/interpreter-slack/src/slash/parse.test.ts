@@ -39,11 +39,15 @@ describe('slash command parsing', () => {
     expect(parse('   ')).toEqual({ kind: 'help' });
   });
 
-  it('refuses more than one name with a clear too-many-arguments reply', () => {
-    expect(parse('open phil bob')).toEqual({
-      kind: 'refused',
-      text: 'Too many arguments: `/megatron open` takes one name at most (got 2: phil bob).',
-    });
+  it('takes the rest of the text as the name, however many words, for every verb that takes a customer', () => {
+    for (const verb of ['open', 'close', 'pause', 'unpause', 'claim', 'clear-context'] as const) {
+      expect(parse(`${verb} Rita  Hanson`)).toEqual({ kind: 'verb', verb, name: 'Rita Hanson' });
+    }
+  });
+
+  it('reads stats, and refuses anything after it', () => {
+    expect(parse('stats')).toEqual({ kind: 'stats' });
+    expect(parse('stats phil')).toEqual({ kind: 'refused', text: '`/megatron stats` takes nothing after it.' });
   });
 
   it('refuses an unknown verb and lists the verbs', () => {

@@ -9,7 +9,8 @@ export type SlashParse =
   | { kind: 'help' }
   | { kind: 'refused'; text: string }
   | { kind: 'verb'; verb: TargetVerb; name: string | undefined }
-  | { kind: 'do'; text: string };
+  | { kind: 'do'; text: string }
+  | { kind: 'stats' };
 
 const isTargetVerb = (word: string): word is TargetVerb => word !== 'do' && isCustomerVerb(word);
 
@@ -33,13 +34,12 @@ export function parseSlashText(text: string, slashCommand: string): SlashParse {
     if (rest === '') return { kind: 'refused', text: `Please say what the bot should do: \`${slashCommand} do <text>\`.` };
     return { kind: 'do', text: rest };
   }
-  if (!isTargetVerb(verb)) return { kind: 'refused', text: `I don't recognize that command.\n${helpText(slashCommand)}` };
-  if (args.length > 1) {
-    return {
-      kind: 'refused',
-      text: `Too many arguments: \`${slashCommand} ${verb}\` takes one name at most (got ${args.length}: ${args.join(' ')}).`,
-    };
+  if (verb === 'stats') {
+    if (args.length > 0) return { kind: 'refused', text: `\`${slashCommand} stats\` takes nothing after it.` };
+    return { kind: 'stats' };
   }
-  const [argument] = args;
-  return { kind: 'verb', verb, name: argument === undefined ? undefined : nameOf(argument) };
+  if (!isTargetVerb(verb)) return { kind: 'refused', text: `I don't recognize that command.\n${helpText(slashCommand)}` };
+  // The rest of the text is the name, however many words it has (`open Rita Hanson`).
+  const rest = args.join(' ');
+  return { kind: 'verb', verb, name: rest === '' ? undefined : nameOf(rest) };
 }

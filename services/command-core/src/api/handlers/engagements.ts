@@ -1,10 +1,11 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
-import { ListEngagementsResponseSchema, type Engagement, type ListEngagementsRequest, type UserRef } from '@megatron/contracts';
+import { GetEngagementLogResponseSchema, ListEngagementsResponseSchema, type Engagement, type GetEngagementLogRequest, type GetEngagementLogResponse, type ListEngagementsRequest, type UserRef } from '@megatron/contracts';
 import { selectByChannelInOrganization, selectByCustomer, selectById, selectEngagements } from '../../db/engagements.js';
 import { clearContext } from '../../takeover/app-verbs.js';
 import type { TakeoverContext } from '../../takeover/context.js';
 import { ensureCustomer, toEngagement } from '../../takeover/customers.js';
+import { engagementLog, LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from '../../takeover/engagement-log.js';
 import { runLifecycle } from '../../takeover/lifecycle/run-lifecycle.js';
 import type { LifecycleEvent } from '../../takeover/lifecycle/state-machine.js';
 import { FieldError, invalidField } from '../../takeover/errors.js';
@@ -72,4 +73,22 @@ export async function getForApi(ctx: TakeoverContext, context: HandlerContext, k
   }
   if (!row) throw new ConnectError('no such engagement', Code.NotFound);
   return toEngagement(row, await integrationDomain(ctx, organizationId));
+}
+
+/** GetEngagementLog: the log of the customer named by the key (a customer, or an engagement channel of the organization). */
+export async function getLogForApi(ctx: TakeoverContext, context: HandlerContext, req: GetEngagementLogRequest): Promise<GetEngagementLogResponse> {
+  const organizationId = organizationIdOf(context);
+  if (req.limit < 0 || req.limit > LOG_LIMIT_MAX) throw invalidField('limit', `must be between 1 and ${LOG_LIMIT_MAX} (0 for ${LOG_LIMIT_DEFAULT})`);
+  let customer: { teamId: string; userId: string };
+  if (req.key.case === 'customer') {
+    customer = requireCustomer(req.key.value);
+  } else if (req.key.case === 'channelId' && req.key.value) {
+    const row = await selectByChannelInOrganization(ctx.pool, organizationId, req.key.value);
+    if (!row) throw new ConnectError('no such engagement', Code.NotFound);
+    customer = { teamId: row.team_id, userId: row.user_id };
+  } else {
+    throw new FieldError('customer', true, 'customer or channel_id is required');
+  }
+  const entries = await engagementLog(ctx.pool, organizationId, customer.teamId, customer.userId, req.limit || LOG_LIMIT_DEFAULT);
+  return create(GetEngagementLogResponseSchema, { entries });
 }

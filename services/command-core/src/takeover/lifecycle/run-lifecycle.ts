@@ -2,7 +2,8 @@ import { Code } from '@connectrpc/connect';
 import type { Pool } from '@megatron/runtime';
 import { insertEngagementEvent } from '../../db/engagement-events.js';
 import { selectByCustomer, setLifecycleState, type EngagementRow } from '../../db/engagements.js';
-import { refreshCards } from '../cards.js';
+import { releaseHeld } from '../../db/parked-commands.js';
+import { handlerName, refreshCards } from '../cards.js';
 import { archiveChannel, postClosingNote } from '../close-engagement.js';
 import { once, type Actor, type TakeoverContext } from '../context.js';
 import { ensureAgent, ensureCustomer, type Customer } from '../customers.js';
@@ -39,7 +40,7 @@ async function withCustomerLock<T>(pool: Pool, key: string, run: () => Promise<T
 function stateOf(row: EngagementRow | undefined, actor: Actor): LifecycleState {
   // A channel of an integration the organization replaced counts as none: the new workspace starts afresh.
   if (!row || row.integration_id !== actor.integration.id) return { phase: 'none', paused: false };
-  return { phase: row.is_archived ? 'closed' : 'open', paused: row.is_paused };
+  return { phase: row.is_archived ? 'closed' : 'open', paused: row.is_paused, ...(row.handled_by ? { handler: row.handled_by } : {}) };
 }
 
 function describe(event: LifecycleEvent): { name: string; reason: string } {
@@ -48,6 +49,8 @@ function describe(event: LifecycleEvent): { name: string; reason: string } {
       return { name: 'close', reason: event.reason };
     case 'channel_lost':
       return { name: 'channel_lost', reason: event.how };
+    case 'claim':
+      return { name: 'claim', reason: '' };
     default:
       return { name: event.type, reason: '' };
   }
@@ -72,14 +75,21 @@ export async function runLifecycle(ctx: TakeoverContext, actor: Actor, teamId: s
     }
     const result = transition(before, event);
     for (const effect of result.effects) engagement = await perform(ctx, actor, customer, engagement, effect, result);
-    if (engagement && before.phase !== 'none') {
-      await setLifecycleState(ctx.pool, engagement.id, { paused: result.state.paused, archived: result.state.phase === 'closed' });
-      engagement.is_paused = result.state.paused;
-      engagement.is_archived = result.state.phase === 'closed';
+    if (engagement && result.effects.length > 0) {
+      const handler = result.state.handler ?? '';
+      const handlerNameNow = handlerName(result.state, engagement, actor);
+      const opened = before.phase !== 'open' && result.state.phase === 'open';
+      const closed = before.phase === 'open' && result.state.phase === 'closed';
+      await setLifecycleState(ctx.pool, engagement.id, { paused: result.state.paused, archived: result.state.phase === 'closed', handler, handlerName: handlerNameNow, opened, closed, at: ctx.clock() });
+      if (closed) ctx.measures.engagementDuration.observe((ctx.clock().getTime() - engagement.opened_at.getTime()) / 1000);
+      Object.assign(engagement, { is_paused: result.state.paused, is_archived: result.state.phase === 'closed', handled_by: handler, handled_by_name: handlerNameNow });
+      // A paused bot is what a held message waited for: it goes, and the channel's queue behind it.
+      if (!before.paused && result.state.paused) await releaseHeld(ctx.pool, `${actor.integration.teamId}:${engagement.channel_id}`);
     }
     // Another agent opening an open channel still wants to be in it.
     if (engagement && actor.agentUserId && result.outcome === 'already_open') await inviteAgent(ctx, actor, engagement.channel_id);
-    await once(ctx, actor, `lifecycle:log:${event.type}`, async () => {
+    // Slack telling of a channel Megatron itself archived changes nothing and is nobody's doing: not logged.
+    if (result.outcome !== 'nothing_to_lose') await once(ctx, actor, `lifecycle:log:${event.type}`, async () => {
       const { name, reason } = describe(event);
       await insertEngagementEvent(ctx.pool, {
         organizationId: actor.organization.id,

@@ -14,6 +14,8 @@ export type Phase = 'none' | 'open' | 'closed';
 export interface LifecycleState {
   phase: Phase;
   paused: boolean;
+  /** The agent who claimed the engagement (Slack user id); a new or reopened channel has none. */
+  handler?: string;
 }
 
 export type CloseReason = 'agent' | 'idle';
@@ -25,7 +27,8 @@ export type LifecycleEvent =
   | { type: 'pause' }
   | { type: 'unpause' }
   | { type: 'close'; reason: CloseReason }
-  | { type: 'channel_lost'; how: ChannelLoss };
+  | { type: 'channel_lost'; how: ChannelLoss }
+  | { type: 'claim'; agent: string };
 
 export type Effect =
   /** Create or unarchive the channel, publish it to the directory, post the card, import history. */
@@ -52,7 +55,10 @@ export type Outcome =
   | 'closed'
   | 'already_closed'
   | 'channel_lost'
-  | 'nothing_to_lose';
+  | 'nothing_to_lose'
+  | 'claimed'
+  | 'already_claimed'
+  | 'nothing_to_claim';
 
 export interface Transition {
   state: LifecycleState;
@@ -79,18 +85,18 @@ export function transition(state: LifecycleState, event: LifecycleEvent): Transi
       if (state.phase === 'open' && state.paused) return same(state, 'already_paused');
       const opening = state.phase === 'open' ? [] : openEffects(state);
       return {
-        state: { phase: 'open', paused: true },
+        state: state.phase === 'open' ? { ...state, paused: true } : { phase: 'open', paused: true },
         effects: [...opening, { kind: 'tell_app', paused: true }, { kind: 'tell_customer', paused: true }, { kind: 'refresh_cards' }],
         outcome: opening.length > 0 ? 'opened_and_paused' : 'paused',
       };
     }
     case 'unpause':
       if (state.phase !== 'open' || !state.paused) return same(state, 'not_paused');
-      return { state: { phase: 'open', paused: false }, effects: [...unpauseEffects(state), { kind: 'refresh_cards' }], outcome: 'unpaused' };
+      return { state: { ...state, paused: false }, effects: [...unpauseEffects(state), { kind: 'refresh_cards' }], outcome: 'unpaused' };
     case 'close':
       if (state.phase !== 'open') return same(state, 'already_closed');
       return {
-        state: { phase: 'closed', paused: false },
+        state: { ...state, phase: 'closed', paused: false },
         effects: [
           ...unpauseEffects(state),
           { kind: 'refresh_cards' },
@@ -103,14 +109,18 @@ export function transition(state: LifecycleState, event: LifecycleEvent): Transi
     case 'channel_lost':
       if (state.phase !== 'open') return same(state, 'nothing_to_lose');
       return {
-        state: { phase: 'closed', paused: false },
+        state: { ...state, phase: 'closed', paused: false },
         effects: [...unpauseEffects(state), { kind: 'refresh_cards' }, { kind: 'forget_channel' }],
         outcome: 'channel_lost',
       };
+    case 'claim':
+      if (state.phase !== 'open') return same(state, 'nothing_to_claim');
+      if (state.handler === event.agent) return same(state, 'already_claimed');
+      return { state: { ...state, handler: event.agent }, effects: [{ kind: 'refresh_cards' }], outcome: 'claimed' };
   }
 }
 
 /** What must hold in every state the machine can reach. */
 export function invariantHolds(state: LifecycleState): boolean {
-  return !state.paused || state.phase === 'open';
+  return (!state.paused || state.phase === 'open') && (!state.handler || state.phase !== 'none');
 }

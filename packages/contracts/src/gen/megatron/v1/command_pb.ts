@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file megatron/v1/command.proto.
  */
 export const file_megatron_v1_command: GenFile = /*@__PURE__*/
-  fileDesc("ChltZWdhdHJvbi92MS9jb21tYW5kLnByb3RvEgttZWdhdHJvbi52MSKnBwoHQ29tbWFuZBIKCgJpZBgBIAEoCRIvCgtyZWNlaXZlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIcGxhdGZvcm0YAyABKA4yGS5tZWdhdHJvbi52MS5QbGF0Zm9ybVR5cGUSLAoHY29udGV4dBgEIAEoCzIbLm1lZ2F0cm9uLnYxLlJlcXVlc3RDb250ZXh0EioKBm9yaWdpbhgFIAEoDjIaLm1lZ2F0cm9uLnYxLkNvbW1hbmRPcmlnaW4SKAoEb3BlbhgKIAEoCzIYLm1lZ2F0cm9uLnYxLk9wZW5Db21tYW5kSAASKgoFY2xvc2UYCyABKAsyGS5tZWdhdHJvbi52MS5DbG9zZUNvbW1hbmRIABIqCgVwYXVzZRgMIAEoCzIZLm1lZ2F0cm9uLnYxLlBhdXNlQ29tbWFuZEgAEi4KB3VucGF1c2UYDSABKAsyGy5tZWdhdHJvbi52MS5VbnBhdXNlQ29tbWFuZEgAEjkKDWNsZWFyX2NvbnRleHQYDiABKAsyIC5tZWdhdHJvbi52MS5DbGVhckNvbnRleHRDb21tYW5kSAASJAoCZG8YDyABKAsyFi5tZWdhdHJvbi52MS5Eb0NvbW1hbmRIABIoCgRoZWxwGBAgASgLMhgubWVnYXRyb24udjEuSGVscENvbW1hbmRIABIwCghmZWVkYmFjaxgRIAEoCzIcLm1lZ2F0cm9uLnYxLkZlZWRiYWNrQ29tbWFuZEgAEjEKB21lc3NhZ2UYFCABKAsyHi5tZWdhdHJvbi52MS5BZ2VudE1lc3NhZ2VFdmVudEgAEkAKD21lc3NhZ2VfY2hhbmdlZBgVIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZUNoYW5nZWRFdmVudEgAEkAKD21lc3NhZ2VfZGVsZXRlZBgWIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZURlbGV0ZWRFdmVudEgAEjYKCmZpbGVfc2hhcmUYFyABKAsyIC5tZWdhdHJvbi52MS5BZ2VudEZpbGVTaGFyZUV2ZW50SAASNQoMY2hhbm5lbF9nb25lGBggASgLMh0ubWVnYXRyb24udjEuQ2hhbm5lbEdvbmVFdmVudEgAEjsKDnJldHJ5X2RlbGl2ZXJ5GBkgASgLMiEubWVnYXRyb24udjEuUmV0cnlEZWxpdmVyeUNvbW1hbmRIAEIGCgRraW5kIjIKC09wZW5Db21tYW5kEiMKBnRhcmdldBgBIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCIzCgxDbG9zZUNvbW1hbmQSIwoGdGFyZ2V0GAEgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0IjMKDFBhdXNlQ29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiNQoOVW5wYXVzZUNvbW1hbmQSIwoGdGFyZ2V0GAEgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0IjoKE0NsZWFyQ29udGV4dENvbW1hbmQSIwoGdGFyZ2V0GAEgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0Ij4KCURvQ29tbWFuZBIMCgR0ZXh0GAEgASgJEiMKBnRhcmdldBgCIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCINCgtIZWxwQ29tbWFuZCJhCg9GZWVkYmFja0NvbW1hbmQSFAoMYnJvYWRjYXN0X2lkGAEgASgJEhAKCHBvc2l0aXZlGAIgASgIEiYKCGN1c3RvbWVyGAMgASgLMhQubWVnYXRyb24udjEuVXNlclJlZiKMAQoRQWdlbnRNZXNzYWdlRXZlbnQSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBHRleHQYAyABKAkSCgoCdHMYBCABKAkSEQoJdGhyZWFkX3RzGAUgASgJEiUKBWZpbGVzGAYgAygLMhYubWVnYXRyb24udjEuU2xhY2tGaWxlIoABChhBZ2VudE1lc3NhZ2VDaGFuZ2VkRXZlbnQSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgoKAnRzGAMgASgJEgwKBHRleHQYBCABKAkSJQoFZmlsZXMYBSADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUiQgoYQWdlbnRNZXNzYWdlRGVsZXRlZEV2ZW50EhIKCmNoYW5uZWxfaWQYASABKAkSEgoKZGVsZXRlZF90cxgCIAEoCSJ7ChNBZ2VudEZpbGVTaGFyZUV2ZW50EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgR0ZXh0GAMgASgJEgoKAnRzGAQgASgJEiUKBWZpbGVzGAUgAygLMhYubWVnYXRyb24udjEuU2xhY2tGaWxlIl4KEENoYW5uZWxHb25lRXZlbnQSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEiUKA2hvdxgDIAEoDjIYLm1lZ2F0cm9uLnYxLkNoYW5uZWxMb3NzIi4KFFJldHJ5RGVsaXZlcnlDb21tYW5kEhYKDnVuZGVsaXZlcmVkX2lkGAEgASgJKr4BCg1Db21tYW5kT3JpZ2luEh4KGkNPTU1BTkRfT1JJR0lOX1VOU1BFQ0lGSUVEEAASIAocQ09NTUFORF9PUklHSU5fU0xBU0hfQ09NTUFORBABEhkKFUNPTU1BTkRfT1JJR0lOX0JVVFRPThACEh4KGkNPTU1BTkRfT1JJR0lOX1VTRVJfU0VMRUNUEAMSGAoUQ09NTUFORF9PUklHSU5fRVZFTlQQBBIWChJDT01NQU5EX09SSUdJTl9BUEkQBSp+CgtDaGFubmVsTG9zcxIcChhDSEFOTkVMX0xPU1NfVU5TUEVDSUZJRUQQABIZChVDSEFOTkVMX0xPU1NfQVJDSElWRUQQARIYChRDSEFOTkVMX0xPU1NfREVMRVRFRBACEhwKGENIQU5ORUxfTE9TU19CT1RfUkVNT1ZFRBADYgZwcm90bzM", [file_google_protobuf_timestamp, file_megatron_v1_common]);
+  fileDesc("ChltZWdhdHJvbi92MS9jb21tYW5kLnByb3RvEgttZWdhdHJvbi52MSLFCAoHQ29tbWFuZBIKCgJpZBgBIAEoCRIvCgtyZWNlaXZlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIcGxhdGZvcm0YAyABKA4yGS5tZWdhdHJvbi52MS5QbGF0Zm9ybVR5cGUSLAoHY29udGV4dBgEIAEoCzIbLm1lZ2F0cm9uLnYxLlJlcXVlc3RDb250ZXh0EioKBm9yaWdpbhgFIAEoDjIaLm1lZ2F0cm9uLnYxLkNvbW1hbmRPcmlnaW4SKAoEb3BlbhgKIAEoCzIYLm1lZ2F0cm9uLnYxLk9wZW5Db21tYW5kSAASKgoFY2xvc2UYCyABKAsyGS5tZWdhdHJvbi52MS5DbG9zZUNvbW1hbmRIABIqCgVwYXVzZRgMIAEoCzIZLm1lZ2F0cm9uLnYxLlBhdXNlQ29tbWFuZEgAEi4KB3VucGF1c2UYDSABKAsyGy5tZWdhdHJvbi52MS5VbnBhdXNlQ29tbWFuZEgAEjkKDWNsZWFyX2NvbnRleHQYDiABKAsyIC5tZWdhdHJvbi52MS5DbGVhckNvbnRleHRDb21tYW5kSAASJAoCZG8YDyABKAsyFi5tZWdhdHJvbi52MS5Eb0NvbW1hbmRIABIoCgRoZWxwGBAgASgLMhgubWVnYXRyb24udjEuSGVscENvbW1hbmRIABIwCghmZWVkYmFjaxgRIAEoCzIcLm1lZ2F0cm9uLnYxLkZlZWRiYWNrQ29tbWFuZEgAEjEKB21lc3NhZ2UYFCABKAsyHi5tZWdhdHJvbi52MS5BZ2VudE1lc3NhZ2VFdmVudEgAEkAKD21lc3NhZ2VfY2hhbmdlZBgVIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZUNoYW5nZWRFdmVudEgAEkAKD21lc3NhZ2VfZGVsZXRlZBgWIAEoCzIlLm1lZ2F0cm9uLnYxLkFnZW50TWVzc2FnZURlbGV0ZWRFdmVudEgAEjYKCmZpbGVfc2hhcmUYFyABKAsyIC5tZWdhdHJvbi52MS5BZ2VudEZpbGVTaGFyZUV2ZW50SAASNQoMY2hhbm5lbF9nb25lGBggASgLMh0ubWVnYXRyb24udjEuQ2hhbm5lbEdvbmVFdmVudEgAEjsKDnJldHJ5X2RlbGl2ZXJ5GBkgASgLMiEubWVnYXRyb24udjEuUmV0cnlEZWxpdmVyeUNvbW1hbmRIABIqCgVjbGFpbRgaIAEoCzIZLm1lZ2F0cm9uLnYxLkNsYWltQ29tbWFuZEgAEioKBXN0YXRzGBsgASgLMhkubWVnYXRyb24udjEuU3RhdHNDb21tYW5kSAASRAoTaGVsZF9tZXNzYWdlX2Nob2ljZRgcIAEoCzIlLm1lZ2F0cm9uLnYxLkhlbGRNZXNzYWdlQ2hvaWNlQ29tbWFuZEgAQgYKBGtpbmQiMgoLT3BlbkNvbW1hbmQSIwoGdGFyZ2V0GAEgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0IjMKDENsb3NlQ29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiMwoMUGF1c2VDb21tYW5kEiMKBnRhcmdldBgBIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCI1Cg5VbnBhdXNlQ29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiOgoTQ2xlYXJDb250ZXh0Q29tbWFuZBIjCgZ0YXJnZXQYASABKAsyEy5tZWdhdHJvbi52MS5UYXJnZXQiPgoJRG9Db21tYW5kEgwKBHRleHQYASABKAkSIwoGdGFyZ2V0GAIgASgLMhMubWVnYXRyb24udjEuVGFyZ2V0Ig0KC0hlbHBDb21tYW5kImEKD0ZlZWRiYWNrQ29tbWFuZBIUCgxicm9hZGNhc3RfaWQYASABKAkSEAoIcG9zaXRpdmUYAiABKAgSJgoIY3VzdG9tZXIYAyABKAsyFC5tZWdhdHJvbi52MS5Vc2VyUmVmIowBChFBZ2VudE1lc3NhZ2VFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEdGV4dBgDIAEoCRIKCgJ0cxgEIAEoCRIRCgl0aHJlYWRfdHMYBSABKAkSJQoFZmlsZXMYBiADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUigAEKGEFnZW50TWVzc2FnZUNoYW5nZWRFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSCgoCdHMYAyABKAkSDAoEdGV4dBgEIAEoCRIlCgVmaWxlcxgFIAMoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZSJCChhBZ2VudE1lc3NhZ2VEZWxldGVkRXZlbnQSEgoKY2hhbm5lbF9pZBgBIAEoCRISCgpkZWxldGVkX3RzGAIgASgJInsKE0FnZW50RmlsZVNoYXJlRXZlbnQSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBHRleHQYAyABKAkSCgoCdHMYBCABKAkSJQoFZmlsZXMYBSADKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUiXgoQQ2hhbm5lbEdvbmVFdmVudBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSJQoDaG93GAMgASgOMhgubWVnYXRyb24udjEuQ2hhbm5lbExvc3MiMwoMQ2xhaW1Db21tYW5kEiMKBnRhcmdldBgBIAEoCzITLm1lZ2F0cm9uLnYxLlRhcmdldCIOCgxTdGF0c0NvbW1hbmQiYwoYSGVsZE1lc3NhZ2VDaG9pY2VDb21tYW5kEhcKD2hlbGRfY29tbWFuZF9pZBgBIAEoCRIuCgZjaG9pY2UYAiABKA4yHi5tZWdhdHJvbi52MS5IZWxkTWVzc2FnZUNob2ljZSIuChRSZXRyeURlbGl2ZXJ5Q29tbWFuZBIWCg51bmRlbGl2ZXJlZF9pZBgBIAEoCSq+AQoNQ29tbWFuZE9yaWdpbhIeChpDT01NQU5EX09SSUdJTl9VTlNQRUNJRklFRBAAEiAKHENPTU1BTkRfT1JJR0lOX1NMQVNIX0NPTU1BTkQQARIZChVDT01NQU5EX09SSUdJTl9CVVRUT04QAhIeChpDT01NQU5EX09SSUdJTl9VU0VSX1NFTEVDVBADEhgKFENPTU1BTkRfT1JJR0lOX0VWRU5UEAQSFgoSQ09NTUFORF9PUklHSU5fQVBJEAUqpgEKEUhlbGRNZXNzYWdlQ2hvaWNlEiMKH0hFTERfTUVTU0FHRV9DSE9JQ0VfVU5TUEVDSUZJRUQQABImCiJIRUxEX01FU1NBR0VfQ0hPSUNFX1BBVVNFX0FORF9TRU5EEAESIwofSEVMRF9NRVNTQUdFX0NIT0lDRV9TRU5EX0FOWVdBWRACEh8KG0hFTERfTUVTU0FHRV9DSE9JQ0VfRElTQ0FSRBADKn4KC0NoYW5uZWxMb3NzEhwKGENIQU5ORUxfTE9TU19VTlNQRUNJRklFRBAAEhkKFUNIQU5ORUxfTE9TU19BUkNISVZFRBABEhgKFENIQU5ORUxfTE9TU19ERUxFVEVEEAISHAoYQ0hBTk5FTF9MT1NTX0JPVF9SRU1PVkVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_megatron_v1_common]);
 
 /**
  * A platform-agnostic request to Megatron, published by an interpreter to JetStream and
@@ -140,6 +140,24 @@ export type Command = Message<"megatron.v1.Command"> & {
      */
     value: RetryDeliveryCommand;
     case: "retryDelivery";
+  } | {
+    /**
+     * @generated from field: megatron.v1.ClaimCommand claim = 26;
+     */
+    value: ClaimCommand;
+    case: "claim";
+  } | {
+    /**
+     * @generated from field: megatron.v1.StatsCommand stats = 27;
+     */
+    value: StatsCommand;
+    case: "stats";
+  } | {
+    /**
+     * @generated from field: megatron.v1.HeldMessageChoiceCommand held_message_choice = 28;
+     */
+    value: HeldMessageChoiceCommand;
+    case: "heldMessageChoice";
   } | { case: undefined; value?: undefined };
 };
 
@@ -497,6 +515,66 @@ export const ChannelGoneEventSchema: GenMessage<ChannelGoneEvent> = /*@__PURE__*
   messageDesc(file_megatron_v1_command, 13);
 
 /**
+ * `/megatron claim [name]` or the card's Claim button: the agent who acts handles the engagement.
+ *
+ * @generated from message megatron.v1.ClaimCommand
+ */
+export type ClaimCommand = Message<"megatron.v1.ClaimCommand"> & {
+  /**
+   * @generated from field: megatron.v1.Target target = 1;
+   */
+  target?: Target | undefined;
+};
+
+/**
+ * Describes the message megatron.v1.ClaimCommand.
+ * Use `create(ClaimCommandSchema)` to create a new message.
+ */
+export const ClaimCommandSchema: GenMessage<ClaimCommand> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_command, 14);
+
+/**
+ * `/megatron stats`: the last 7 days' engagements and response times, answered ephemerally.
+ *
+ * @generated from message megatron.v1.StatsCommand
+ */
+export type StatsCommand = Message<"megatron.v1.StatsCommand"> & {
+};
+
+/**
+ * Describes the message megatron.v1.StatsCommand.
+ * Use `create(StatsCommandSchema)` to create a new message.
+ */
+export const StatsCommandSchema: GenMessage<StatsCommand> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_command, 15);
+
+/**
+ * The agent's answer to "The bot is still answering…" about a message held because the bot was not paused.
+ *
+ * @generated from message megatron.v1.HeldMessageChoiceCommand
+ */
+export type HeldMessageChoiceCommand = Message<"megatron.v1.HeldMessageChoiceCommand"> & {
+  /**
+   * The held message's Command id, carried in the button's value.
+   *
+   * @generated from field: string held_command_id = 1;
+   */
+  heldCommandId: string;
+
+  /**
+   * @generated from field: megatron.v1.HeldMessageChoice choice = 2;
+   */
+  choice: HeldMessageChoice;
+};
+
+/**
+ * Describes the message megatron.v1.HeldMessageChoiceCommand.
+ * Use `create(HeldMessageChoiceCommandSchema)` to create a new message.
+ */
+export const HeldMessageChoiceCommandSchema: GenMessage<HeldMessageChoiceCommand> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_command, 16);
+
+/**
  * The Retry button under an agent's message that did not reach the customer: sends it once more.
  *
  * @generated from message megatron.v1.RetryDeliveryCommand
@@ -515,7 +593,7 @@ export type RetryDeliveryCommand = Message<"megatron.v1.RetryDeliveryCommand"> &
  * Use `create(RetryDeliveryCommandSchema)` to create a new message.
  */
 export const RetryDeliveryCommandSchema: GenMessage<RetryDeliveryCommand> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_command, 14);
+  messageDesc(file_megatron_v1_command, 17);
 
 /**
  * @generated from enum megatron.v1.CommandOrigin
@@ -561,6 +639,43 @@ export const CommandOriginSchema: GenEnum<CommandOrigin> = /*@__PURE__*/
   enumDesc(file_megatron_v1_command, 0);
 
 /**
+ * @generated from enum megatron.v1.HeldMessageChoice
+ */
+export enum HeldMessageChoice {
+  /**
+   * @generated from enum value: HELD_MESSAGE_CHOICE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Pause the bot, then send the held message (and those queued behind it).
+   *
+   * @generated from enum value: HELD_MESSAGE_CHOICE_PAUSE_AND_SEND = 1;
+   */
+  PAUSE_AND_SEND = 1,
+
+  /**
+   * Send it (and those queued behind it) with the bot still answering.
+   *
+   * @generated from enum value: HELD_MESSAGE_CHOICE_SEND_ANYWAY = 2;
+   */
+  SEND_ANYWAY = 2,
+
+  /**
+   * Drop the held message; messages queued behind it are asked about in turn.
+   *
+   * @generated from enum value: HELD_MESSAGE_CHOICE_DISCARD = 3;
+   */
+  DISCARD = 3,
+}
+
+/**
+ * Describes the enum megatron.v1.HeldMessageChoice.
+ */
+export const HeldMessageChoiceSchema: GenEnum<HeldMessageChoice> = /*@__PURE__*/
+  enumDesc(file_megatron_v1_command, 1);
+
+/**
  * @generated from enum megatron.v1.ChannelLoss
  */
 export enum ChannelLoss {
@@ -589,5 +704,5 @@ export enum ChannelLoss {
  * Describes the enum megatron.v1.ChannelLoss.
  */
 export const ChannelLossSchema: GenEnum<ChannelLoss> = /*@__PURE__*/
-  enumDesc(file_megatron_v1_command, 1);
+  enumDesc(file_megatron_v1_command, 2);
 
