@@ -230,6 +230,16 @@ describe('the megatron Helm chart', () => {
     expect(replicasOf(production)).toEqual({ 'interpreter-slack': '3', 'command-core': '3', 'app-notifier': '3', 'connection-slack': undefined });
   });
 
+  it('tells command-core how files cross: re-uploaded by default, presigned S3 links when asked, nothing else', () => {
+    const modeOf = (objects: K8sObject[]) =>
+      podOf(named(objects, 'Deployment', 'megatron-command-core')!)!.spec.containers[0]!.env!.find((entry) => entry.name === 'FILE_RELAY_MODE')?.value;
+    expect(modeOf(defaults)).toBe('reupload');
+    expect(modeOf(renderChart({ values: { config: { fileRelayMode: 'presigned-url' } } }))).toBe('presigned-url');
+    const wrong = templateChart({ values: { config: { fileRelayMode: 'email' } } });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain('/config/fileRelayMode');
+  });
+
   it('takes a comma-separated list of NATS servers and refuses a replica count JetStream cannot place or a list with a bad server', () => {
     const cluster = renderChart({ values: { config: { natsUrl: 'nats://nats-0:4222,nats://nats-1:4222, nats://nats-2:4222' } } });
     expect(podOf(named(cluster, 'Deployment', 'megatron-command-core')!)!.spec.containers[0]!.env).toContainEqual({

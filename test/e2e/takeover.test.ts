@@ -50,7 +50,11 @@ describe('a support agent takes over the bot conversation', () => {
     const answer = texts.findIndex((text) => text.includes('Monday to Friday'));
     expect(hours).toBeGreaterThanOrEqual(0);
     expect(answer).toBeGreaterThan(hours);
-    expect(texts.some((text) => /\*\[[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M\]\*/.test(text))).toBe(true);
+    // Time headers are Slack date tokens: each agent reads the time in their own zone, UTC where a client cannot draw it.
+    const header = texts.find((text) => text.startsWith('*[<!date^'));
+    expect(header).toMatch(/^\*\[<!date\^(\d{10})\^\{date_short\} \{time\}\|[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M UTC>\]\*$/);
+    const asked = (await dmMessages()).find((message) => message.text.includes('opening hours'));
+    expect(Number(/<!date\^(\d+)\^/.exec(header ?? '')?.[1])).toBe(Math.floor(Number(asked?.ts)));
     await waitFor(async () => (await story.control.conversation(channel)).members.includes(alice().id), { what: 'Alice to be invited' });
   });
 

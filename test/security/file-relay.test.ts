@@ -79,7 +79,8 @@ describe('file fetches go only to Slack', () => {
       text: 'a real screenshot',
     });
     const mirror = await world.story.waitForText(channel, 'a real screenshot', 15_000);
-    expect(mirror.text).not.toContain('could not relay');
+    await world.story.waitForMessage(channel, (message) => Boolean(message.files?.some((file) => file.name === 'real.png')), 'the relayed screenshot', 15_000);
+    expect((await world.sandbox.sim.control.messages(channel)).find((message) => message.ts === mirror.ts)?.text).not.toContain('could not relay');
     expect(shared.ts).toBeTruthy();
   });
 });

@@ -51,6 +51,11 @@ export const configSchema = baseEnvSchema.extend({
   LATE_MARK_AFTER_MS: env.durationMs(60_000),
   /** After a post whose outcome is unknown, how long Slack gets to finish it before the DM is searched for it. */
   UNCERTAIN_POST_RECHECK_MS: env.durationMs(30_000),
+  /**
+   * How a shared file crosses to the other workspace: re-uploaded into it (a file of that workspace, it never
+   * expires), or as a link to a copy in connection-slack's S3 bucket that expires after its S3_PRESIGN_EXPIRY_SECONDS.
+   */
+  FILE_RELAY_MODE: z.enum(['reupload', 'presigned-url'], { message: 'expected reupload or presigned-url' }).default('reupload'),
   /** Idle engagement channels are archived after this long (SPEC §8: 36 hours). */
   IDLE_ARCHIVE_AFTER_MS: env.durationMs(36 * 60 * 60 * 1000),
   /** The legacy megatron_verification_token of the bootstrap organization (SPEC §9 name); generated when unset. */

@@ -5,6 +5,7 @@ import { megatronService } from './api/megatron-service.js';
 import type { Config } from './config.js';
 import { Scheduler, type ItemResult, type RunDueOptions } from './scheduler/scheduler.js';
 import { startCommandConsumers } from './takeover/command-consumer.js';
+import { BotIdentities, slackBotLookup } from './takeover/bot-identity.js';
 import type { TakeoverContext } from './takeover/context.js';
 import { ParkedChannels } from './takeover/parked-channels.js';
 import { Receipts } from './takeover/receipts.js';
@@ -41,6 +42,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
   const slack = internalClient(SlackConnectionService, config.CONNECTION_SLACK_URL, serviceToken);
   const appNotifier = internalClient(AppNotifierService, config.APP_NOTIFIER_URL, serviceToken);
   const tenants = new CachedTenants(deps.tenants);
+  const customerTokens = new CustomerTokens(tenants, appNotifier, logger);
   let directory: EngagementDirectory | undefined;
   const ctx: TakeoverContext = {
     config,
@@ -51,7 +53,8 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
     tenants,
     slack,
     appNotifier,
-    customerTokens: new CustomerTokens(tenants, appNotifier, logger),
+    customerTokens,
+    botIdentities: new BotIdentities(slackBotLookup(slack, customerTokens), logger),
     receipts: new Receipts(slack, logger),
     // Opened in start(); every operation that needs it runs after start.
     get directory(): EngagementDirectory {

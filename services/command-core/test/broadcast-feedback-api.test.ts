@@ -200,8 +200,8 @@ describe('what the app sends a customer in an open engagement channel', () => {
     expect(more).toEqual([]);
     expect(mirror).toMatchObject({
       text: ':mega: *Broadcast sent to the customer, with 👍/👎 feedback buttons:*\nYour card ****1111 expires soon',
-      username: 'Bot',
-      icons: { emoji: ':robot_face:' },
+      username: 'Support Bot',
+      icons: { image_64: expect.stringContaining(world.customers.app.botUserId) },
     });
     expect(JSON.stringify(mirror?.blocks ?? [])).not.toContain('feedback_up');
 
@@ -215,7 +215,7 @@ describe('what the app sends a customer in an open engagement channel', () => {
   it('a DM sent through the API appears there marked as sent by the app, linked the same way', async () => {
     const sent = await acme.sendMessage({ customer: phil(), content: { text: 'Your refund was approved' } });
     const [mirror] = await mirrors('Your refund was approved');
-    expect(mirror).toMatchObject({ text: ':outbox_tray: *Sent by the app through the API:*\nYour refund was approved', username: 'Bot' });
+    expect(mirror).toMatchObject({ text: ':outbox_tray: *Sent by the app through the API:*\nYour refund was approved', username: 'Support Bot' });
     const reported = await acme.outgoing({ message: { ...phil(), ts: sent.ts, content: { text: 'Your refund was approved' } } });
     expect(reported.result?.ts).toBe(mirror?.ts);
   });

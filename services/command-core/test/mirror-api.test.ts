@@ -34,6 +34,14 @@ function customerTs(): string {
 
 const phil = () => ({ teamId: world.customers.team.id, userId: world.customers.phil.id });
 
+/** The picture of Globex's support bot, as users.info gives it in Globex. */
+async function botAvatar(): Promise<string> {
+  const globex = (await world.sim.control.workspacesOverview()).find((workspace) => workspace.id === world.customers.team.id);
+  const bot = globex?.users.find((user) => user.id === world.customers.app.botUserId);
+  if (!bot?.image72) throw new Error("the simulator has no picture of Globex's bot");
+  return bot.image72;
+}
+
 async function mirrored(ts: string): Promise<SimMessage> {
   const message = (await world.sim.control.messages(channel)).find((candidate) => candidate.ts === ts);
   if (!message) throw new Error(`no message ${ts} in the engagement channel`);
@@ -63,10 +71,10 @@ describe('MegatronService against the simulator and the real connection-slack', 
     expect(message.icons).toEqual({ image_64: world.customers.phil.image72 });
   });
 
-  it("mirrors the bot's reply under the bot's name with the robot icon, masked", async () => {
+  it("mirrors the bot's reply under the name and avatar the bot has in the customer's workspace, masked", async () => {
     const { result } = await client.outgoing({ message: { ...phil(), ts: customerTs(), content: { text: 'Charged card 4111-1111-1111-1111, not 4111 1111 1111 1112' } } });
     const message = await mirrored(result?.ts ?? '');
-    expect(message).toMatchObject({ text: 'Charged card ****1111, not 4111 1111 1111 1112', username: 'Bot', icons: { emoji: ':robot_face:' } });
+    expect(message).toMatchObject({ text: 'Charged card ****1111, not 4111 1111 1111 1112', username: 'Support Bot', icons: { image_64: await botAvatar() } });
   });
 
   it('masks Luhn-valid card numbers of 13 to 19 digits with spaces or dashes down to their last four, from the customer and the bot, and keeps invalid ones', async () => {
@@ -104,7 +112,7 @@ describe('MegatronService against the simulator and the real connection-slack', 
     const { result } = await client.outgoing({ message: { ...phil(), ts, content: { text: 'Your total is 10 dollars' } } });
     const edited = await client.edit({ fromBot: true, message: { ...phil(), ts, content: { text: 'Your total is 12 dollars on 4222222222222' } } });
     expect(edited.result).toMatchObject({ track: true, ts: result?.ts });
-    expect(await mirrored(result?.ts ?? '')).toMatchObject({ text: 'Your total is 12 dollars on ****2222', username: 'Bot', icons: { emoji: ':robot_face:' } });
+    expect(await mirrored(result?.ts ?? '')).toMatchObject({ text: 'Your total is 12 dollars on ****2222', username: 'Support Bot', icons: { image_64: await botAvatar() } });
   });
 
   it('answers a repeated report with the existing mirror instead of posting twice', async () => {

@@ -69,7 +69,8 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     expect(JSON.stringify(card?.blocks)).toContain('Replies in threads stay here as internal notes');
     expect(JSON.stringify(card?.blocks)).toContain('"action_id":"pause"');
     const importedTexts = imported.map((message) => message.text);
-    expect(importedTexts[0]).toMatch(/^\*\[[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M\]\*$/);
+    // The time header is drawn in each agent's own time zone, with the time in UTC for clients that cannot.
+    expect(importedTexts[0]).toMatch(/^\*\[<!date\^\d{10}\^\{date_short\} \{time\}\|[A-Z][a-z]{2} \d{2} \d{2}:\d{2} [AP]M UTC>\]\*$/);
     expect(importedTexts).toContain('my card ****1111 is refused');
     expect(importedTexts).toContain('Sorry, I did not get that: ****1111');
     expect((await world.sim.control.conversation(channel)).members).toContain(integration.alice.id);

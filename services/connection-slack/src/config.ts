@@ -17,7 +17,6 @@ export const configSchema = baseEnvSchema.extend({
   SLACK_RETRY_BASE_MS: env.durationMs(250),
   SLACK_CLIENT_CACHE_SIZE: env.positiveInt(500),
   FILE_MAX_BYTES: env.positiveInt(20 * 1024 * 1024),
-  FILE_RELAY_MODE: z.enum(['presigned-url', 'reupload'], { message: 'expected presigned-url or reupload' }).default('presigned-url'),
   // S3 caps presigned URLs at seven days.
   S3_PRESIGN_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
   AWS_S3_BUCKET: optionalText,

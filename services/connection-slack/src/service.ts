@@ -45,7 +45,6 @@ export async function startConnectionSlack(config: Config, kit: ServiceKit): Pro
     { slack, logger: kit.logger, defaultDeadlineMs: config.SLACK_CALL_DEADLINE_MS, slackUrls: slackUrlOrigins(config.SLACK_API_URL) },
     {
       maxBytes: config.FILE_MAX_BYTES,
-      defaultMode: config.FILE_RELAY_MODE,
       presignExpirySeconds: config.S3_PRESIGN_EXPIRY_SECONDS,
       ...(s3 ? { s3 } : {}),
     },

@@ -118,7 +118,7 @@ test("a source token of another workspace cannot read the file: UNAUTHENTICATED,
   expect(error.metadata.get('slack-error')).toBe('invalid_auth');
 });
 
-test('re-upload mode shares the same bytes into the destination channel', async () => {
+test('re-upload mode shares the same bytes into the destination channel, reachable for good with that workspace\'s token', async () => {
   const bytes = Buffer.from('receipt line 1\nreceipt line 2\n');
   const file = await customerFile('receipt.txt', bytes, 'text/plain');
   const { channel } = await harness.client.createChannel({ name: 'reupload' }, { headers: { 'x-slack-token': integration.token } });
@@ -126,12 +126,45 @@ test('re-upload mode shares the same bytes into the destination channel', async 
     { file, mode: RelayMode.REUPLOAD, destinationChannel: channel?.id ?? '', initialComment: 'from the customer' },
     { headers: { 'x-slack-source-token': customer.token, 'x-slack-token': integration.token } },
   );
+  expect(relayed).toMatchObject({ url: '', s3Key: '', mimetype: 'text/plain', size: BigInt(bytes.length) });
   const copy = (await sim.control.files()).find((f) => f.id === relayed.fileId);
   expect(copy).toMatchObject({ teamId: integration.workspace.id, name: 'receipt.txt', channels: [channel?.id] });
-  expect(Buffer.from(copy?.contentBase64 ?? '', 'base64').equals(bytes)).toBe(true);
   const [message] = await sim.control.messages(channel?.id ?? '');
   expect(message?.text).toBe('from the customer');
   expect(message?.files?.map((f) => f.id)).toEqual([relayed.fileId]);
+
+  // A file of the destination workspace: its url_private carries no expiry and still answers after this harness's
+  // presign lifetime (1 s, which the presigned test above sees end), as long as the file exists in Slack.
+  const urlPrivate = new URL(copy?.urlPrivate ?? '');
+  expect(`${urlPrivate.protocol}//${urlPrivate.host}`).toBe(new URL(sim.apiUrl).origin);
+  expect([...urlPrivate.searchParams.keys()]).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const download = await fetch(urlPrivate, { headers: { authorization: `Bearer ${integration.token}` }, redirect: 'manual' });
+  expect(download.status).toBe(200);
+  expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+});
+
+test('a re-upload whose share times out after Slack carried it out is UNAVAILABLE with an unknown outcome, never repeated blind', async () => {
+  const file = await customerFile('invoice.txt', Buffer.from('invoice'), 'text/plain');
+  const { channel } = await harness.client.createChannel({ name: 'reupload-unknown' }, { headers: { 'x-slack-token': integration.token } });
+  await sim.control.fault({ kind: 'reset_after_send', method: 'files.completeUploadExternal', channel: channel?.id ?? '' });
+  const error = await rpcError(
+    harness.client.relayFile(
+      { file, mode: RelayMode.REUPLOAD, destinationChannel: channel?.id ?? '' },
+      { headers: { 'x-slack-source-token': customer.token, 'x-slack-token': integration.token } },
+    ),
+  );
+  expect(error.code).toBe(Code.Unavailable);
+  expect(error.metadata.get('slack-outcome')).toBe('unknown');
+  const shares = (await sim.control.messages(channel?.id ?? '')).filter((message) => message.files?.some((f) => f.name === 'invoice.txt'));
+  expect(shares).toHaveLength(1);
+});
+
+test('a relay names its mode: RELAY_MODE_UNSPECIFIED is refused before anything is downloaded', async () => {
+  const file = await customerFile('unspecified.txt', Buffer.from('x'), 'text/plain');
+  const error = await rpcError(harness.client.relayFile({ file }, { headers: { 'x-slack-source-token': customer.token, 'x-slack-token': integration.token } }));
+  expect(error.code).toBe(Code.InvalidArgument);
+  expect(error.rawMessage).toBe('mode must be RELAY_MODE_PRESIGNED_URL or RELAY_MODE_REUPLOAD');
 });
 
 test('a presigned relay without S3 configured is FAILED_PRECONDITION', async () => {

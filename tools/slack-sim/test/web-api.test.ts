@@ -215,6 +215,18 @@ describe('Web API through the real WebClient', () => {
     expect(followed.headers.get('content-type')).toContain('text/html');
   });
 
+  test("a fault aimed at a channel also catches files.completeUploadExternal, which names it channel_id", async () => {
+    const { channel } = await sim.control.sendDirectMessage({ teamId: globex.id, userId: phil.id, appId: bot.appId, text: 'send it' });
+    const other = (await botClient.conversations.create({ name: 'upload-fault-free' })).channel?.id ?? '';
+    await sim.control.fault({ kind: 'reset_after_send', method: 'files.completeUploadExternal', channel });
+    await botClient.filesUploadV2({ channel_id: other, file: Buffer.from('elsewhere'), filename: 'elsewhere.txt' });
+    await expect(botClient.filesUploadV2({ channel_id: channel, file: Buffer.from('late'), filename: 'late.txt' }))
+      .rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    const names = (await sim.control.messages(channel)).flatMap((m) => m.files?.map((f) => f.name) ?? []);
+    expect(names.filter((name) => name === 'late.txt')).toHaveLength(1);
+    expect((await sim.control.messages(other)).flatMap((m) => m.files?.map((f) => f.name) ?? [])).toEqual(['elsewhere.txt']);
+  });
+
   test('faults make the API fail like Slack having a bad day, then recover', async () => {
     await sim.control.fault({ kind: '5xx', method: 'auth.test' });
     await expect(botClient.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500 });

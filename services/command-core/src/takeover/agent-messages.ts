@@ -6,12 +6,12 @@ import { deleteLink, insertLinkAndTouch, selectLinkByIntegrationTs, selectLinkBy
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer, ensureDm, type Customer } from './customers.js';
 import { mayHaveLanded, RetryLater } from './errors.js';
-import { slackTs, tsToDate } from './history.js';
+import { forwardAttachments, filesNotSent, shareForwardFiles, type ForwardCopy } from './forward-files.js';
+import { HISTORY_READ_LIMIT, slackTs, tsToDate } from './history.js';
 import { carriedBesidesFooter, forwardKey, forwardMetadata, isForwardOf } from './forward-key.js';
 import { textForCustomer } from './mention-names.js';
 import { DELIVERED } from './receipts.js';
 import { forwarded, notPausedWarning, text } from './messages.js';
-import { describeFailedFiles, NO_FILES, relayFiles } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
 
 const NOT_PAUSED_WARNING_SECONDS = 60 * 60;
@@ -43,12 +43,12 @@ async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: Engage
 export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
   const key = forwardKey(actor.key);
   const [linked, customer] = await Promise.all([selectLinkByKey(ctx.pool, key), customerOf(ctx, actor, engagement)]);
-  if (linked) return;
+  if (linked) return finishForward(ctx, actor, engagement, customer, { dm: linked.customer_channel_id, ts: linked.customer_ts }, message);
   const dm = await ensureDm(ctx, customer);
   const posting = attempt > 1 ? await selectStep<PostingStep>(ctx.pool, actor.key, POSTING_STEP) : undefined;
   let copy = posting ? await findPosted(ctx, customer, dm, key, posting) : undefined;
   if (!copy) {
-    const files = message.files.length ? await relayFiles(ctx, message.files, actor.integration.botToken) : NO_FILES;
+    const files = await forwardAttachments(ctx, actor, customer, dm, message.files);
     const writtenAt = message.ts ? tsToDate(message.ts) : undefined;
     const late = writtenAt && Date.now() - writtenAt.getTime() > ctx.config.LATE_MARK_AFTER_MS;
     const content = forwarded({
@@ -59,10 +59,7 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
       ...(late ? { writtenAt } : {}),
     });
     copy = { ts: await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) }), carried: files.attachments };
-    if (files.failed.length) {
-      const retry = files.failed.some((file) => file.retryable) ? ' Try sharing the file again.' : '';
-      await tellAgent(ctx, actor, engagement.channel_id, `Could not send ${describeFailedFiles(files.failed)} to the customer.${retry}`);
-    }
+    if (files.failed.length) await tellAgent(ctx, actor, engagement.channel_id, filesNotSent(files.failed));
   }
   const link = {
     engagement_channel_id: engagement.id,
@@ -81,6 +78,12 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   ]);
   if (waited !== undefined) ctx.measures.firstResponse.observe(waited);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);
+  await finishForward(ctx, actor, engagement, customer, { dm, ts: copy.ts }, message);
+}
+
+/** What follows the copy, still owed by a redelivery that finds it posted: re-uploaded files, then the ✅ receipt. */
+async function finishForward(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer, copy: ForwardCopy, message: AgentMessage): Promise<void> {
+  await shareForwardFiles(ctx, actor, customer, copy, message.files, (failed) => tellAgent(ctx, actor, engagement.channel_id, filesNotSent(failed)));
   if (actor.organization.receipts && message.ts) ctx.receipts.mark(actor.integration, engagement.channel_id, message.ts, DELIVERED);
 }
 
@@ -91,8 +94,6 @@ interface PostingStep {
 
 /** How far before the post's start the search looks, for clocks that differ between us and Slack. */
 const CLOCK_SKEW_MS = 60_000;
-/** Slack's cap on one history read for apps under its non-Marketplace limits (docs.slack.dev, rate limits 2025). */
-const HISTORY_READ_LIMIT = 15;
 
 /**
  * Posts with the step recorded first. When the post fails, the step stays only if the post may have

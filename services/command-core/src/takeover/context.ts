@@ -2,6 +2,7 @@ import type { EngagementDirectory, JetStreamClient, Logger, Pool, Redis } from '
 import type { Config } from '../config.js';
 import { insertStep, selectStep } from '../db/command-steps.js';
 import type { Integration, Organization, Tenants } from '../tenants/types.js';
+import type { BotIdentities } from './bot-identity.js';
 import type { Receipts } from './receipts.js';
 import type { AppNotifierClient, CustomerTokens, SlackClient } from './slack-gateway.js';
 
@@ -16,6 +17,8 @@ export interface TakeoverContext {
   slack: SlackClient;
   appNotifier: AppNotifierClient;
   customerTokens: CustomerTokens;
+  /** The customer workspaces' bots, whose replies are mirrored under their names. */
+  botIdentities: BotIdentities;
   receipts: Receipts;
   directory: EngagementDirectory;
   clock: () => Date;

@@ -8,7 +8,7 @@ import { ensureCustomer } from './customers.js';
 import { FieldError, isSlackError } from './errors.js';
 import { forwardKeyOf } from './forward-key.js';
 import { tsToDate } from './history.js';
-import { contentForAgents, NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
+import { contentForAgents, postMirror } from './mirror-post.js';
 import { withToken } from './slack-gateway.js';
 
 const untracked = (): MirrorResult => create(MirrorResultSchema, { track: false });
@@ -47,9 +47,8 @@ export async function mirrorCustomerMessage(ctx: TakeoverContext, actor: Actor, 
     return create(MirrorResultSchema, { track: true, channelId: engagement.channel_id, ts: own?.integration_ts ?? '' });
   }
   const customer = await ensureCustomer(ctx, engagement.organization_id, engagement.team_id, engagement.user_id);
-  const files = message.files.length ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, message.files, token)) : NO_FILES;
-  const body = withFailedFilesNote(message.content ?? create(MessageContentSchema, {}), files.failed);
-  const integrationTs = await postMirror(ctx, actor.integration, engagement.channel_id, customer, fromBot, body, files.attachments);
+  const content = message.content ?? create(MessageContentSchema, {});
+  const integrationTs = await postMirror(ctx, actor.integration, engagement.channel_id, customer, fromBot, content, message.files);
   const link = {
     engagement_channel_id: engagement.id,
     direction: 'to_channel' as const,

@@ -5,10 +5,15 @@ import { planHistoryImport, timeHeader } from './history.js';
 const at = (iso: string) => String(Date.parse(iso) / 1000);
 
 describe('history headers', () => {
-  it('formats [Mon DD HH:MM AM] in UTC with a 12-hour clock', () => {
-    expect(timeHeader(new Date('2026-11-04T15:07:00Z'))).toBe('[Nov 04 03:07 PM]');
-    expect(timeHeader(new Date('2026-01-20T00:30:00Z'))).toBe('[Jan 20 12:30 AM]');
-    expect(timeHeader(new Date('2026-03-01T12:00:00Z'))).toBe('[Mar 01 12:00 PM]');
+  it("is a Slack date token drawn in each reader's time zone, falling back to the time in UTC on a 12-hour clock", () => {
+    const header = (iso: string) => timeHeader(new Date(iso));
+    expect(header('2026-11-04T15:07:00Z')).toBe(`[<!date^${Date.parse('2026-11-04T15:07:00Z') / 1000}^{date_short} {time}|Nov 04 03:07 PM UTC>]`);
+    expect(header('2026-01-20T00:30:00Z')).toMatch(/\|Jan 20 12:30 AM UTC>\]$/);
+    expect(header('2026-03-01T12:00:00Z')).toMatch(/\|Mar 01 12:00 PM UTC>\]$/);
+  });
+
+  it('gives the token whole seconds, as Slack requires', () => {
+    expect(timeHeader(new Date('2026-11-04T15:07:00.999Z'))).toContain(`<!date^${Date.parse('2026-11-04T15:07:00Z') / 1000}^`);
   });
 
   it('imports oldest first with a header at the start and after each gap of 3 minutes or more', () => {
@@ -19,10 +24,11 @@ describe('history headers', () => {
       create(HistoryMessageSchema, { ts: at('2026-11-04T15:00:00Z'), user: 'U1', subtype: 'channel_join', text: 'joined' }),
     ];
     const plan = planHistoryImport(newestFirst, 'U1');
+    const token = (iso: string, fallback: string) => `*[<!date^${Date.parse(iso) / 1000}^{date_short} {time}|${fallback}>]*`;
     expect(plan.map((item) => [item.message.text, item.fromBot, item.header])).toEqual([
-      ['hi', false, '*[Nov 04 03:01 PM]*'],
+      ['hi', false, token('2026-11-04T15:01:00Z', 'Nov 04 03:01 PM UTC')],
       ['hello, how can I help', true, undefined],
-      ['thanks', false, '*[Nov 04 03:12 PM]*'],
+      ['thanks', false, token('2026-11-04T15:12:00Z', 'Nov 04 03:12 PM UTC')],
     ]);
   });
 

@@ -3,15 +3,25 @@ import type { HistoryMessage, SlackFile } from '@megatron/contracts';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const HEADER_GAP_SECONDS = 180;
 export const HISTORY_LIMIT = 10;
+/** Slack's cap on one history read for apps outside the Marketplace (docs.slack.dev, rate limits 2025): asking for more gets no more. */
+export const HISTORY_READ_LIMIT = 15;
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
-/** `[Mon DD HH:MM AM]` in UTC, as the original's history import wrote it. */
-export function timeHeader(date: Date): string {
+/** `Nov 04 03:07 PM UTC`: the original's `[Mon DD HH:MM AM]` stamp, with its zone named. */
+function utcStamp(date: Date): string {
   const hours = date.getUTCHours();
   const twelve = hours % 12 === 0 ? 12 : hours % 12;
   const meridiem = hours < 12 ? 'AM' : 'PM';
-  return `[${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCDate())} ${pad(twelve)}:${pad(date.getUTCMinutes())} ${meridiem}]`;
+  return `${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCDate())} ${pad(twelve)}:${pad(date.getUTCMinutes())} ${meridiem} UTC`;
+}
+
+/**
+ * `[Nov 4, 2026 7:07 AM]` in each reader's own time zone: Slack's date token draws it per reader, and clients that
+ * cannot fall back to the UTC stamp (docs.slack.dev/messaging/formatting-message-text#date-formatting).
+ */
+export function timeHeader(date: Date): string {
+  return `[<!date^${Math.floor(date.getTime() / 1000)}^{date_short} {time}|${utcStamp(date)}>]`;
 }
 
 export function tsToDate(ts: string): Date {

@@ -9,7 +9,7 @@ import { once, type Actor, type TakeoverContext } from './context.js';
 import { ensureDm, type Customer } from './customers.js';
 import { isSlackError } from './errors.js';
 import { HISTORY_LIMIT, planHistoryImport, planImport, type ImportItem, type ImportMessage } from './history.js';
-import { NO_FILES, postMirror, relayFiles, withFailedFilesNote } from './mirror-post.js';
+import { postMirror } from './mirror-post.js';
 import { postCard } from './cards.js';
 import { messages, text } from './messages.js';
 import { withToken } from './slack-gateway.js';
@@ -107,14 +107,8 @@ async function importHistory(ctx: TakeoverContext, actor: Actor, engagement: Eng
   const { integration } = actor;
   for (const item of plan) {
     if (item.header) await ctx.slack.postMessage({ channel: engagement.channel_id, content: text(item.header) }, withToken(integration.botToken));
-    const files = item.message.files.length
-      ? await ctx.customerTokens.call(customer.workspace, (token) => relayFiles(ctx, item.message.files, token))
-      : NO_FILES;
-    const content = withFailedFilesNote(
-      create(MessageContentSchema, { text: item.message.text, blocksJson: item.message.blocksJson, attachmentsJson: item.message.attachmentsJson }),
-      files.failed,
-    );
-    const ts = await postMirror(ctx, integration, engagement.channel_id, customer, item.fromBot, content, files.attachments);
+    const content = create(MessageContentSchema, { text: item.message.text, blocksJson: item.message.blocksJson, attachmentsJson: item.message.attachmentsJson });
+    const ts = await postMirror(ctx, integration, engagement.channel_id, customer, item.fromBot, content, item.message.files);
     await insertLink(ctx.pool, {
       engagement_channel_id: engagement.id,
       direction: 'to_channel',

@@ -14,7 +14,6 @@ import { invalid } from './input.js';
 
 export interface FileRelaySettings {
   maxBytes: number;
-  defaultMode: 'presigned-url' | 'reupload';
   presignExpirySeconds: number;
   /** Absent when S3 is not configured: presigned relays are refused then. */
   s3?: S3Store;
@@ -34,12 +33,9 @@ export function fileActions(deps: ActionDeps, settings: FileRelaySettings): File
       if (!file) throw invalid('file is required');
       requireSlackUrl(file.urlPrivate, deps.slackUrls.files, 'file.url_private');
       if (file.size > BigInt(settings.maxBytes)) throw fileTooLarge(file.name, file.size.toString(), settings.maxBytes);
-      const mode =
-        req.mode === RelayMode.UNSPECIFIED
-          ? settings.defaultMode === 'reupload'
-            ? RelayMode.REUPLOAD
-            : RelayMode.PRESIGNED_URL
-          : req.mode;
+      // The caller chooses: how the file is shown beside its message depends on it (command-core's FILE_RELAY_MODE).
+      const mode = req.mode;
+      if (mode !== RelayMode.PRESIGNED_URL && mode !== RelayMode.REUPLOAD) throw invalid('mode must be RELAY_MODE_PRESIGNED_URL or RELAY_MODE_REUPLOAD');
       const deadline = callDeadline(context, deps.defaultDeadlineMs);
       const name = file.name || file.title || file.id || 'file';
 

@@ -72,6 +72,12 @@ number | undefined {
 }
 
 /** Serves `POST|GET /api/<method>` like slack.com/api: HTTP 200 with `ok`, 429 when rate limited. */
+/** The conversation a request acts on: `channel`, or `channel_id` where Slack names it so (files.completeUploadExternal). */
+function targetChannel(params: Params): string | undefined {
+  const channel = params.channel ?? params.channel_id;
+  return typeof channel === 'string' ? channel : undefined;
+}
+
 export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: ServerResponse, method: string,
   url: URL): Promise<void> {
   const handler = METHODS[method];
@@ -79,7 +85,7 @@ export async function handleWebApi(ctx: SimContext, req: IncomingMessage, res: S
   try {
     const { params, bodyToken } = await readParams(req, url);
     tokenValue ??= bodyToken ?? (typeof params.token === 'string' && url.searchParams.has('token') ? params.token : undefined);
-    const fault = takeFault(ctx.state, method, tokenValue, typeof params.channel === 'string' ? params.channel : undefined);
+    const fault = takeFault(ctx.state, method, tokenValue, targetChannel(params));
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;

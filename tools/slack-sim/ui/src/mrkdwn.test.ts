@@ -32,6 +32,16 @@ describe('mrkdwn parsing', () => {
     ]);
   });
 
+  it("reads command-core's bold history header as a date token inside bold brackets", () => {
+    expect(parseInline('*[<!date^1732700000^{date_short} {time}|Nov 27 09:33 AM UTC>]*')).toEqual([
+      { kind: 'bold', children: [
+        { kind: 'text', text: '[' },
+        { kind: 'date', epoch: 1732700000, format: '{date_short} {time}', fallback: 'Nov 27 09:33 AM UTC' },
+        { kind: 'text', text: ']' },
+      ] },
+    ]);
+  });
+
   it('draws known emoji codes and keeps unknown ones as text', () => {
     expect(parseInline(':white_check_mark: :no_such_emoji:')).toEqual([
       { kind: 'emoji', name: 'white_check_mark', character: '✅' },

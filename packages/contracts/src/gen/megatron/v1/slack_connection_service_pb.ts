@@ -1091,19 +1091,22 @@ export const ResponseTypeSchema: GenEnum<ResponseType> = /*@__PURE__*/
  */
 export enum RelayMode {
   /**
+   * Refused: the caller chooses, since how a file is shown beside its message depends on the mode.
+   *
    * @generated from enum value: RELAY_MODE_UNSPECIFIED = 0;
    */
   UNSPECIFIED = 0,
 
   /**
-   * Store in S3 and return a presigned URL to post as an image/file attachment.
+   * Store in S3 and return a presigned URL to post as an image/file attachment; the URL expires.
    *
    * @generated from enum value: RELAY_MODE_PRESIGNED_URL = 1;
    */
   PRESIGNED_URL = 1,
 
   /**
-   * Upload into the destination workspace (files.getUploadURLExternal + completeUploadExternal).
+   * Upload into the destination workspace (files.getUploadURLExternal + completeUploadExternal); the copy is
+   * a file of that workspace and lasts as long as its files do.
    *
    * @generated from enum value: RELAY_MODE_REUPLOAD = 2;
    */
