@@ -18,7 +18,7 @@ beforeAll(async () => {
   world = await startE2eWorld();
   phil = world.story.customer('globex', 'phil');
   await world.story.customerSays(phil, 'I will send a screenshot');
-  channel = await world.story.openEngagement(world.story.alice, phil);
+  channel = await world.story.takeOver(world.story.alice, phil);
 }, 90_000);
 
 afterAll(async () => {

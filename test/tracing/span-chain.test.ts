@@ -74,6 +74,9 @@ describe('one Slack event is one trace across every service', () => {
     await story.customerSays(phil, 'Hello, is anyone there?');
     await story.waitForText(await story.dmOf(phil), 'I can help with');
     channel = await story.openEngagement(story.alice, phil);
+    // The agent's message goes out with the bot still answering (the pause comes later, traced on its own).
+    const { organizations } = await sandbox.api.admin.listOrganizations({});
+    await sandbox.api.admin.updateOrganization({ organizationId: organizations.find((organization) => organization.name === 'Acme')?.id ?? '', takeoverMode: 'send-and-warn' });
   }, 90_000);
 
   afterAll(async () => {

@@ -21,6 +21,8 @@ beforeAll(async () => {
   const { customers, integration } = world;
   ({ channel: dm } = await world.sim.control.sendDirectMessage({ teamId: customers.team.id, userId: customers.phil.id, appId: customers.app.appId, text: 'hi bot' }));
   const { engagement } = await client.openEngagement({ customer: { teamId: customers.team.id, userId: customers.phil.id }, agentUserId: integration.alice.id });
+  // Agents pause the bot before they write (an unpaused bot holds their messages).
+  await client.pauseCustomer({ customer: { teamId: customers.team.id, userId: customers.phil.id } });
   channel = engagement?.channelId ?? '';
 });
 
