@@ -53,7 +53,7 @@ beforeAll(async () => {
   world.app.users.push({ username: 'phil', platformUserId: customers.phil.id, platformTeamId: customers.team.id });
   expect(await slashReply('open phil', integration.notifications)).toContain('#mt-phil_globex');
   channel = (await world.sim.control.findChannelByName(integration.team.id, 'mt-phil_globex'))?.id ?? '';
-  expect(await slashReply('pause', channel)).toBe('Bot *paused* for user: Phil');
+  expect(await slashReply('pause', channel)).toBe('Bot *paused* for user: Phil (Globex)');
   const { rows } = await world.pool.query<{ last_message_at: Date }>('select last_message_at from engagement_channels where channel_id = $1', [channel]);
   lastMessageAt = rows[0]?.last_message_at as Date;
   await readAppCommands();

@@ -61,7 +61,8 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     channel = created?.id ?? '';
     expect(reply).toBe(`Engagement channel for *Phil*: <https://acme-support.slack.com/archives/${channel}|#mt-phil_globex>`);
 
-    await world.sim.control.waitForMessages(channel, 4, 10_000);
+    // The link comes as soon as the channel exists; the history follows inside it.
+    await waitFor(async () => (await world.sim.control.messages(channel)).some((message) => message.text === 'Sorry, I did not get that: ****1111'), { what: 'the imported history', timeoutMs: 10_000 });
     const [card, ...imported] = (await world.sim.control.messages(channel)).filter((message) => message.subtype !== 'channel_join');
     // The card comes first, pinned, saying how threads behave.
     expect(card?.text).toBe('Phil: bot answering');
@@ -79,7 +80,8 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
   it('pauses: tells the app, tells the customer who did it, turns the card to Unpause in place and answers the agent', async () => {
     const { customers } = world;
     const reply = await replyTo(await slash('pause', channel));
-    expect(reply).toBe('Bot *paused* for user: Phil');
+    // The organization serves two customer workspaces: the name says which.
+    expect(reply).toBe('Bot *paused* for user: Phil (Globex)');
     const commands = await readAppCommands();
     expect(commands.map((command) => command.kind.case)).toEqual(['pause']);
     expect(commands[0]?.kind.value).toMatchObject({ teamId: customers.team.id, userId: customers.phil.id, paused: true, channelId: await dmOf(customers.phil.id) });
@@ -147,6 +149,10 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     expect(options).toContain('"action_id":"user_select"');
     expect(options).toContain(`open|${customers.team.id}:${customers.sam.id}`);
     expect(options).toContain(`open|${otherCustomers.team.id}:${otherCustomers.sam.id}`);
+    // Named as people and workspaces, never by ids.
+    const labels = [...options.matchAll(/"text":"([^"]+)"/g)].map((match) => match[1]).filter((label) => label?.includes(' — '));
+    expect(labels.sort()).toEqual([`${customers.sam.realName || 'sam'} — Globex`, `${otherCustomers.sam.realName || 'sam'} — Initech`].sort());
+    expect(options).not.toContain(`(${customers.team.id})`);
 
     await world.sim.control.chooseOption({ teamId: integration.team.id, userId: integration.alice.id, channel: integration.notifications, style: 'block', actionId: 'user_select', value: `open|${customers.team.id}:${customers.sam.id}` });
     const samChannel = await waitFor(() => world.sim.control.findChannelByName(integration.team.id, 'mt-sam_globex'), { timeoutMs: 15_000 });

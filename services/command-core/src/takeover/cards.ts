@@ -3,7 +3,7 @@ import type { Integration } from '../tenants/types.js';
 import { selectRecentActionMessage, settleActionMessages, type ActionKind } from '../db/action-messages.js';
 import { setCardTs, type EngagementRow } from '../db/engagements.js';
 import { once, type Actor, type TakeoverContext } from './context.js';
-import type { Customer } from './customers.js';
+import { workspaceName, type Customer } from './customers.js';
 import { isPermanent } from './errors.js';
 import type { LifecycleState, Outcome } from './lifecycle/state-machine.js';
 import { engagementCard, settledMessage, type CardView } from './messages.js';
@@ -12,7 +12,7 @@ import { withToken } from './slack-gateway.js';
 function cardView(customer: Customer, state: LifecycleState, handler: string, closedBy?: string): CardView {
   return {
     name: customer.name,
-    workspace: customer.workspace.name || customer.workspace.domain || customer.workspace.platformId,
+    workspace: workspaceName(customer),
     key: { teamId: customer.workspace.platformId, userId: customer.user.platform_id },
     paused: state.paused,
     imageUrl: customer.user.image_url,

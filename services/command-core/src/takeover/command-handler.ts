@@ -3,16 +3,16 @@ import { MAX_COMMAND_DELIVERIES, type CustomerVerb, type Command, type FeedbackC
 import { ack, term, type Outcome } from '@megatron/runtime';
 import { selectBroadcast } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
-import { selectByChannel } from '../db/engagements.js';
+import { selectByChannel, type EngagementRow } from '../db/engagements.js';
 import { selectAgent } from '../db/people.js';
 import { recordFeedback } from './broadcast-feedback.js';
 import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
 import { onChannelGone } from './channel-gone.js';
 import type { Actor, TakeoverContext } from './context.js';
-import { agentActor, ensureAgent, ensureCustomer } from './customers.js';
+import { agentActor, engagementCustomerName, ensureAgent, ensureCustomer, replyName } from './customers.js';
 import { requireEngagement } from './engagement-lookup.js';
-import { AgentError, describeFailure, isPermanent } from './errors.js';
+import { AgentError, isPermanent } from './errors.js';
 import { channelLink, channelUrl, disambiguation, HELP_TEXT, messages, text } from './messages.js';
 import { runLifecycle } from './lifecycle/run-lifecycle.js';
 import type { LifecycleEvent, Outcome as LifecycleOutcome } from './lifecycle/state-machine.js';
@@ -46,13 +46,13 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
     const organization = await ctx.tenants.organization(integration.organizationId);
     if (!organization) throw new AgentError(messages.unknownWorkspace, Code.NotFound);
     actor = await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id });
-    await dispatch(ctx, actor, command, context, attempt);
+    await dispatch(ctx, actor, command, attempt);
     return finish(ctx, command, ack());
   } catch (error) {
     if (!isPermanent(error) && !lastChance) throw error;
     ctx.logger.warn({ err: error, commandId: command.id, kind: command.kind.case, attempt }, 'command failed for good');
-    await tellCommandFailed(ctx, actor, command, context, error);
-    return finish(ctx, command, term(describeFailure(error)));
+    await tellCommandFailed(ctx, actor, command, error);
+    return finish(ctx, command, term(error instanceof Error ? error.message : String(error)));
   }
 }
 
@@ -67,7 +67,7 @@ export async function abandonCommand(ctx: TakeoverContext, command: Command, err
   const organization = integration && (await ctx.tenants.organization(integration.organizationId).catch(() => undefined));
   const actor = integration && organization ? await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id }).catch(() => undefined) : undefined;
   ctx.logger.warn({ err: error, commandId: command.id }, 'command abandoned after its retry window');
-  await tellCommandFailed(ctx, actor, command, context, error, failingMs);
+  await tellCommandFailed(ctx, actor, command, error, failingMs);
   await markProcessed(ctx.pool, command.id);
 }
 
@@ -92,30 +92,30 @@ async function finish(ctx: TakeoverContext, command: Command, outcome: Outcome):
   return outcome;
 }
 
-async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, context: RequestContext, attempt: number): Promise<void> {
+async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, attempt: number): Promise<void> {
   const kind = command.kind;
   switch (kind.case) {
     case 'open':
-      return onVerb(ctx, actor, context, 'open', kind.value.target);
+      return onVerb(ctx, actor, command, 'open', kind.value.target);
     case 'close':
-      return onVerb(ctx, actor, context, 'close', kind.value.target);
+      return onVerb(ctx, actor, command, 'close', kind.value.target);
     case 'pause':
-      return onVerb(ctx, actor, context, 'pause', kind.value.target);
+      return onVerb(ctx, actor, command, 'pause', kind.value.target);
     case 'unpause':
-      return onVerb(ctx, actor, context, 'unpause', kind.value.target);
+      return onVerb(ctx, actor, command, 'unpause', kind.value.target);
     case 'claim':
-      return onVerb(ctx, actor, context, 'claim', kind.value.target);
+      return onVerb(ctx, actor, command, 'claim', kind.value.target);
     case 'stats':
-      return reply(ctx, actor, context, text(await statsSummary(ctx, actor)));
+      return reply(ctx, actor, command, text(await statsSummary(ctx, actor)));
     case 'heldMessageChoice':
       return onHeldChoice(ctx, actor, command, kind.value);
     case 'clearContext':
-      return onVerb(ctx, actor, context, 'clear-context', kind.value.target);
+      return onVerb(ctx, actor, command, 'clear-context', kind.value.target);
     case 'do':
       if (!kind.value.text.trim()) throw new AgentError('Tell me what the bot should do: `/megatron do <text>`.', Code.InvalidArgument);
-      return onVerb(ctx, actor, context, 'do', kind.value.target, kind.value.text);
+      return onVerb(ctx, actor, command, 'do', kind.value.target, kind.value.text);
     case 'help':
-      return reply(ctx, actor, context, text(HELP_TEXT));
+      return reply(ctx, actor, command, text(HELP_TEXT));
     case 'message':
     case 'fileShare':
       return onAgentMessage(ctx, actor, kind.value.channelId, kind.value.userId, { ts: kind.value.ts, text: kind.value.text, files: kind.value.files }, attempt);
@@ -166,18 +166,23 @@ async function onAgentMessage(
   if (engagement.handled_by && engagement.handled_by !== userId) await noteSecondAgent(ctx, actor, engagement, userId);
 }
 
-async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContext, verb: CustomerVerb, target: Target | undefined, doText = ''): Promise<void> {
+async function onVerb(ctx: TakeoverContext, actor: Actor, command: Command, verb: CustomerVerb, target: Target | undefined, doText = ''): Promise<void> {
+  const context = command.context as RequestContext;
   if (verb === 'open' && target?.kind.case === undefined) throw new AgentError(messages.specifyUser, Code.InvalidArgument);
   const resolution = await resolveTarget(ctx, actor, target, context.channelId);
   if (resolution.kind === 'choose') {
-    return reply(ctx, actor, context, disambiguation(verb, resolution.name, resolution.candidates, doText));
+    return reply(ctx, actor, command, disambiguation(verb, resolution.name, resolution.candidates, doText));
   }
   const { teamId, userId } = resolution;
   switch (verb) {
     case 'open': {
-      const { engagement, customer } = await runLifecycle(ctx, actor, teamId, userId, { type: 'open' });
+      // The link goes out as soon as the channel exists (the history follows inside it); a channel already
+      // open is answered the same way once the lifecycle is done. Either way the agent gets it once.
+      const link = (engagement: EngagementRow) =>
+        reply(ctx, actor, command, channelLink(engagementCustomerName(engagement), engagement.channel_name, channelUrl(actor.integration.domain, engagement.channel_id)));
+      const { engagement } = await runLifecycle(ctx, { ...actor, announceChannel: link }, teamId, userId, { type: 'open' });
       if (!engagement) throw new Error('open left no engagement');
-      return reply(ctx, actor, context, channelLink(customer.name, engagement.channel_name, channelUrl(actor.integration.domain, engagement.channel_id)));
+      return link(engagement);
     }
     case 'close':
     case 'pause':
@@ -185,17 +190,17 @@ async function onVerb(ctx: TakeoverContext, actor: Actor, context: RequestContex
     case 'claim': {
       const event: LifecycleEvent = verb === 'close' ? { type: 'close', reason: 'agent' } : verb === 'claim' ? { type: 'claim', agent: actor.agentUserId } : { type: verb };
       const { outcome, customer } = await runLifecycle(ctx, actor, teamId, userId, event);
-      return reply(ctx, actor, context, text(OUTCOME_REPLIES[outcome](customer.name)));
+      return reply(ctx, actor, command, text(OUTCOME_REPLIES[outcome](await replyName(ctx, actor.organization.id, customer))));
     }
     case 'clear-context': {
       const customer = await ensureCustomer(ctx, actor.organization.id, teamId, userId);
       await clearContext(ctx, actor, customer);
-      return reply(ctx, actor, context, text(messages.contextCleared(customer.name)));
+      return reply(ctx, actor, command, text(messages.contextCleared(customer.name)));
     }
     case 'do': {
       const target = await requireEngagement(ctx, actor, teamId, userId);
       await pushMessage(ctx, actor, target, doText);
-      return reply(ctx, actor, context, text(messages.doSent(target.customer.name)));
+      return reply(ctx, actor, command, text(messages.doSent(target.customer.name)));
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { EngagementDirectory, JetStreamClient, Logger, Pool, Redis } from '@megatron/runtime';
 import type { Config } from '../config.js';
+import type { EngagementRow } from '../db/engagements.js';
 import { insertStep, selectStep } from '../db/command-steps.js';
 import type { Integration, Organization, Tenants } from '../tenants/types.js';
 import type { BotIdentities } from './bot-identity.js';
@@ -46,6 +47,11 @@ export interface Actor {
   agentName: string;
   /** Prefix of every idempotency key this action writes; stable across redeliveries. */
   key: string;
+  /**
+   * Told as soon as a (re)opened channel exists and the agent is in it, before the history is imported:
+   * `/megatron open` answers with the link then, not after the import.
+   */
+  announceChannel?: (engagement: EngagementRow) => Promise<void>;
 }
 
 /**

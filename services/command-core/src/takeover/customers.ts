@@ -16,9 +16,22 @@ export interface Customer {
   name: string;
 }
 
+export function workspaceName(customer: Customer): string {
+  return customer.workspace.name || customer.workspace.domain || customer.workspace.platformId;
+}
+
+/**
+ * How replies name a customer: `Sam Lee`, or `Sam Lee (Globex)` when the organization serves several
+ * customer workspaces, where a name alone could be anyone's.
+ */
+export async function replyName(ctx: TakeoverContext, organizationId: string, customer: Customer): Promise<string> {
+  const workspaces = await ctx.tenants.customerWorkspaces(organizationId);
+  return workspaces.length > 1 ? `${customer.name} (${workspaceName(customer)})` : customer.name;
+}
+
 export async function customerWorkspace(ctx: TakeoverContext, organizationId: string, teamId: string): Promise<CustomerWorkspace> {
   const workspace = await ctx.tenants.customerWorkspace(organizationId, teamId);
-  if (!workspace) throw new AgentError(`Megatron does not know the customer workspace ${teamId}; register it first (register-workspace).`, Code.NotFound);
+  if (!workspace) throw new AgentError(`Megatron does not know the customer workspace ${teamId}; ask your administrator to connect it.`, Code.NotFound);
   return workspace;
 }
 

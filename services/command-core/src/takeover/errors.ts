@@ -90,13 +90,3 @@ export function isSlackError(error: unknown, ...names: string[]): boolean {
 export function isPermanent(error: unknown): boolean {
   return error instanceof AgentError || error instanceof FieldError || (error instanceof ConnectError && PERMANENT.has(error.code));
 }
-
-/** What the agent reads when a command fails for good. */
-export function describeFailure(error: unknown): string {
-  if (error instanceof AgentError) return error.agentMessage;
-  if (error instanceof FieldError) return error.message;
-  const slackError = slackErrorOf(error);
-  if (slackError) return `Slack refused the request (${slackError}). Check the channel and the customer, then try again.`;
-  if (error instanceof ConnectError) return `That did not work: ${error.rawMessage}`;
-  return 'Something went wrong on our side; the command was not carried out. Please try again.';
-}

@@ -1,7 +1,7 @@
-import type { Command, RequestContext } from '@megatron/contracts';
+import type { Command } from '@megatron/contracts';
 import { selectByChannel } from '../db/engagements.js';
 import type { Actor, TakeoverContext } from './context.js';
-import { describeFailure } from './errors.js';
+import { plainFailure } from './plain-words.js';
 import { messages, text } from './messages.js';
 import { FAILED } from './receipts.js';
 import { reply } from './reply.js';
@@ -13,7 +13,7 @@ import { reportUndelivered, undeliveredReason } from './undelivered.js';
  * see it: a message under ⚠ with a threaded reason and a Retry button, an edit under ⚠ with a threaded
  * reason, anything else (a delete, a verb) in an ephemeral reply. Best effort: a failure to tell is logged.
  */
-export async function tellCommandFailed(ctx: TakeoverContext, actor: Actor | undefined, command: Command, context: RequestContext, error: unknown, failingMs?: number): Promise<void> {
+export async function tellCommandFailed(ctx: TakeoverContext, actor: Actor | undefined, command: Command, error: unknown, failingMs?: number): Promise<void> {
   try {
     const kind = command.kind;
     const engagement = actor && (kind.case === 'message' || kind.case === 'fileShare' || kind.case === 'messageChanged')
@@ -25,14 +25,14 @@ export async function tellCommandFailed(ctx: TakeoverContext, actor: Actor | und
     }
     if (actor && engagement && kind.case === 'messageChanged') {
       if (actor.organization.receipts) ctx.receipts.mark(actor.integration, engagement.channel_id, kind.value.ts, FAILED);
-      const notice = text(messages.editNotDelivered(undeliveredReason(error, failingMs).replace(/\.$/, '')));
+      const notice = text(messages.editNotDelivered(undeliveredReason(error, failingMs)));
       await ctx.slack.postMessage({ channel: engagement.channel_id, threadTs: kind.value.ts, content: notice }, withToken(actor.integration.botToken));
       return;
     }
-    const words = kind.case === 'messageDeleted' ? messages.deleteNotDelivered(undeliveredReason(error, failingMs).replace(/\.$/, ''))
+    const words = kind.case === 'messageDeleted' ? messages.deleteNotDelivered(undeliveredReason(error, failingMs))
       : failingMs !== undefined ? messages.notCarriedOut(Math.max(1, Math.round(failingMs / 60_000)))
-      : describeFailure(error);
-    await reply(ctx, actor, context, text(words));
+      : plainFailure(error);
+    await reply(ctx, actor, command, text(words));
   } catch (tellError) {
     ctx.logger.warn({ err: tellError, commandId: command.id }, 'could not tell the agent about a failed command');
   }

@@ -1,10 +1,11 @@
 import { create } from '@bufbuild/protobuf';
-import { ConnectError } from '@connectrpc/connect';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { RelayMode, SlackFileSchema, type RelayFileResponse, type SlackFile } from '@megatron/contracts';
 import type { CustomerWorkspace, Integration } from '../tenants/types.js';
 import type { TakeoverContext } from './context.js';
 import { isPermanent } from './errors.js';
 import { maskFileTitle } from './masking.js';
+import { plainFailure } from './plain-words.js';
 import { withToken } from './slack-gateway.js';
 
 /**
@@ -57,7 +58,8 @@ export function failedFile(ctx: TakeoverContext, file: SlackFile, error: unknown
   ctx.logger.warn({ err: error, fileId: file.id }, 'file relay failed');
   return {
     name: file.name || file.title || file.id,
-    reason: error instanceof ConnectError ? error.rawMessage : 'unexpected error',
+    // The size limit's own words are plain ("the relay limit is … bytes"); anything else in the table's.
+    reason: error instanceof ConnectError && error.code === Code.InvalidArgument && /relay limit/.test(error.rawMessage) ? error.rawMessage : plainFailure(error).replace(/\.$/, ''),
     retryable: !isPermanent(error),
   };
 }

@@ -37,12 +37,12 @@ describe('message builders', () => {
 
   it('builds a user_select whose options carry verb, team and user, and the text for do', () => {
     const content = disambiguation('do', 'sam', [
-      { teamId: 'T1', userId: 'U1', username: 'sam' },
-      { teamId: 'T2', userId: 'U1', username: 'sam' },
+      { teamId: 'T1', userId: 'U1', username: 'sam', label: 'Sam Lee — Globex' },
+      { teamId: 'T2', userId: 'U1', username: 'sam', label: 'Sam Ray — Initech' },
     ], 'say hi');
-    const [block] = JSON.parse(content.blocksJson) as Array<{ accessory: { action_id: string; options: Array<{ value: string }> } }>;
+    const [block] = JSON.parse(content.blocksJson) as Array<{ accessory: { action_id: string; options: Array<{ value: string; text: { text: string } }> } }>;
     expect(block?.accessory.action_id).toBe('user_select');
-    expect(block?.accessory.options.map((o) => o.value)).toEqual(['do|T1:U1|say hi', 'do|T2:U1|say hi']);
+    expect(block?.accessory.options.map((o) => [o.text.text, o.value])).toEqual([['Sam Lee — Globex', 'do|T1:U1|say hi'], ['Sam Ray — Initech', 'do|T2:U1|say hi']]);
   });
 
   it('builds a help request with an Open engagement channel button', () => {

@@ -7,6 +7,8 @@ export type CustomerKey = CustomerRef;
 
 export interface Candidate extends CustomerKey {
   username: string;
+  /** What the agent reads in the list: `Sam Lee — Globex`. */
+  label: string;
 }
 
 export const messages = {
@@ -37,8 +39,8 @@ export const messages = {
   alreadyClaimed: (name: string) => `You are already handling *${name}*.`,
   nothingToClaim: (name: string) => `*${name}* has no open engagement channel to claim.`,
   secondAgent: (handler: string) => `:wave: ${handler} is handling this conversation. Your message was sent too; click *Claim* on the card to take it over.`,
-  editNotDelivered: (reason: string) => `:warning: Your edit did not reach the customer: ${reason}. Their copy still shows the message as it was.`,
-  deleteNotDelivered: (reason: string) => `:warning: Your deleted message could not be removed from the customer's conversation: ${reason}. They can still see it.`,
+  editNotDelivered: (reason: string) => `:warning: Your edit did not reach the customer, whose copy still shows the message as it was. ${reason}`,
+  deleteNotDelivered: (reason: string) => `:warning: Your deleted message is still in the customer's conversation. ${reason}`,
   notCarriedOut: (minutes: number) => `:warning: Your command was not carried out: Slack kept failing for ${plural(minutes, 'minute')}, so Megatron stopped trying. Please try again.`,
 } as const;
 
@@ -67,7 +69,7 @@ export function heldPrompt(name: string, heldCommandId: string): MessageContent 
 
 /** The threaded notice under an agent's message that did not reach the customer, with Retry. */
 export function undeliveredNotice(reason: string, undeliveredId: string): MessageContent {
-  const words = `:warning: This message did not reach the customer: ${reason.replace(/\.$/, '')}. Later messages were not held back. Retry sends it once.`;
+  const words = `:warning: This message did not reach the customer. ${reason} Retry sends it once; your later messages were not held back.`;
   return withBlocks(words, [
     section(words),
     { type: 'actions', elements: [{ type: 'button', action_id: RETRY_DELIVERY_ACTION, text: { type: 'plain_text', text: 'Retry' }, value: undeliveredId }] },
@@ -193,7 +195,7 @@ export function helpRequest(name: string, teamDomain: string, key: CustomerKey):
 export function disambiguation(verb: CustomerVerb, name: string, candidates: Candidate[], doText?: string): MessageContent {
   const line = `Several customers match *${name}*. Which one did you mean?`;
   const options = candidates.slice(0, 100).map((candidate) => ({
-    text: { type: 'plain_text', text: `${candidate.username} (${candidate.teamId})`.slice(0, 75) },
+    text: { type: 'plain_text', text: candidate.label.slice(0, 75) },
     value: formatVerbChoice({ verb, ...candidate, text: doText ?? '' }),
   }));
   return withBlocks(line, [

@@ -46,6 +46,7 @@ export async function openChannel(ctx: TakeoverContext, actor: Actor, customer: 
   await postCard(ctx, actor, customer, engagement, paused);
   // The agent before the history, so they can start reading and typing while it comes in.
   if (actor.agentUserId) await inviteAgent(ctx, actor, choice.channelId);
+  await actor.announceChannel?.(engagement);
   await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
   return engagement;
 }

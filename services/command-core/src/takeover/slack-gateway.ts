@@ -39,8 +39,9 @@ export class CustomerTokens {
         return await run(token);
       } catch (retryError) {
         if (!isRefused(retryError)) throw retryError;
+        this.logger.warn({ err: retryError, teamId: workspace.platformId, slackError: retryError.metadata.get(SLACK_ERROR_HEADER) }, 'refreshed customer bot token refused too');
         throw new AgentError(
-          `Slack refused the bot token of workspace ${workspace.name || workspace.platformId} again, right after the app refreshed it (${retryError.metadata.get(SLACK_ERROR_HEADER) ?? retryError.rawMessage}). The bot may need to be reinstalled there; nothing was sent.`,
+          `Slack refused the bot token of workspace ${workspace.name || workspace.platformId} again, right after the app refreshed it, so nothing was sent; the bot may need to be reinstalled there.`,
         );
       }
     }
@@ -53,11 +54,15 @@ export class CustomerTokens {
       fresh = await this.appNotifier.refreshWorkspace({ organizationId: workspace.organizationId, workspacePlatformId: workspace.platformId });
     } catch (error) {
       if (error instanceof ConnectError && (error.code === Code.Unavailable || error.code === Code.DeadlineExceeded)) throw error;
+      this.logger.warn({ err: error, teamId: workspace.platformId }, 'the app could not refresh a customer workspace');
       throw new AgentError(
-        `Slack no longer accepts the bot token of workspace ${workspace.name || workspace.platformId}, and the app could not give a new one (${error instanceof ConnectError ? error.rawMessage : String(error)}).`,
+        `Slack no longer accepts the bot token of workspace ${workspace.name || workspace.platformId}, and the app could not give a new one, so nothing was sent; ask your administrator to check the app.`,
       );
     }
-    if (!fresh.connectionToken) throw new AgentError(`The app answered refresh_workspace for ${workspace.platformId} without a connection_token.`);
+    if (!fresh.connectionToken) {
+      this.logger.warn({ teamId: workspace.platformId }, 'the app answered refresh_workspace without a connection_token');
+      throw new AgentError(`Slack no longer accepts the bot token of workspace ${workspace.name || workspace.platformId}, and the app gave no new one, so nothing was sent; ask your administrator to check the app.`);
+    }
     await this.tenants.registerWorkspace(workspace.organizationId, {
       platformId: workspace.platformId,
       name: fresh.name || workspace.name,

@@ -7,35 +7,18 @@ import { claimRetry, insertUndelivered, markRetryDelivered, releaseRetry, setNot
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureAgent } from './customers.js';
 import { forwardAgentMessage } from './agent-messages.js';
-import { AgentError, isPermanent, slackErrorOf } from './errors.js';
+import { AgentError, isPermanent } from './errors.js';
+import { plainFailure } from './plain-words.js';
 import { retriedNotice, undeliveredNotice } from './messages.js';
 import { FAILED } from './receipts.js';
 import { withToken } from './slack-gateway.js';
 
-/** Slack's answers that mean the customer cannot be written to any more, in the words an agent needs. */
-const REASONS: Record<string, string> = {
-  channel_not_found: 'their conversation with the bot is gone in Slack',
-  is_archived: 'their conversation with the bot is gone in Slack',
-  user_not_found: 'their Slack account no longer exists',
-  account_inactive: 'their Slack account is deactivated',
-  user_disabled: 'their Slack account is deactivated',
-  cannot_dm_bot: 'they cannot receive messages from the bot',
-  token_revoked: "the bot was removed from the customer's Slack workspace",
-  invalid_auth: "the bot was removed from the customer's Slack workspace",
-  msg_too_long: 'the message is too long for Slack (40,000 characters at most)',
-  restricted_action: "the customer's workspace does not let the bot post there",
-};
-
-/** Why an agent's message did not reach the customer, in plain words. */
+/** Why an agent's message did not reach the customer, as one plain sentence. */
 export function undeliveredReason(error: unknown, failingMs?: number): string {
   if (failingMs !== undefined && !isPermanent(error)) {
-    return `Slack kept failing for ${Math.max(1, Math.round(failingMs / 60_000))} minutes, so Megatron stopped trying`;
+    return `Slack kept failing for ${Math.max(1, Math.round(failingMs / 60_000))} minutes, so Megatron stopped trying.`;
   }
-  if (error instanceof AgentError) return error.agentMessage;
-  const slackError = slackErrorOf(error);
-  const known = slackError ? REASONS[slackError] : undefined;
-  if (known) return known;
-  return slackError ? `Slack refused it (${slackError})` : 'something went wrong on our side';
+  return plainFailure(error);
 }
 
 /**
@@ -75,7 +58,7 @@ export async function retryUndelivered(ctx: TakeoverContext, actor: Actor, comma
   if (!message || !engagement) return;
   const sender = { ...actor, key: original.id };
   try {
-    if (engagement.is_archived) throw new AgentError('the engagement channel was closed since', Code.FailedPrecondition);
+    if (engagement.is_archived) throw new AgentError('The engagement channel was closed since; open it again to write to the customer.', Code.FailedPrecondition);
     const agent = (await selectAgent(ctx.pool, actor.integration.id, message.userId)) ?? (await ensureAgent(ctx, actor.integration, message.userId));
     await forwardAgentMessage(ctx, sender, engagement, { ts: message.ts, text: message.text, files: message.files, avatarUrl: agent.image_url }, 2);
   } catch (error) {

@@ -79,8 +79,10 @@ export async function runSlashCommand(ctx: SimContext, body: Params): Promise<un
       await appendMessage(ctx, conv, { type: 'message', ...botMessageFields(ctx, target, {}), ...message,
         ts: ctx.state.nextTs(conv), team: teamId });
     } else {
-      ctx.state.addEphemeral({ channel: conv.id, user: user.id, ...message, ts: ctx.state.looseTs(),
-        appId: target.appId, source: 'slash_ack' });
+      const ts = ctx.state.looseTs();
+      ctx.state.addEphemeral({ channel: conv.id, user: user.id, ...message, ts, appId: target.appId, source: 'slash_ack' });
+      // Slack lets the command's response_url replace (or delete) that answer: replace_original.
+      responseUrl.ephemeralTs = ts;
     }
   }
   return { status: delivery.status, body: reply, ackMs: delivery.ackMs, responseUrl: responseUrl.url, triggerId: trigger };
