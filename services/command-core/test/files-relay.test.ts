@@ -3,30 +3,19 @@ import type { Client } from '@connectrpc/connect';
 import type { MegatronService, SlackFile } from '@megatron/contracts';
 import type { SimMessage } from '@megatron/slack-sim';
 import { waitFor } from '@megatron/testkit';
-import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
+import { philTakenOver, startApiWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
 
 const LIMIT = 64 * 1024;
 
-let world: World;
-let api: WorldApi;
-let client: Client<typeof MegatronService>;
-let channel = '';
-let dm = '';
+let world: World, api: WorldApi, client: Client<typeof MegatronService>;
+let channel = '', dm = '';
 
 beforeAll(async () => {
   // Re-upload is the default mode. A share whose outcome is unknown is looked for after half a second here.
-  world = await startWorld({ UNCERTAIN_POST_RECHECK_MS: '500' }, { connectionEnv: { FILE_MAX_BYTES: String(LIMIT) } });
-  const { takeover } = await world.replica();
-  api = await serveApi(world, takeover.megatronService);
-  client = api.client((await world.admin.issueApiToken(world.organizationId, 'files-test')).token);
-  const { customers, integration } = world;
-  ({ channel: dm } = await world.sim.control.sendDirectMessage({ teamId: customers.team.id, userId: customers.phil.id, appId: customers.app.appId, text: 'hi bot' }));
-  const { engagement } = await client.openEngagement({ customer: { teamId: customers.team.id, userId: customers.phil.id }, agentUserId: integration.alice.id });
-  // Agents pause the bot before they write (an unpaused bot holds their messages).
-  await client.pauseCustomer({ customer: { teamId: customers.team.id, userId: customers.phil.id } });
-  channel = engagement?.channelId ?? '';
+  ({ world, api, client } = await startApiWorld('files-test', { UNCERTAIN_POST_RECHECK_MS: '500' }, { connectionEnv: { FILE_MAX_BYTES: String(LIMIT) } }));
+  ({ channel, dm } = await philTakenOver(world, client));
 });
 
 afterAll(async () => {

@@ -1,27 +1,16 @@
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import type { MegatronService } from '@megatron/contracts';
 import { waitFor } from '@megatron/testkit';
-import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
+import { philTakenOver, startApiWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
 
-let world: World;
-let api: WorldApi;
-let client: Client<typeof MegatronService>;
-let channel = '';
-let dm = '';
+let world: World, api: WorldApi, client: Client<typeof MegatronService>;
+let channel = '', dm = '';
 
 beforeAll(async () => {
-  world = await startWorld();
-  const { takeover } = await world.replica();
-  api = await serveApi(world, takeover.megatronService);
-  client = api.client((await world.admin.issueApiToken(world.organizationId, 'refresh-test')).token);
-  const { customers, integration } = world;
-  ({ channel: dm } = await world.sim.control.sendDirectMessage({ teamId: customers.team.id, userId: customers.phil.id, appId: customers.app.appId, text: 'hello' }));
-  const { engagement } = await client.openEngagement({ customer: { teamId: customers.team.id, userId: customers.phil.id }, agentUserId: integration.alice.id });
-  // Agents pause the bot before they write (an unpaused bot holds their messages).
-  await client.pauseCustomer({ customer: { teamId: customers.team.id, userId: customers.phil.id } });
-  channel = engagement?.channelId ?? '';
+  ({ world, api, client } = await startApiWorld('refresh-test'));
+  ({ channel, dm } = await philTakenOver(world, client));
 });
 
 afterAll(async () => {

@@ -298,3 +298,28 @@ function bearer(token: string): Interceptor {
     return next(req);
   };
 }
+
+/** A world with one replica, its API served, and a client with a fresh API token labelled `label`. */
+export async function startApiWorld(
+  label: string,
+  env: Partial<Record<string, string>> = {},
+  options: { connectionEnv?: Record<string, string> } = {},
+): Promise<{ world: World; api: WorldApi; client: Client<typeof MegatronService> }> {
+  const world = await startWorld(env, options);
+  const { takeover } = await world.replica();
+  const api = await serveApi(world, takeover.megatronService);
+  return { world, api, client: api.client((await world.admin.issueApiToken(world.organizationId, label)).token) };
+}
+
+/**
+ * Phil wrote to the support bot, the app opened his engagement for Alice and paused the bot, as agents do
+ * before writing (an unpaused bot holds their messages): his DM and the engagement channel.
+ */
+export async function philTakenOver(world: World, client: Client<typeof MegatronService>): Promise<{ channel: string; dm: string }> {
+  const { customers, integration } = world;
+  const customer = { teamId: customers.team.id, userId: customers.phil.id };
+  const { channel: dm } = await world.sim.control.sendDirectMessage({ ...customer, appId: customers.app.appId, text: 'hello' });
+  const { engagement } = await client.openEngagement({ customer, agentUserId: integration.alice.id });
+  await client.pauseCustomer({ customer });
+  return { channel: engagement?.channelId ?? '', dm };
+}

@@ -26,6 +26,7 @@ import { invalid, notFound, TenantError } from './errors.js';
 import type { Integration, Organization } from './types.js';
 import { isUuid } from './uuid.js';
 import { commandUrl, id, optionalChannelId, optionalText, optionalUserId, requireText, slackToken, takeoverMode, teamId, token } from './validation.js';
+import { toOrganization } from './tenant-directory.js';
 
 export interface OrganizationDetails extends Organization {
   createdAt: Date;
@@ -218,15 +219,7 @@ export class TenantAdmin {
 }
 
 function details(row: OrganizationRow): OrganizationDetails {
-  return {
-    id: row.id,
-    name: row.name,
-    commandUrl: row.command_url,
-    endpointDisabledReason: row.endpoint_disabled_reason,
-    receipts: row.receipts,
-    takeoverMode: row.takeover_mode,
-    createdAt: row.created_at,
-  };
+  return { ...toOrganization(row), createdAt: row.created_at };
 }
 
 function tokenInfo(row: ApiTokenRow): ApiTokenInfo {

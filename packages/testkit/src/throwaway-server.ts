@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';
 
 export interface Daemon {
@@ -53,4 +56,47 @@ export function daemon(what: string, binary: string, args: string[], log: string
   };
 
   return { start, stop };
+}
+
+export interface ThrowawayServer {
+  url: string;
+  port: number;
+  /** SIGTERM, or SIGKILL for a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it and deletes everything it stored. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A server of the test's own on a free port with its data in a temp dir, started and ready: `args` and
+ * `ready` get the dir, the port and the log file's path.
+ */
+export async function startThrowawayServer(spec: {
+  what: string;
+  scheme: string;
+  binary: string;
+  args: (dir: string, port: number, log: string) => string[];
+  ready: (port: number) => Promise<boolean>;
+}): Promise<ThrowawayServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'megatron-'));
+  const port = await freePort();
+  const log = path.join(dir, 'log');
+  const server = daemon(`${spec.what} on port ${port}`, spec.binary, spec.args(dir, port, log), log, () => spec.ready(port));
+  try {
+    await server.start();
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `${spec.scheme}://127.0.0.1:${port}`,
+    port,
+    start: server.start,
+    stop: server.stop,
+    destroy: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
