@@ -96,8 +96,7 @@ describe('taking over a customer conversation in the simulator UI', () => {
     await ui.write(help, '/megatron open sam');
     const question = await ui.message(help, 'Several customers match');
     await ui.see(question.getByText('Only visible to you'), 'the question shown to the agent only');
-    const initech = world.sandbox.seed.initech;
-    await question.getByRole('combobox', { name: 'Pick a customer' }).selectOption({ label: `sam (${initech.workspace.id})` });
+    await question.getByRole('combobox', { name: 'Pick a customer' }).selectOption({ label: 'Sam Initech — Initech' });
     await ui.open('mt-sam_initech');
     await ui.see(ui.pane('Acme Support: #mt-sam_initech'), "Initech Sam's engagement channel");
   });

@@ -45,6 +45,11 @@ export const configSchema = baseEnvSchema.extend({
   COMMAND_ACK_WAIT_MS: env.durationMs(30_000),
   /** How long a failing channel's head Command is retried before it is dead-lettered and the agent told. */
   PARKED_RETRY_WINDOW_MS: env.durationMs(15 * 60 * 1000),
+  /**
+   * Off-lane Commands (opening a channel, name lookups, app pushes: lanes.ts) one organization may run at once
+   * across all replicas.
+   */
+  OFF_LANE_PER_ORGANIZATION: env.positiveInt(4),
   /** How often each replica looks for parked channels due for another try. */
   PARKED_POLL_MS: env.durationMs(1_000),
   /** An agent's message reaching the customer later than this after it was written says when it was written. */

@@ -11,6 +11,7 @@ import { ParkedChannels } from './takeover/parked-channels.js';
 import { Receipts } from './takeover/receipts.js';
 import { CustomerTokens } from './takeover/slack-gateway.js';
 import { CachedTenants } from './tenants/cached-tenants.js';
+import type { TenantChanges } from './tenants/tenant-changes.js';
 import type { Tenants } from './tenants/types.js';
 
 export interface TakeoverDeps {
@@ -21,6 +22,8 @@ export interface TakeoverDeps {
   redis: Redis;
   nats: NatsClients;
   tenants: Tenants;
+  /** Tenant changes heard from every process; without it the tenant cache relies on its lifetime alone. */
+  changes?: TenantChanges;
   clock?: () => Date;
 }
 
@@ -32,8 +35,6 @@ export interface Takeover {
   stop(): Promise<void>;
   /** Runs the scheduled jobs due at `at` (default: the injected clock's now); for tests and operators. */
   runScheduledJobs(options?: RunDueOptions): Promise<ItemResult[]>;
-  /** An organization's settings changed through this process: forget what the cache holds of it. */
-  organizationChanged(organizationId: string): void;
 }
 
 export function createTakeover(deps: TakeoverDeps): Takeover {
@@ -42,6 +43,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
   const slack = internalClient(SlackConnectionService, config.CONNECTION_SLACK_URL, serviceToken);
   const appNotifier = internalClient(AppNotifierService, config.APP_NOTIFIER_URL, serviceToken);
   const tenants = new CachedTenants(deps.tenants);
+  if (deps.changes) tenants.listenTo(deps.changes);
   const customerTokens = new CustomerTokens(tenants, appNotifier, logger);
   let directory: EngagementDirectory | undefined;
   const ctx: TakeoverContext = {
@@ -98,6 +100,5 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       consumers = [];
     },
     runScheduledJobs: (options) => scheduler.runDue(options),
-    organizationChanged: (organizationId) => tenants.forgetOrganization(organizationId),
   };
 }

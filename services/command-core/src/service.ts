@@ -7,6 +7,8 @@ import { bootstrapTenant } from './bootstrap.js';
 import type { Config } from './config.js';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { deferredService } from './deferred-service.js';
+import { TokenCache } from './api/token-cache.js';
+import { TenantChanges } from './tenants/tenant-changes.js';
 import { createTakeover, type Takeover } from './engine.js';
 import { applyMigrations } from './migrations.js';
 import { tenantSettingsService } from './tenant-settings/tenant-settings-service.js';
@@ -34,9 +36,13 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
   if (config.MIGRATE_ON_START ?? config.MEGATRON_APP_MODE === 'megatron-dev') await applyMigrations(pool, logger);
   await bootstrapTenant(pool, admin, config, logger);
 
+  // Revocations and settings changes reach every replica's caches at once.
+  const changes = new TenantChanges(pool, logger);
+  await changes.start();
+  const tokens = new TokenCache(pool, changes);
   let started: Takeover | undefined;
   const takeover = nats.ready.then(async (clients) => {
-    const engine = createTakeover({ config, logger, metrics: kit.metrics, pool, redis, nats: clients, tenants });
+    const engine = createTakeover({ config, logger, metrics: kit.metrics, pool, redis, nats: clients, tenants, changes });
     await engine.start();
     started = engine;
     return engine;
@@ -54,7 +60,7 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
       { appMode: config.MEGATRON_APP_MODE, engine: () => started },
       internalClient(AppNotifierService, config.APP_NOTIFIER_URL, serviceToken),
     ),
-    authenticate: (token) => admin.authenticate(token),
+    authenticate: (token) => tokens.authenticate(token),
     adminToken: config.MEGATRON_ADMIN_TOKEN,
     logger,
   });
@@ -82,6 +88,7 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
       { name: 'takeover', run: () => started?.stop() },
       { name: 'servers', run: () => servers.close() },
       { name: 'nats', run: () => nats.close() },
+      { name: 'tenant changes', run: () => changes.stop() },
       { name: 'postgres', run: () => pool.end() },
       { name: 'redis', run: async () => void (await redis.quit()) },
     ],

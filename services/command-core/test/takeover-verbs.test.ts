@@ -1,6 +1,5 @@
 import { waitFor } from '@megatron/testkit';
 import type { SimMessage } from '@megatron/slack-sim';
-import type { Takeover } from '../src/engine.js';
 import { startWorld, type World } from './takeover-world.js';
 
 jest.setTimeout(60_000);
@@ -8,11 +7,9 @@ jest.setTimeout(60_000);
 let world: World;
 let readAppCommands: () => Promise<import('@megatron/contracts').AppCommand[]>;
 
-let takeover: Takeover;
-
 beforeAll(async () => {
   world = await startWorld();
-  ({ takeover } = await world.replica());
+  await world.replica();
   readAppCommands = await world.appCommands('verbs_test');
 });
 
@@ -137,7 +134,6 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
   it('offers a select when several customers match, and, in send-and-warn mode, warns once an hour when the bot is not paused', async () => {
     const { customers, otherCustomers, integration } = world;
     await world.admin.updateOrganization(world.organizationId, { takeoverMode: 'send-and-warn' });
-    takeover.organizationChanged(world.organizationId);
     world.app.users.push(
       { username: 'sam', platformUserId: customers.sam.id, platformTeamId: customers.team.id },
       { username: 'sam', platformUserId: otherCustomers.sam.id, platformTeamId: otherCustomers.team.id },

@@ -31,6 +31,7 @@ import path from 'node:path';
 import { apiSurface } from '../src/api/api-surface.js';
 import { configSchema, type Config } from '../src/config.js';
 import { TokenCipher } from '../src/crypto/token-cipher.js';
+import { TenantChanges } from '../src/tenants/tenant-changes.js';
 import { createTakeover, type Takeover } from '../src/engine.js';
 import { TenantAdmin, TenantDirectory } from '../src/tenants/index.js';
 
@@ -42,18 +43,22 @@ export const logger = createLogger('takeover-test', process.env.TEST_LOG_LEVEL ?
 export interface AppStandIn {
   url: string;
   users: Array<{ username: string; platformUserId: string; platformTeamId: string }>;
+  /** How long the app takes to answer search_user, as a slow integrating app would. */
+  searchDelay: { ms: number };
   freshTokens: Map<string, string>;
   refreshCalls: string[];
   close(): Promise<void>;
 }
 
 async function startAppStandIn(): Promise<AppStandIn> {
-  const state = { users: [] as AppStandIn['users'], freshTokens: new Map<string, string>(), refreshCalls: [] as string[] };
+  const state = { users: [] as AppStandIn['users'], searchDelay: { ms: 0 }, freshTokens: new Map<string, string>(), refreshCalls: [] as string[] };
   const impl: Partial<ServiceImpl<typeof AppNotifierService>> = {
-    searchUser: (req) =>
-      create(SearchUserResponseSchema, {
+    searchUser: async (req) => {
+      await new Promise((resolve) => setTimeout(resolve, state.searchDelay.ms));
+      return create(SearchUserResponseSchema, {
         users: state.users.filter((user) => user.username.includes(req.targetedUserName)).map((user) => create(FoundUserSchema, user)),
-      }),
+      });
+    },
     refreshWorkspace: (req) => {
       state.refreshCalls.push(req.workspacePlatformId);
       const token = state.freshTokens.get(req.workspacePlatformId);
@@ -136,7 +141,7 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
     NATS_URL: natsUrl,
     NATS_NAMESPACE: namespace,
     // Publisher and consumers must agree on the partition count, or some channels are never consumed.
-    COMMAND_PARTITIONS: PARTITIONS,
+    COMMAND_PARTITIONS: env.COMMAND_PARTITIONS ?? PARTITIONS,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     SLACK_SIGNING_SECRET: signingSecret,
     LOG_LEVEL: 'warn',
@@ -162,7 +167,7 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
     DATABASE_URL: db.url,
     NATS_URL: natsUrl,
     NATS_NAMESPACE: namespace,
-    COMMAND_PARTITIONS: PARTITIONS,
+    COMMAND_PARTITIONS: env.COMMAND_PARTITIONS ?? PARTITIONS,
     COMMAND_ACK_WAIT_MS: '3000',
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     CONNECTION_SLACK_URL: connection.grpcUrl,
@@ -213,13 +218,16 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
     async replica(clock) {
       const own = await openNats(natsUrl);
       const metrics = new Metrics('command-core');
-      const takeover = createTakeover({ config, logger, metrics, pool, redis, nats: own, tenants, ...(clock ? { clock } : {}) });
+      const changes = new TenantChanges(pool, logger);
+      await changes.start();
+      const takeover = createTakeover({ config, logger, metrics, pool, redis, nats: own, tenants, changes, ...(clock ? { clock } : {}) });
       await takeover.start();
       let closed = false;
       const close = async () => {
         if (closed) return;
         closed = true;
         await takeover.stop().catch(() => undefined);
+        await changes.stop();
         await own.close();
       };
       replicas.push(close);

@@ -2,7 +2,6 @@ import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import type { AppCommand, MegatronService } from '@megatron/contracts';
 import type { SimUser } from '@megatron/slack-sim';
 import { waitFor } from '@megatron/testkit';
-import type { Takeover } from '../src/engine.js';
 import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
@@ -19,11 +18,9 @@ let sameInInitech: SimUser;
 const channels = { globex: '', initech: '' };
 let tsCounter = 0;
 
-let takeover: Takeover;
-
 beforeAll(async () => {
   world = await startWorld();
-  ({ takeover } = await world.replica());
+  const { takeover } = await world.replica();
   api = await serveApi(world, takeover.megatronService);
   acme = api.client((await world.admin.issueApiToken(world.organizationId, 'acme')).token);
   readAppCommands = await world.appCommands('tenancy_test');
@@ -92,7 +89,6 @@ describe('two workspaces with the same user id never collide', () => {
     const { integration, customers, otherCustomers } = world;
     // Sent with the bot still answering: this test is about where messages go, not about holding them.
     await world.admin.updateOrganization(world.organizationId, { takeoverMode: 'send-and-warn' });
-    takeover.organizationChanged(world.organizationId);
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: channels.globex, text: 'Hello Globex' });
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: channels.initech, text: 'Hello Initech' });
     const globexDm = await waitFor(() => world.sim.control.dmChannel(customers.team.id, 'U0SAME', customers.app.botUserId), { timeoutMs: 15_000 });

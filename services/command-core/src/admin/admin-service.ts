@@ -37,8 +37,6 @@ export function adminService(
         receipts: req.receipts,
         takeoverMode: req.takeoverMode === '' ? undefined : req.takeoverMode,
       });
-      // This replica acts on the change at once; the others within their tenant cache's lifetime.
-      scheduledJobs?.engine()?.organizationChanged(organization.id);
       return { organization: organizationMessage(organization) };
     },
     async rotateWebhookSecret(req) {

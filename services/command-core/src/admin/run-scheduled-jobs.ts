@@ -11,7 +11,7 @@ const NOW_TOLERANCE_MS = 5_000;
 export interface ScheduledJobsAccess {
   appMode: Config['MEGATRON_APP_MODE'];
   /** The running takeover engine, undefined while command-core is still starting. */
-  engine(): Pick<Takeover, 'runScheduledJobs' | 'organizationChanged'> | undefined;
+  engine(): Pick<Takeover, 'runScheduledJobs'> | undefined;
   now?: () => Date;
 }
 

@@ -16,6 +16,8 @@ export interface EngagementRow {
   handled_by_name: string;
   opened_at: Date;
   first_response_at: Date | null;
+  /** Set while the channel's history is being imported (open-engagement.ts). */
+  importing_since: Date | null;
   user_row_id: string;
   user_id: string;
   username: string;
@@ -28,7 +30,7 @@ export interface EngagementRow {
 }
 
 const SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, e.channel_name, e.is_paused, e.is_archived,
-         e.last_message_at, e.created_at, e.card_ts, e.handled_by, e.handled_by_name, e.opened_at, e.first_response_at, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
+         e.last_message_at, e.created_at, e.card_ts, e.handled_by, e.handled_by_name, e.opened_at, e.first_response_at, e.importing_since, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
          u.image_url, u.dm_channel_id, w.id as workspace_id, w.platform_id as team_id
     from engagement_channels e
     join platform_users u on u.id = e.platform_user_id
@@ -226,4 +228,8 @@ export async function selectResponseStats(db: Db, integrationId: string, since: 
     ),
   ]);
   return { total: total.rows[0] ?? { engagements: 0, answered: 0, median_seconds: null, p90_seconds: null }, agents: agents.rows };
+}
+
+export async function setImporting(db: Db, id: string, importing: boolean): Promise<void> {
+  await db.query('update engagement_channels set importing_since = case when $2 then now() else null end where id = $1', [id, importing]);
 }

@@ -63,27 +63,38 @@ export async function parkFailed(db: Db, channelKey: string, commandId: string, 
   );
 }
 
-/** Channels whose head is due and not held by a replica, oldest first. */
-export async function dueChannels(db: Db, limit: number): Promise<string[]> {
+// Off-lane Commands (`free:<team_id>:<command_id>`, lanes.ts) of one workspace that may run at once across
+// every replica: a slow app or a long history import of one organization cannot take all the re-drivers.
+const OFF_LANE_BUSY = `(select count(*) from parked_commands busy
+   where busy.channel_key like 'free:' || split_part(head_key, ':', 2) || ':%' and busy.dead_at is null and busy.leased_until > now())`;
+
+/** Channels (and off-lane Commands) whose head is due and not held by a replica, oldest first. */
+export async function dueChannels(db: Db, limit: number, perOrganization: number): Promise<string[]> {
   const { rows } = await db.query<{ channel_key: string }>(
     `select channel_key from (
-       select distinct on (channel_key) channel_key, next_attempt_at, leased_until, id
+       select distinct on (channel_key) channel_key, channel_key as head_key, next_attempt_at, leased_until, id
          from parked_commands where dead_at is null order by channel_key, id) heads
       where next_attempt_at <= now() and (leased_until is null or leased_until < now())
+        and (channel_key not like 'free:%' or ${OFF_LANE_BUSY} < $2)
       order by id limit $1`,
-    [limit],
+    [limit, perOrganization],
   );
   return rows.map((row) => row.channel_key);
 }
 
-/** Takes the channel's head for `leaseMs` when it is due and free; across replicas one caller gets it. */
-export async function claimHead(db: Db, channelKey: string, leaseMs: number): Promise<ParkedCommand | undefined> {
+/**
+ * Takes the channel's head for `leaseMs` when it is due and free (and, off the lanes, its organization
+ * below its limit); across replicas one caller gets it.
+ */
+export async function claimHead(db: Db, channelKey: string, leaseMs: number, perOrganization: number): Promise<ParkedCommand | undefined> {
   const { rows } = await db.query<ParkedCommand>(
-    `update parked_commands set leased_until = now() + make_interval(secs => $2), attempts = attempts + 1
+    `with target as (select $1::text as head_key)
+     update parked_commands set leased_until = now() + make_interval(secs => $2), attempts = attempts + 1
       where id = (select id from parked_commands where channel_key = $1 and dead_at is null order by id limit 1)
         and next_attempt_at <= now() and (leased_until is null or leased_until < now())
+        and ($1 not like 'free:%' or (select ${OFF_LANE_BUSY} from target) < $3)
       returning id, channel_key, command_id, command, attempts, first_failed_at`,
-    [channelKey, leaseMs / 1000],
+    [channelKey, leaseMs / 1000, perOrganization],
   );
   return rows[0];
 }

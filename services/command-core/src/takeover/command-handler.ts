@@ -4,7 +4,6 @@ import { ack, term, type Outcome } from '@megatron/runtime';
 import { selectBroadcast } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
 import { selectByChannel, type EngagementRow } from '../db/engagements.js';
-import { selectAgent } from '../db/people.js';
 import { recordFeedback } from './broadcast-feedback.js';
 import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
@@ -157,12 +156,12 @@ async function onAgentMessage(
   // with nothing in it (the customer would get an empty DM).
   if (!userId || userId === actor.integration.botUserId) return;
   if (!message.text.trim() && message.files.length === 0) return;
-  // Only the read runs alongside: a profile is fetched from Slack only for messages in engagement channels.
-  const [engagement, known] = await Promise.all([openEngagementOf(ctx, actor, channelId), selectAgent(ctx.pool, actor.integration.id, userId)]);
+  const engagement = await openEngagementOf(ctx, actor, channelId);
   if (!engagement) return;
-  const agent = known ?? (await ensureAgent(ctx, actor.integration, userId));
+  // The writer is the Command's agent, whose profile the actor was made from: no second read.
+  const avatarUrl = userId === actor.agentUserId && actor.agentImageUrl !== undefined ? actor.agentImageUrl : (await ensureAgent(ctx, actor.integration, userId)).image_url;
   await applyTakeoverMode(ctx, actor, engagement);
-  await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt);
+  await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl }, attempt);
   if (engagement.handled_by && engagement.handled_by !== userId) await noteSecondAgent(ctx, actor, engagement, userId);
 }
 

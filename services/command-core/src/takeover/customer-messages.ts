@@ -5,6 +5,7 @@ import { deleteLink, insertLinkAndTouch, selectLinkByCustomerTs, selectLinkByKey
 import { deleteTranscriptMessage, updateTranscriptText, upsertTranscriptMessage } from '../db/transcript.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureCustomer } from './customers.js';
+import { waitForLifecycle } from './lifecycle/run-lifecycle.js';
 import { FieldError, isSlackError } from './errors.js';
 import { forwardKeyOf } from './forward-key.js';
 import { tsToDate } from './history.js';
@@ -33,6 +34,8 @@ export async function mirrorCustomerMessage(ctx: TakeoverContext, actor: Actor, 
   const engagement = await trackedEngagement(ctx, actor, message);
   await recordInTranscript(ctx, actor, message, fromBot, engagement);
   if (!engagement) return untracked();
+  // The channel's history is being imported: this message goes after it (or is part of it).
+  if (engagement.importing_since) await waitForLifecycle(ctx.pool, engagement.organization_id, engagement.team_id, engagement.user_id);
   const { ts } = message;
   // Any link of this DM message answers: a repeated report or one already imported with the history
   // (its mirror), or Megatron's own forwarded copy reported back by the app (the agent's original,

@@ -91,7 +91,7 @@ export function agentName(agent: AgentRow): string {
 export async function agentActor(ctx: TakeoverContext, base: Omit<Actor, 'agentName'>): Promise<Actor> {
   if (!base.agentUserId) return { ...base, agentName: 'Megatron' };
   const agent = await ensureAgent(ctx, base.integration, base.agentUserId);
-  return { ...base, agentName: agentName(agent) };
+  return { ...base, agentName: agentName(agent), agentImageUrl: agent.image_url };
 }
 
 export function toEngagement(row: EngagementRow, integrationDomain: string): Engagement {

@@ -1,7 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { create, fromJson, type JsonValue } from '@bufbuild/protobuf';
 import { MessageContentSchema, SlackFileSchema, type HistoryMessage } from '@megatron/contracts';
-import { selectByChannel, selectByCustomer, upsertOpenEngagement, type EngagementRow } from '../db/engagements.js';
+import { selectByChannel, selectByCustomer, setImporting, upsertOpenEngagement, type EngagementRow } from '../db/engagements.js';
 import { insertLink } from '../db/message-links.js';
 import { hasTranscript, selectUnimported, type TranscriptMessage } from '../db/transcript.js';
 import { alternativeChannelName, engagementChannelName } from './channel-name.js';
@@ -47,7 +47,9 @@ export async function openChannel(ctx: TakeoverContext, actor: Actor, customer: 
   // The agent before the history, so they can start reading and typing while it comes in.
   if (actor.agentUserId) await inviteAgent(ctx, actor, choice.channelId);
   await actor.announceChannel?.(engagement);
+  await setImporting(ctx.pool, engagement.id, true);
   await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
+  await setImporting(ctx.pool, engagement.id, false);
   return engagement;
 }
 

@@ -17,20 +17,11 @@ import {
 import { abandonCommand, handleCommand } from './command-handler.js';
 import type { TakeoverContext } from './context.js';
 import { HeldForChoice, RetryLater, retryAfterMs } from './errors.js';
+import { laneOf } from './lanes.js';
 
-/** Channels one replica re-drives at a time. */
-const CONCURRENCY = 4;
+/** Channels (and off-lane Commands) one replica runs at a time. */
+const CONCURRENCY = 16;
 const MAX_BACKOFF_MS = 60_000;
-
-/**
- * `<team_id>:<channel_id>`: the channel a Command's order is kept in; none for Commands outside a channel's
- * order (an answer about a held message must not wait behind it, nor a Retry or stats behind a failing head).
- */
-export function channelKeyOf(command: Command): string | undefined {
-  const context = command.context;
-  const unordered = command.kind.case === 'heldMessageChoice' || command.kind.case === 'retryDelivery' || command.kind.case === 'stats';
-  return !unordered && context?.teamId && context.channelId ? `${context.teamId}:${context.channelId}` : undefined;
-}
 
 /** What waits behind a held message: the agent's later messages, edits and deletes (verbs and clicks do not). */
 function waitsBehindHeld(command: Command): boolean {
@@ -69,8 +60,15 @@ export class ParkedChannels {
   /** The stream consumer's path: parked channels queue the Command; a transient failure parks it. */
   async consume(command: Command, raw: Uint8Array, attempt: number, logger: Logger): Promise<Outcome> {
     const ctx = { ...this.ctx, logger };
-    const key = channelKeyOf(command);
-    if (!key) return handleCommand(ctx, command, attempt);
+    const lane = laneOf(command);
+    if (lane.kind === 'direct') return handleCommand(ctx, command, attempt);
+    if (lane.kind === 'free') {
+      // Stored, acked, and run by the re-drivers at once: the partition moves on in a few milliseconds.
+      await appendParked(ctx.pool, lane.key, command.id, raw);
+      void this.tick();
+      return ack();
+    }
+    const key = lane.key;
     const head = await headState(ctx.pool, key);
     if (head === 'failing' || (head === 'held' && waitsBehindHeld(command))) {
       await appendParked(ctx.pool, key, command.id, raw);
@@ -107,7 +105,7 @@ export class ParkedChannels {
     if (room <= 0 || this.stopping) return;
     let channels: string[];
     try {
-      channels = await dueChannels(this.ctx.pool, room + this.active.size);
+      channels = await dueChannels(this.ctx.pool, room + this.active.size, this.ctx.config.OFF_LANE_PER_ORGANIZATION);
     } catch (error) {
       this.ctx.logger.error({ err: error }, 'could not read parked channels; the next tick tries again');
       return;
@@ -128,7 +126,7 @@ export class ParkedChannels {
   private async drain(key: string): Promise<void> {
     const leaseMs = this.ctx.config.COMMAND_ACK_WAIT_MS * 2;
     while (!this.stopping) {
-      const head = await claimHead(this.ctx.pool, key, leaseMs);
+      const head = await claimHead(this.ctx.pool, key, leaseMs, this.ctx.config.OFF_LANE_PER_ORGANIZATION);
       if (!head || !(await this.whileLeased(head, leaseMs, () => this.runHead(head)))) return;
     }
   }

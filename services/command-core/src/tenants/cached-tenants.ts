@@ -1,3 +1,4 @@
+import type { TenantChanges } from './tenant-changes.js';
 import type { CustomerWorkspace, Integration, Organization, Tenants, WorkspaceRegistration } from './types.js';
 
 /** Long enough to spare every Command its tenant lookups and token decryption, short enough that changes made elsewhere show. */
@@ -11,8 +12,8 @@ interface Entry<T> {
 /**
  * Tenants with the lookups every Command makes kept in memory for a short while. Tenants that are not
  * found are never remembered, so a newly created one is usable at once; a workspace registered (or its
- * token refreshed) through this process is forgotten at once, changes from other processes show within
- * TENANT_CACHE_MS.
+ * token refreshed) through this process is forgotten at once; an organization's settings or integration
+ * changed by any process are forgotten as soon as the change is heard (`listenTo`), else within TENANT_CACHE_MS.
  */
 export class CachedTenants implements Tenants {
   private readonly entries = new Map<string, Entry<unknown>>();
@@ -31,7 +32,7 @@ export class CachedTenants implements Tenants {
   }
 
   integrationOf(organizationId: string): Promise<Integration | undefined> {
-    return this.inner.integrationOf(organizationId);
+    return this.remember(`integrationOf:${organizationId}`, () => this.inner.integrationOf(organizationId));
   }
 
   customerWorkspace(organizationId: string, platformId: string): Promise<CustomerWorkspace | undefined> {
@@ -54,9 +55,20 @@ export class CachedTenants implements Tenants {
     }
   }
 
-  /** Settings changed: the next lookup reads them afresh. */
+  /** Settings or the integration changed: the next lookups read them afresh. */
   forgetOrganization(organizationId: string): void {
     this.entries.delete(`organization:${organizationId}`);
+    this.entries.delete(`integrationOf:${organizationId}`);
+    // Integrations are also kept by team, which the change does not name.
+    for (const key of this.entries.keys()) if (key.startsWith('integration:')) this.entries.delete(key);
+  }
+
+  /** Hears of changes made in any process (TenantChanges): a missed one empties the cache. */
+  listenTo(changes: TenantChanges): void {
+    changes.subscribe((change) => {
+      if (change === 'reset') this.entries.clear();
+      else if (change.kind === 'organization') this.forgetOrganization(change.id);
+    });
   }
 
   private remember<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {

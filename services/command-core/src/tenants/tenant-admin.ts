@@ -26,6 +26,7 @@ import { invalid, notFound, TenantError } from './errors.js';
 import type { Integration, Organization } from './types.js';
 import { isUuid } from './uuid.js';
 import { commandUrl, id, optionalChannelId, optionalText, optionalUserId, requireText, slackToken, takeoverMode, teamId, token } from './validation.js';
+import { notifyTenantChange } from '../db/tenant-changes.js';
 import { toOrganization } from './tenant-directory.js';
 
 export interface OrganizationDetails extends Organization {
@@ -119,6 +120,7 @@ export class TenantAdmin {
     };
     const row = await updateOrganization(this.pool, orgId, changes);
     if (!row) throw notFound(`organization ${orgId} does not exist`);
+    await notifyTenantChange(this.pool, { kind: 'organization', id: orgId });
     return details(row);
   }
 
@@ -140,6 +142,7 @@ export class TenantAdmin {
     const orgId = id('organization_id', organizationId);
     const row = await setEndpointDisabled(this.pool, orgId, reason === null ? null : requireText('reason', reason, 500));
     if (!row) throw notFound(`organization ${orgId} does not exist`);
+    await notifyTenantChange(this.pool, { kind: 'organization', id: orgId });
     return details(row);
   }
 
@@ -164,6 +167,8 @@ export class TenantAdmin {
   async revokeApiToken(tokenId: string): Promise<ApiTokenInfo> {
     const row = await revokeApiToken(this.pool, id('token_id', tokenId));
     if (!row) throw notFound(`API token ${tokenId} does not exist`);
+    // Every replica forgets the token at once (api/token-cache.ts).
+    await notifyTenantChange(this.pool, { kind: 'api_token', id: row.id });
     return tokenInfo(row);
   }
 
@@ -199,6 +204,7 @@ export class TenantAdmin {
       notificationChannelId: optionalChannelId('notification_channel_id', settings.notificationChannelId),
     });
     if (!row) throw new TenantError('already_exists', `Slack team ${team} is already the integration workspace of another organization`);
+    await notifyTenantChange(this.pool, { kind: 'organization', id: orgId });
     return {
       id: row.id,
       organizationId: row.organization_id,

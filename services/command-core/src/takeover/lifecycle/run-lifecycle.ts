@@ -19,6 +19,29 @@ export interface LifecycleResult extends Transition {
   engagement: EngagementRow | undefined;
 }
 
+function lifecycleKey(organizationId: string, teamId: string, userId: string): string {
+  return `engagement:${organizationId}:${teamId}:${userId}`;
+}
+
+/**
+ * Waits until no lifecycle event of the customer runs (at most 30 s): a live mirror of a channel whose
+ * history is being imported goes after the import, so the channel shows the conversation in order.
+ */
+export async function waitForLifecycle(pool: Pool, organizationId: string, teamId: string, userId: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query("set local lock_timeout = '30s'");
+    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [lifecycleKey(organizationId, teamId, userId)]);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * One customer's lifecycle runs one event at a time across replicas (a Postgres advisory lock on a
  * connection of its own, released when that connection ends, a crash included).
@@ -66,7 +89,7 @@ export async function runLifecycle(ctx: TakeoverContext, actor: Actor, teamId: s
   const customer = await ensureCustomer(ctx, actor.organization.id, teamId, userId);
   // The agent to invite must exist before anything changes (issue 16, finding 4).
   if (actor.agentUserId && (event.type === 'open' || event.type === 'pause')) await ensureAgent(ctx, actor.integration, actor.agentUserId);
-  return withCustomerLock(ctx.pool, `engagement:${actor.organization.id}:${teamId}:${userId}`, async () => {
+  return withCustomerLock(ctx.pool, lifecycleKey(actor.organization.id, teamId, userId), async () => {
     let engagement = await selectByCustomer(ctx.pool, actor.organization.id, teamId, userId);
     const before = stateOf(engagement, actor);
     // A customer who never had a channel here is opened first on purpose (to read the history), not by a pause.
