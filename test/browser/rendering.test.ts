@@ -136,7 +136,8 @@ describe('the simulator UI', () => {
   it('shows Block Kit: header, sections with fields, context, divider, image, and buttons in their styles', async () => {
     await web.chat.postMessage({ channel: general, text: 'fallback text', blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'Engagement with phil' } },
-      { type: 'section', text: { type: 'mrkdwn', text: 'The bot is *not paused*' }, fields: [{ type: 'mrkdwn', text: '*Workspace*\nglobex' }] },
+      { type: 'section', text: { type: 'mrkdwn', text: 'The bot is *not paused*' }, fields: [{ type: 'mrkdwn', text: '*Workspace*\nglobex' }],
+        accessory: { type: 'image', image_url: 'https://avatars.slack-sim.invalid/T1/U1_72.png', alt_text: 'Phil Connors' } },
       { type: 'divider' },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'opened by Alice' }] },
       { type: 'image', image_url: 'https://images.example.com/chart.png', alt_text: 'a chart' },
@@ -154,6 +155,8 @@ describe('the simulator UI', () => {
     expect(await message.locator('.bk-context').innerText()).toBe('opened by Alice');
     expect(await message.locator('hr.bk-divider').count()).toBe(1);
     expect(await message.getByRole('img', { name: 'a chart' }).getAttribute('src')).toBe('https://images.example.com/chart.png');
+    // The simulator's own avatars cannot load (.invalid): the person's initials stand in for their picture.
+    expect(await message.getByRole('img', { name: 'Phil Connors' }).innerText()).toBe('PC');
     expect(await message.getByRole('button', { name: 'Pause' }).getAttribute('class')).toContain('danger');
     expect(await message.getByRole('button', { name: 'Claim' }).getAttribute('class')).toContain('primary');
   });

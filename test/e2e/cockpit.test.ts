@@ -51,7 +51,7 @@ describe("the engagement channel as the agent's cockpit", () => {
 
   it('a pinned card says who the customer is, where, their time zone, that the bot answers and nobody handles it yet, with Pause, Claim and Close', async () => {
     const first = await card();
-    expect(shown(first)).toContain('*phil* · Globex');
+    expect(shown(first)).toContain('*Phil Connors* (phil) · Globex');
     expect(shown(first)).toMatch(/Local time zone: [A-Za-z_]+\/[A-Za-z_]+ \(UTC[+-]\d\d:\d\d\)/);
     expect(shown(first)).toContain('Bot *answering*');
     expect(shown(first)).toContain('Nobody has claimed this yet');

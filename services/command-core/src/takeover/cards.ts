@@ -12,6 +12,7 @@ import { withToken } from './slack-gateway.js';
 function cardView(customer: Customer, state: LifecycleState, handler: string, closedBy?: string): CardView {
   return {
     name: customer.name,
+    realName: customer.user.real_name,
     workspace: workspaceName(customer),
     key: { teamId: customer.workspace.platformId, userId: customer.user.platform_id },
     paused: state.paused,

@@ -10,7 +10,7 @@ describe('message builders', () => {
     expect(content.blocksJson).toContain('executed by Alice from Acme');
   });
 
-  const view = { name: 'Phil', workspace: 'Globex', key, imageUrl: 'https://img/phil.png', tz: 'Europe/Paris', tzOffset: 3600, handler: '' };
+  const view = { name: 'phil', realName: 'Phil Connors', workspace: 'Globex', key, imageUrl: 'https://img/phil.png', tz: 'Europe/Paris', tzOffset: 3600, handler: '' };
 
   it("the channel's card offers Unpause while paused and Pause while the bot answers, both with Claim and Close, valued team:user", () => {
     const card = (paused: boolean) => JSON.parse(engagementCard({ ...view, paused }).blocksJson) as Array<{ elements?: Array<{ action_id: string; value: string }> }>;
@@ -22,7 +22,8 @@ describe('message builders', () => {
   it("the card shows the customer's avatar, workspace, time zone and who handles it", () => {
     const unclaimed = engagementCard({ ...view, paused: true }).blocksJson;
     expect(unclaimed).toContain('"image_url":"https://img/phil.png"');
-    expect(unclaimed).toContain('*Phil* · Globex');
+    expect(unclaimed).toContain('*Phil Connors* (phil) · Globex');
+    expect(engagementCard({ ...view, paused: true, realName: '' }).blocksJson).toContain('*phil* · Globex');
     expect(unclaimed).toContain('Europe/Paris (UTC+01:00)');
     expect(unclaimed).toContain('Nobody has claimed this yet');
     expect(engagementCard({ ...view, paused: true, handler: 'Alice Agent' }).blocksJson).toContain('Alice Agent is handling this');

@@ -126,6 +126,8 @@ export function customerNotice(paused: boolean, agent: string, org: string): Mes
 
 export interface CardView {
   name: string;
+  /** The customer's full name in their workspace, shown first when they have one. */
+  realName: string;
   workspace: string;
   key: CustomerKey;
   paused: boolean;
@@ -152,8 +154,9 @@ export function timeZoneLabel(tz: string, offsetSeconds: number): string {
  * whether the bot still answers, and the buttons that change it. A closed channel's card keeps no button.
  */
 export function engagementCard(view: CardView): MessageContent {
-  const who = `*${view.name}* · ${view.workspace}`;
-  const avatar = view.imageUrl ? { accessory: { type: 'image', image_url: view.imageUrl, alt_text: view.name } } : {};
+  const person = view.realName && view.realName !== view.name ? `*${view.realName}* (${view.name})` : `*${view.name}*`;
+  const who = `${person} · ${view.workspace}`;
+  const avatar = view.imageUrl ? { accessory: { type: 'image', image_url: view.imageUrl, alt_text: view.realName || view.name } } : {};
   const handled = view.handler ? `:raising_hand: ${view.handler} is handling this.` : ':raising_hand: Nobody has claimed this yet.';
   if (view.closedBy !== undefined) {
     const line = `${who}\n:lock: Closed by ${view.closedBy}. The bot answers ${view.name} again.${view.handler ? `\nHandled by ${view.handler}.` : ''}`;

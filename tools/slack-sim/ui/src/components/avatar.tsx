@@ -22,3 +22,8 @@ export function Avatar({ author, size = 36 }: { author: Author; size?: number })
   if (image) return <img class="avatar" style={box} src={image} alt="" />;
   return <span class="avatar avatar-initials" style={{ ...box, background: colourOf(author.name) }} aria-hidden="true">{initials(author.name)}</span>;
 }
+
+/** What an image of a person that cannot load (the simulator's avatars) is drawn as: their initials. */
+export function InitialsTile({ name, class: className }: { name: string; class: string }) {
+  return <span class={`${className} avatar-initials`} style={{ background: colourOf(name) }} role="img" aria-label={name} title={name}>{initials(name)}</span>;
+}

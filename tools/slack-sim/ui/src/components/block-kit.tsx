@@ -1,6 +1,7 @@
 import { useContext, useState } from 'preact/hooks';
 import { Rendering, type Interaction } from '../render-context.js';
 import { loadableImage, safeHref } from '../urls.js';
+import { InitialsTile } from './avatar.js';
 import { withEmoji } from '../emoji.js';
 import { TextObject } from './mrkdwn-view.js';
 import { RichText } from './rich-text.js';
@@ -97,7 +98,8 @@ function SelectElement({ element, blockId }: { element: Json; blockId: string })
 function ImageElement({ element, class: className }: { element: Json; class: string }) {
   const src = loadableImage(asString(element.image_url));
   const alt = asString(element.alt_text);
-  return src ? <img class={className} src={src} alt={alt} title={alt} loading="lazy" /> : <span class={`${className} missing-image`} title={alt}>🖼️</span>;
+  if (src) return <img class={className} src={src} alt={alt} title={alt} loading="lazy" />;
+  return alt ? <InitialsTile name={alt} class={`${className} missing-image`} /> : <span class={`${className} missing-image`}>🖼️</span>;
 }
 
 /** An interactive or image element inside a section, context or actions block. */
