@@ -9,8 +9,8 @@ export interface LeanWebApiOptions {
 }
 
 /**
- * Web API methods as one JSON POST each over a keep-alive pool shared by every token: less CPU per call than
- * the WebClient (bench/README.md, "Slack call path"). It fails the way the WebClient does, in our
+ * Web API methods as one JSON POST each over a keep-alive pool shared by every token: a third of the
+ * WebClient's CPU per call (bench/README.md, "Slack call path"). It fails the way the WebClient does, in our
  * own errors (SlackHttpError, SlackPlatformError, undici's network errors), for classifySlackFailure. Only
  * for methods that take a JSON body (docs.slack.dev/apis/web-api#posting_json) and need nothing else.
  */
