@@ -6,8 +6,10 @@ import { slackConnectionService } from './connection-service.js';
 import { deadlineInterceptor, metricsInterceptor, tokenInterceptor } from './rpc/interceptors.js';
 import { S3Store } from './s3/s3-store.js';
 import { SlackClientCache } from './slack/client-cache.js';
+import { LeanWebApi } from './slack/lean-web-api.js';
 import { SlackCaller } from './slack/slack-caller.js';
 import { createSlackMetrics } from './slack/slack-metrics.js';
+import { SlackWebApi } from './slack/slack-web-api.js';
 
 function s3From(config: Config, kit: ServiceKit): S3Store | undefined {
   if (!config.AWS_S3_BUCKET) return undefined;
@@ -31,8 +33,9 @@ export async function startConnectionSlack(config: Config, kit: ServiceKit): Pro
     maxClients: config.SLACK_CLIENT_CACHE_SIZE,
     logger: kit.logger,
   });
+  const lean = new LeanWebApi({ slackApiUrl: config.SLACK_API_URL, requestTimeoutMs: config.SLACK_REQUEST_TIMEOUT_MS });
   const slack = new SlackCaller(
-    clients,
+    new SlackWebApi(clients, lean, new URL(config.SLACK_API_URL)),
     { maxRetries: config.SLACK_MAX_RETRIES, baseDelayMs: config.SLACK_RETRY_BASE_MS },
     createSlackMetrics(kit.metrics),
     kit.logger,
@@ -76,6 +79,7 @@ export async function startConnectionSlack(config: Config, kit: ServiceKit): Pro
     shutdownSteps: [
       { name: 'servers', run: () => servers.close() },
       { name: 's3', run: () => s3?.close() },
+      { name: 'slack-api', run: () => lean.close() },
     ],
   };
 }

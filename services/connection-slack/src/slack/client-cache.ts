@@ -31,11 +31,6 @@ export class SlackClientCache {
     return this.clients.size;
   }
 
-  /** Where Web API calls go (Slack, or the simulator in tests). */
-  get apiUrl(): URL {
-    return new URL(this.options.slackApiUrl);
-  }
-
   client(token: string): WebClient {
     const key = tokenFingerprint(token);
     const cached = this.clients.get(key);

@@ -17,7 +17,7 @@ export type SlackFailure =
  */
 const TRANSIENT_SLACK_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
-/** A non-2xx answer from a Slack URL outside the Web API (response_url, url_private, upload URL). */
+/** A non-2xx answer from a Slack URL: response_url, url_private, an upload URL, or a Web API method called lean. */
 export class SlackHttpError extends Error {
   constructor(
     readonly status: number,
@@ -27,6 +27,23 @@ export class SlackHttpError extends Error {
   ) {
     super(`${what} answered HTTP ${status}`);
   }
+}
+
+/** A Web API method called lean (lean-web-api.ts) answered `ok: false`; the WebClient's WebAPIPlatformError. */
+export class SlackPlatformError extends Error {
+  constructor(
+    readonly slackError: string,
+    readonly messages: string[],
+    method: string,
+  ) {
+    super(`${method} answered ${slackError}`);
+  }
+}
+
+function platformFailure(slackError: string, messages: string[]): SlackFailure {
+  if (slackError === 'ratelimited') return { kind: 'rate_limited', retryAfterMs: 1000 };
+  if (TRANSIENT_SLACK_ERRORS.has(slackError)) return { kind: 'transient', reason: 'server_error', detail: slackError };
+  return { kind: 'permanent', slackError, detail: messages.length ? `${slackError} (${messages.join('; ')})` : slackError };
 }
 
 export function classifySlackFailure(error: unknown): SlackFailure {
@@ -41,13 +58,8 @@ export function classifySlackFailure(error: unknown): SlackFailure {
     return { kind: 'permanent', slackError, detail: `${slackError} (${error.message})` };
   }
   if (error instanceof WebAPIRateLimitedError) return { kind: 'rate_limited', retryAfterMs: error.retryAfter * 1000 };
-  if (error instanceof WebAPIPlatformError) {
-    const slackError = error.data.error;
-    if (slackError === 'ratelimited') return { kind: 'rate_limited', retryAfterMs: 1000 };
-    if (TRANSIENT_SLACK_ERRORS.has(slackError)) return { kind: 'transient', reason: 'server_error', detail: slackError };
-    const messages = error.data.response_metadata?.messages ?? [];
-    return { kind: 'permanent', slackError, detail: messages.length ? `${slackError} (${messages.join('; ')})` : slackError };
-  }
+  if (error instanceof SlackPlatformError) return platformFailure(error.slackError, error.messages);
+  if (error instanceof WebAPIPlatformError) return platformFailure(error.data.error, error.data.response_metadata?.messages ?? []);
   if (error instanceof WebAPIHTTPError) {
     if (error.statusCode >= 500) return { kind: 'transient', reason: 'server_error', detail: `HTTP ${error.statusCode}` };
     const slackError = slackErrorInBody(error.body) ?? `http_${error.statusCode}`;
@@ -57,7 +69,10 @@ export function classifySlackFailure(error: unknown): SlackFailure {
   return { kind: 'transient', reason: 'network_error', detail: describeNetworkError(cause), requestSent: !connectionRefused(cause) };
 }
 
-/** Failures before a connection exists: Slack cannot have seen the request. Anything later may have reached it. */
+/**
+ * Failures before a connection exists: Slack cannot have seen the request. Anything later may have reached it
+ * (undici's UND_ERR_SOCKET, UND_ERR_HEADERS_TIMEOUT, UND_ERR_BODY_TIMEOUT, an aborted request).
+ */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function errorCode(error: unknown): string | undefined {

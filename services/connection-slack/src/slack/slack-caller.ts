@@ -2,11 +2,12 @@ import { ConnectError } from '@connectrpc/connect';
 import type { WebAPICallResult } from '@slack/web-api';
 import { inSpan, SpanKind, type Logger, type Span } from '@megatron/runtime';
 import type { CallDeadline } from '../rpc/call-deadline.js';
-import { tokenFingerprint, type SlackClientCache } from './client-cache.js';
+import { tokenFingerprint } from './client-cache.js';
 import { classifySlackFailure, exhaustedRetries, permanentSlackError, uncertainOutcome, type SlackFailure } from './errors.js';
 import { OrderedQueue } from './ordered-queue.js';
 import { RateLimitGate } from './rate-limit-gate.js';
 import type { SlackMetrics } from './slack-metrics.js';
+import type { SlackWebApi } from './slack-web-api.js';
 
 export interface RetryPolicy {
   /** Retries after 5xx / network errors; 429s are retried for as long as the deadline allows. */
@@ -47,7 +48,7 @@ export class SlackCaller {
   private readonly queue = new OrderedQueue();
 
   constructor(
-    private readonly clients: SlackClientCache,
+    private readonly webApi: SlackWebApi,
     private readonly policy: RetryPolicy,
     private readonly metrics: SlackMetrics,
     private readonly logger: Logger,
@@ -60,9 +61,9 @@ export class SlackCaller {
   }
 
   private attempts<T extends WebAPICallResult>(call: SlackCall): Promise<T> {
-    const client = this.clients.client(call.token);
     const key = gateKey(tokenFingerprint(call.token), call.method, call.args);
-    return this.retrying(call.method, call.deadline, key, async () => (await client.apiCall(call.method, call.args)) as T, this.clients.apiUrl);
+    const attempt = async () => (await this.webApi.call(call.token, call.method, call.args)) as T;
+    return this.retrying(call.method, call.deadline, key, attempt, this.webApi.apiUrl);
   }
 
   /**
