@@ -7,8 +7,9 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 /** A pool whose idle-client errors (a restarted server) are logged instead of crashing the process. */
-export function createPool(url: string, logger: Logger, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+/** `connectionTimeoutMs`: how long a caller waits for a free connection (and for a new one to open). */
+export function createPool(url: string, logger: Logger, max = 10, connectionTimeoutMs = 5_000): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: connectionTimeoutMs });
   pool.on('error', (error) => logger.warn({ err: error }, 'postgres idle client error'));
   return pool;
 }

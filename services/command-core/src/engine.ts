@@ -7,6 +7,7 @@ import { Scheduler, type ItemResult, type RunDueOptions } from './scheduler/sche
 import { startCommandConsumers } from './takeover/command-consumer.js';
 import { BotIdentities, slackBotLookup } from './takeover/bot-identity.js';
 import type { TakeoverContext } from './takeover/context.js';
+import type { CustomerLocks } from './takeover/lifecycle/customer-locks.js';
 import { ParkedChannels } from './takeover/parked-channels.js';
 import { Receipts } from './takeover/receipts.js';
 import { CustomerTokens } from './takeover/slack-gateway.js';
@@ -19,6 +20,8 @@ export interface TakeoverDeps {
   logger: Logger;
   metrics: Metrics;
   pool: Pool;
+  /** Lifecycle locks on sessions of their own; the caller ends them after the servers stopped. */
+  locks: CustomerLocks;
   redis: Redis;
   nats: NatsClients;
   tenants: Tenants;
@@ -64,6 +67,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       return directory;
     },
     clock: deps.clock ?? (() => new Date()),
+    locks: deps.locks,
     measures: {
       firstResponse: metrics.histogram({
         name: 'megatron_first_response_seconds',

@@ -10,6 +10,7 @@ import { deferredService } from './deferred-service.js';
 import { TokenCache } from './api/token-cache.js';
 import { TenantChanges } from './tenants/tenant-changes.js';
 import { createTakeover, type Takeover } from './engine.js';
+import { CustomerLocks } from './takeover/lifecycle/customer-locks.js';
 import { applyMigrations } from './migrations.js';
 import { tenantSettingsService } from './tenant-settings/tenant-settings-service.js';
 import { TenantAdmin } from './tenants/tenant-admin.js';
@@ -23,6 +24,7 @@ import { TenantDirectory } from './tenants/tenant-directory.js';
 export async function startCommandCore(config: Config, kit: ServiceKit): Promise<RunningService> {
   const { logger } = kit;
   const pool = createPool(config.DATABASE_URL, logger);
+  const locks = new CustomerLocks(config.DATABASE_URL, logger);
   const redis = createRedis(config.REDIS_URL, logger, `${config.NATS_NAMESPACE}:`);
   const nats = new NatsLink(config.NATS_URL, 'command-core', logger);
   kit.readiness
@@ -42,7 +44,7 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
   const tokens = new TokenCache(pool, changes);
   let started: Takeover | undefined;
   const takeover = nats.ready.then(async (clients) => {
-    const engine = createTakeover({ config, logger, metrics: kit.metrics, pool, redis, nats: clients, tenants, changes });
+    const engine = createTakeover({ config, logger, metrics: kit.metrics, pool, locks, redis, nats: clients, tenants, changes });
     await engine.start();
     started = engine;
     return engine;
@@ -89,7 +91,7 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
       { name: 'servers', run: () => servers.close() },
       { name: 'nats', run: () => nats.close() },
       { name: 'tenant changes', run: () => changes.stop() },
-      { name: 'postgres', run: () => pool.end() },
+      { name: 'postgres', run: async () => void (await Promise.all([pool.end(), locks.end()])) },
       { name: 'redis', run: async () => void (await redis.quit()) },
     ],
   };

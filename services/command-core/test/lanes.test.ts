@@ -53,3 +53,12 @@ it('a revoked API token is refused by every replica at once, not after a cache l
     await Promise.all(replicas.map(({ changes }) => changes.stop()));
   }
 });
+
+it('many customers opened at once all get their channel: lifecycle locks do not starve the queries they make', async () => {
+  const { customers, integration, sim } = world;
+  // More than the 10 connections of command-core's query pool, each open holding its customer's lock.
+  const people = await Promise.all(Array.from({ length: 24 }, (_, index) => sim.control.createUser({ teamId: customers.team.id, name: `crowd${index}`, realName: `Crowd ${index}` })));
+  const opened = await Promise.allSettled(people.map((person) => client.openEngagement({ customer: { teamId: customers.team.id, userId: person.id }, agentUserId: integration.alice.id })));
+  expect(opened.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason))).toEqual([]);
+  expect(new Set(opened.map((result) => (result.status === 'fulfilled' ? result.value.engagement?.channelId : undefined))).size).toBe(24);
+});

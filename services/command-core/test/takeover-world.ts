@@ -33,6 +33,7 @@ import { configSchema, type Config } from '../src/config.js';
 import { TokenCipher } from '../src/crypto/token-cipher.js';
 import { TenantChanges } from '../src/tenants/tenant-changes.js';
 import { createTakeover, type Takeover } from '../src/engine.js';
+import { CustomerLocks } from '../src/takeover/lifecycle/customer-locks.js';
 import { TenantAdmin, TenantDirectory } from '../src/tenants/index.js';
 
 const PARTITIONS = '4';
@@ -220,13 +221,15 @@ export async function startWorld(env: Partial<Record<string, string>> = {}, opti
       const metrics = new Metrics('command-core');
       const changes = new TenantChanges(pool, logger);
       await changes.start();
-      const takeover = createTakeover({ config, logger, metrics, pool, redis, nats: own, tenants, changes, ...(clock ? { clock } : {}) });
+      const locks = new CustomerLocks(db.url, logger);
+      const takeover = createTakeover({ config, logger, metrics, pool, locks, redis, nats: own, tenants, changes, ...(clock ? { clock } : {}) });
       await takeover.start();
       let closed = false;
       const close = async () => {
         if (closed) return;
         closed = true;
         await takeover.stop().catch(() => undefined);
+        await locks.end();
         await changes.stop();
         await own.close();
       };

@@ -4,6 +4,7 @@ import type { EngagementRow } from '../db/engagements.js';
 import { insertStep, selectStep } from '../db/command-steps.js';
 import type { Integration, Organization, Tenants } from '../tenants/types.js';
 import type { BotIdentities } from './bot-identity.js';
+import type { CustomerLocks } from './lifecycle/customer-locks.js';
 import type { Receipts } from './receipts.js';
 import type { AppNotifierClient, CustomerTokens, SlackClient } from './slack-gateway.js';
 
@@ -24,6 +25,8 @@ export interface TakeoverContext {
   directory: EngagementDirectory;
   clock: () => Date;
   measures: TakeoverMeasures;
+  /** Per-customer lifecycle locks, on Postgres sessions of their own. */
+  locks: CustomerLocks;
 }
 
 /** Response times as Prometheus histograms, in seconds. */

@@ -35,7 +35,7 @@ export async function mirrorCustomerMessage(ctx: TakeoverContext, actor: Actor, 
   await recordInTranscript(ctx, actor, message, fromBot, engagement);
   if (!engagement) return untracked();
   // The channel's history is being imported: this message goes after it (or is part of it).
-  if (engagement.importing_since) await waitForLifecycle(ctx.pool, engagement.organization_id, engagement.team_id, engagement.user_id);
+  if (engagement.importing_since) await waitForLifecycle(ctx, engagement.organization_id, engagement.team_id, engagement.user_id);
   const { ts } = message;
   // Any link of this DM message answers: a repeated report or one already imported with the history
   // (its mirror), or Megatron's own forwarded copy reported back by the app (the agent's original,

@@ -1,5 +1,4 @@
 import { Code } from '@connectrpc/connect';
-import type { Pool } from '@megatron/runtime';
 import { insertEngagementEvent } from '../../db/engagement-events.js';
 import { selectByCustomer, setLifecycleState, type EngagementRow } from '../../db/engagements.js';
 import { releaseHeld } from '../../db/parked-commands.js';
@@ -27,37 +26,8 @@ function lifecycleKey(organizationId: string, teamId: string, userId: string): s
  * Waits until no lifecycle event of the customer runs (at most 30 s): a live mirror of a channel whose
  * history is being imported goes after the import, so the channel shows the conversation in order.
  */
-export async function waitForLifecycle(pool: Pool, organizationId: string, teamId: string, userId: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query("set local lock_timeout = '30s'");
-    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [lifecycleKey(organizationId, teamId, userId)]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-/**
- * One customer's lifecycle runs one event at a time across replicas (a Postgres advisory lock on a
- * connection of its own, released when that connection ends, a crash included).
- */
-async function withCustomerLock<T>(pool: Pool, key: string, run: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
-    try {
-      return await run();
-    } finally {
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
-    }
-  } finally {
-    client.release();
-  }
+export function waitForLifecycle(ctx: TakeoverContext, organizationId: string, teamId: string, userId: string): Promise<void> {
+  return ctx.locks.waitFor(lifecycleKey(organizationId, teamId, userId));
 }
 
 function stateOf(row: EngagementRow | undefined, actor: Actor): LifecycleState {
@@ -89,7 +59,7 @@ export async function runLifecycle(ctx: TakeoverContext, actor: Actor, teamId: s
   const customer = await ensureCustomer(ctx, actor.organization.id, teamId, userId);
   // The agent to invite must exist before anything changes (issue 16, finding 4).
   if (actor.agentUserId && (event.type === 'open' || event.type === 'pause')) await ensureAgent(ctx, actor.integration, actor.agentUserId);
-  return withCustomerLock(ctx.pool, lifecycleKey(actor.organization.id, teamId, userId), async () => {
+  return ctx.locks.hold(lifecycleKey(actor.organization.id, teamId, userId), async () => {
     let engagement = await selectByCustomer(ctx.pool, actor.organization.id, teamId, userId);
     const before = stateOf(engagement, actor);
     // A customer who never had a channel here is opened first on purpose (to read the history), not by a pause.
