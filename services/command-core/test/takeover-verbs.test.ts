@@ -154,7 +154,9 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     const samChannel = await waitFor(() => world.sim.control.findChannelByName(integration.team.id, 'mt-sam_globex'), { timeoutMs: 15_000 });
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: samChannel.id, text: 'first' });
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: samChannel.id, text: 'second' });
-    await world.sim.control.waitForMessages(await dmOf(customers.sam.id), 2, 15_000);
+    // The DM exists once the first message went (the open imports sam's empty history in the background).
+    const samDm = await waitFor(async () => (await dmOf(customers.sam.id)) || undefined, { what: "sam's DM", timeoutMs: 15_000 });
+    await world.sim.control.waitForMessages(samDm, 2, 15_000);
     const warnings = (await world.sim.control.messages(samChannel.id)).filter((message) => message.text.includes('Bot is not paused'));
     expect(warnings).toHaveLength(1);
   });

@@ -42,7 +42,8 @@ async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: Engage
  */
 export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
   const key = forwardKey(actor.key);
-  const [linked, customer] = await Promise.all([selectLinkByKey(ctx.pool, key), customerOf(ctx, actor, engagement)]);
+  // A first delivery cannot have been forwarded yet: only a redelivery (or a parked retry) looks for its record.
+  const [linked, customer] = await Promise.all([attempt > 1 ? selectLinkByKey(ctx.pool, key) : undefined, customerOf(ctx, actor, engagement)]);
   if (linked) return finishForward(ctx, actor, engagement, customer, { dm: linked.customer_channel_id, ts: linked.customer_ts }, message);
   const dm = await ensureDm(ctx, customer);
   const posting = attempt > 1 ? await selectStep<PostingStep>(ctx.pool, actor.key, POSTING_STEP) : undefined;
@@ -74,7 +75,7 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   const [, warn, waited] = await Promise.all([
     insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock()),
     warnable && claimNotPausedWarning(ctx.pool, engagement.id, ctx.clock(), NOT_PAUSED_WARNING_SECONDS),
-    actor.agentUserId ? recordFirstResponse(ctx.pool, engagement.id, actor.agentUserId, ctx.clock()) : undefined,
+    actor.agentUserId && !engagement.first_response_at ? recordFirstResponse(ctx.pool, engagement.id, actor.agentUserId, ctx.clock()) : undefined,
   ]);
   if (waited !== undefined) ctx.measures.firstResponse.observe(waited);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);

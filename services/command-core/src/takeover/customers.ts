@@ -71,9 +71,24 @@ export async function ensureDm(ctx: TakeoverContext, customer: Customer): Promis
   return channel;
 }
 
+/**
+ * Agent rows are written once (their first Command) and never changed, so every Command after that finds its
+ * agent in memory; the newest MAX_KNOWN_AGENTS are kept.
+ */
+const knownAgents = new Map<string, AgentRow>();
+const MAX_KNOWN_AGENTS = 5_000;
+
 export async function ensureAgent(ctx: TakeoverContext, integration: Integration, userId: string): Promise<AgentRow> {
-  const known = await selectAgent(ctx.pool, integration.id, userId);
-  if (known) return known;
+  const key = `${integration.id}:${userId}`;
+  const remembered = knownAgents.get(key);
+  if (remembered) return remembered;
+  const agent = (await selectAgent(ctx.pool, integration.id, userId)) ?? (await profileOf(ctx, integration, userId));
+  knownAgents.set(key, agent);
+  if (knownAgents.size > MAX_KNOWN_AGENTS) knownAgents.delete(knownAgents.keys().next().value as string);
+  return agent;
+}
+
+async function profileOf(ctx: TakeoverContext, integration: Integration, userId: string): Promise<AgentRow> {
   const { user } = await ctx.slack.getUserInfo({ user: userId }, withToken(integration.botToken));
   return upsertAgent(ctx.pool, integration.id, userId, {
     username: user?.name ?? '',
