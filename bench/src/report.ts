@@ -182,7 +182,7 @@ function memoryRows(memory: Measured<MemoryPoint>): Row[] {
     {
       section: 'memory',
       metric: 'channels open',
-      value: `${point.size.channels} in ${fixed(point.openSeconds, 0)} s (${point.size.openConcurrency} at a time); then ${point.size.sampleChannels} of them × ${point.size.messagesPerChannel} messages, ${point.delivered} / ${point.sent} delivered, faults ${point.faults}`,
+      value: `${point.size.channels} in ${fixed(point.openSeconds.sample + point.openSeconds.rest, 0)} s (${point.size.sampleChannels} with a help request and a pause in ${fixed(point.openSeconds.sample, 0)} s, the rest ${point.size.openConcurrency} at a time); then those ${point.size.sampleChannels} × ${point.size.messagesPerChannel} messages, ${point.delivered} / ${point.sent} delivered, faults ${point.faults}`,
       target: '',
       verdict: '',
     },

@@ -1,6 +1,5 @@
 import { parseBenchArgs } from '../src/cli-args.js';
 import { deliveryFaults, markerText, parseMarker } from '../src/delivery-check.js';
-import { spreadSample } from '../src/spread-sample.js';
 import { percentile, ratio, summarize } from '../src/stats.js';
 import { broadcastMinimumMs, bucketMinimumMs } from '../src/theoretical-minimum.js';
 
@@ -98,15 +97,5 @@ describe('command line', () => {
   test('unknown arguments and sections are refused by name', () => {
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown argument "--fast"; usage: npm run bench');
     expect(() => parseBenchArgs(['--only=relay,speed'])).toThrow('unknown section "speed" in --only=relay,speed');
-  });
-});
-
-describe('channel sample', () => {
-  test('a sample is spread over every channel, first and last included, without repeats', () => {
-    expect(spreadSample(10_000, 5)).toEqual([0, 2500, 5000, 7499, 9999]);
-    expect(new Set(spreadSample(1_000, 100)).size).toBe(100);
-    expect(spreadSample(3, 5)).toEqual([0, 1, 2]);
-    expect(spreadSample(10, 1)).toEqual([0]);
-    expect(spreadSample(10, 0)).toEqual([]);
   });
 });
