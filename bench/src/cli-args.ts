@@ -1,4 +1,4 @@
-export const SECTIONS = ['relay', 'broadcast', 'scaling', 'abuse'] as const;
+export const SECTIONS = ['relay', 'broadcast', 'scaling', 'abuse', 'holb', 'memory'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchArgs {

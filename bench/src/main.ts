@@ -8,11 +8,14 @@ import { describeMachine } from './machine.js';
 import { PLANS } from './plan.js';
 import { renderTable, resultRows, type BenchResults } from './report.js';
 import { abuseRun } from './scenarios/abuse-bench.js';
+import { holbRun } from './scenarios/holb-bench.js';
+import { memoryPoint } from './scenarios/memory-bench.js';
 import { compareRelays } from './scenarios/relay-bench.js';
 import { withRelaySandbox } from './scenarios/relay-sandbox.js';
 import { DEFAULT_PARTITIONS, scalingPoint, type ScalingPoint } from './scenarios/scaling-bench.js';
 
-// `npm run bench [-- --quick] [--only=…]`: relay vs baseline, rate-limited broadcast, scaling; a table on
+// `npm run bench [-- --quick] [--only=…]`: relay vs baseline, rate-limited broadcast, scaling, oversized requests,
+// head-of-line blocking across organizations, memory with many open channels; a table on
 // stdout and the full numbers in bench/results/latest.json.
 let args: BenchArgs;
 try {
@@ -70,7 +73,28 @@ const abuse: BenchResults['abuse'] = runs('abuse')
   : skipped;
 if (runs('abuse')) log('oversized-request flood done');
 
-const results: BenchResults = { mode: plan.mode, startedAt, finishedAt: new Date().toISOString(), machine: describeMachine(), relay, broadcast, scaling, abuse };
+const holb: BenchResults['holb'] = runs('holb')
+  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await holbRun(relaySandbox, plan.holb, `${runId}h`) })).catch(failed)
+  : skipped;
+if (runs('holb')) log('head-of-line blocking across organizations done');
+
+const memory: BenchResults['memory'] = runs('memory')
+  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await memoryPoint(relaySandbox, plan.memory, `${runId}m`, log) })).catch(failed)
+  : skipped;
+if (runs('memory')) log('memory with open channels done');
+
+const results: BenchResults = {
+  mode: plan.mode,
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  machine: describeMachine(),
+  relay,
+  broadcast,
+  scaling,
+  abuse,
+  holb,
+  memory,
+};
 const table = renderTable(resultRows(results));
 const out = path.join(repoRoot(), 'bench', 'results', 'latest.json');
 await mkdir(path.dirname(out), { recursive: true });

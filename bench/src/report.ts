@@ -1,8 +1,11 @@
 import type { BroadcastRun } from './broadcast/broadcast-run.js';
 import type { Machine } from './machine.js';
 import type { RelayRun } from './relay/relay-run.js';
+import type { RssByProcess } from './rss.js';
 import type { Measured, RelayComparison } from './scenarios/relay-bench.js';
 import type { AbuseRun } from './scenarios/abuse-bench.js';
+import type { HolbRun } from './scenarios/holb-bench.js';
+import type { MemoryPoint } from './scenarios/memory-bench.js';
 import type { ScalingPoint } from './scenarios/scaling-bench.js';
 
 export interface BenchResults {
@@ -14,6 +17,8 @@ export interface BenchResults {
   broadcast: Measured<BroadcastRun>;
   scaling: ScalingPoint[];
   abuse: Measured<AbuseRun>;
+  holb: Measured<HolbRun>;
+  memory: Measured<MemoryPoint>;
 }
 
 export type Verdict = 'met' | 'NOT MET' | 'not measured';
@@ -129,8 +134,73 @@ function abuseRows(abuse: Measured<AbuseRun>): Row[] {
   ];
 }
 
+/** Another organization's slow app may cost B at most this much p99 latency (off-lane opens). */
+const HOLB_P99_RATIO_TARGET = 1.5;
+
+function holbRows(holb: Measured<HolbRun>): Row[] {
+  if (!holb.measured) return [{ section: 'holb', metric: 'head-of-line blocking across organizations', value: holb.reason, target: '', verdict: 'not measured' }];
+  const { size, alone, contended, p99Ratio, opens } = holb.value;
+  const e2e = (run: RelayRun) => `${fixed(run.endToEndMs?.p50, 0)} / ${fixed(run.endToEndMs?.p99, 0)}`;
+  return [
+    {
+      section: 'holb',
+      metric: 'load',
+      value: `B: ${size.channels} channels × ${size.messagesPerChannel} at ${size.ratePerSecond}/s; A: ${size.opensInFlight} /megatron open in flight, app search ${fixed(size.searchDelayMs / 1000, 0)} s`,
+      target: '',
+      verdict: '',
+    },
+    {
+      section: 'holb',
+      metric: 'A: opens answered / typed, answer p50 / p99 ms',
+      value: `${opens.completed} / ${opens.started} (${opens.unanswered} unanswered), ${fixed(opens.answerMs?.p50, 0)} / ${fixed(opens.answerMs?.p99, 0)}; ${opens.searchesAnswered} slow searches`,
+      target: '',
+      verdict: '',
+    },
+    { section: 'holb', metric: 'B: e2e p50 / p99 ms (paced), A idle → A opening', value: `${e2e(alone)} → ${e2e(contended)}`, target: '', verdict: '' },
+    { section: 'holb', metric: "B: e2e p99 with A's load ÷ without", value: fixed(p99Ratio, 2), target: `≤ ${HOLB_P99_RATIO_TARGET}`, verdict: verdict(p99Ratio === null ? null : p99Ratio <= HOLB_P99_RATIO_TARGET) },
+    {
+      section: 'holb',
+      metric: 'B: order violations / duplicates / missing',
+      value: `${faultsOf(contended)} (A idle: ${faultsOf(alone)})`,
+      target: '0 / 0 / 0',
+      verdict: verdict(cleanRun(contended) && cleanRun(alone)),
+    },
+  ];
+}
+
+/** Idle resident memory per service process with every engagement channel open. */
+const MEMORY_TARGET_MIB = 150;
+
+function memoryRows(memory: Measured<MemoryPoint>): Row[] {
+  if (!memory.measured) return [{ section: 'memory', metric: 'open engagement channels', value: memory.reason, target: '', verdict: 'not measured' }];
+  const point = memory.value;
+  const within = (values: RssByProcess) => {
+    const known = Object.values(values).filter((value): value is number => value !== null);
+    return known.length === 0 ? null : Math.max(...known) <= MEMORY_TARGET_MIB;
+  };
+  return [
+    {
+      section: 'memory',
+      metric: 'channels open',
+      value: `${point.size.channels} in ${fixed(point.openSeconds.sample + point.openSeconds.rest, 0)} s (${point.size.sampleChannels} with a help request and a pause in ${fixed(point.openSeconds.sample, 0)} s, the rest ${point.size.openConcurrency} at a time); then those ${point.size.sampleChannels} × ${point.size.messagesPerChannel} messages, ${point.delivered} / ${point.sent} delivered, faults ${point.faults}`,
+      target: '',
+      verdict: '',
+    },
+    { section: 'memory', metric: 'RSS MiB idle, all channels open', value: rss(point.rssIdleMiB), target: `≤ ${MEMORY_TARGET_MIB} each`, verdict: verdict(within(point.rssIdleMiB)) },
+    { section: 'memory', metric: 'RSS MiB peak while relaying', value: rss(point.rssPeakMiB), target: '', verdict: '' },
+    { section: 'memory', metric: 'RSS MiB idle after the relay', value: rss(point.rssAfterLoadMiB), target: `≤ ${MEMORY_TARGET_MIB} each`, verdict: verdict(within(point.rssAfterLoadMiB)) },
+  ];
+}
+
 export function resultRows(results: BenchResults): Row[] {
-  return [...relayRows(results.relay), ...broadcastRows(results.broadcast), ...scalingRows(results.scaling), ...abuseRows(results.abuse)];
+  return [
+    ...relayRows(results.relay),
+    ...broadcastRows(results.broadcast),
+    ...scalingRows(results.scaling),
+    ...abuseRows(results.abuse),
+    ...holbRows(results.holb),
+    ...memoryRows(results.memory),
+  ];
 }
 
 /** A Markdown table, readable in a terminal and pasteable into bench/README.md. */

@@ -86,11 +86,12 @@ describe('theoretical minimum under Slack limits', () => {
 
 describe('command line', () => {
   test('no arguments mean a full run of every section', () => {
-    expect(parseBenchArgs([])).toEqual({ mode: 'full', sections: ['relay', 'broadcast', 'scaling', 'abuse'] });
+    expect(parseBenchArgs([])).toEqual({ mode: 'full', sections: ['relay', 'broadcast', 'scaling', 'abuse', 'holb', 'memory'] });
   });
 
   test('--quick and --only pick the mode and the sections', () => {
     expect(parseBenchArgs(['--quick', '--only=broadcast,relay'])).toEqual({ mode: 'quick', sections: ['broadcast', 'relay'] });
+    expect(parseBenchArgs(['--only=holb,memory'])).toEqual({ mode: 'full', sections: ['holb', 'memory'] });
   });
 
   test('unknown arguments and sections are refused by name', () => {

@@ -24,7 +24,7 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
  * example support bot's user search reads only the first page of users.list, so `/megatron open` cannot
  * find a customer beyond about the 200th.
  */
-export async function buildMegatronWorld(sandbox: Sandbox, channels: number, runId: string, openTimeoutMs: number): Promise<Lane[]> {
+export async function buildMegatronWorld(sandbox: Sandbox, channels: number, runId: string, openTimeoutMs: number, openConcurrency = 8): Promise<Lane[]> {
   const { control } = sandbox.sim;
   const { integration, globex } = sandbox.seed;
   const api = rpcClient(MegatronService, `http://127.0.0.1:${sandbox.ports.services['command-core'].grpc}`);
@@ -70,7 +70,7 @@ export async function buildMegatronWorld(sandbox: Sandbox, channels: number, run
   await poll("the agent's probe message in the customer's DM", openTimeoutMs, async () =>
     (await control.messages(first.dm)).some((message) => message.text.includes(probe)) ? true : undefined,
   );
-  const semaphore = new Semaphore(8);
+  const semaphore = new Semaphore(openConcurrency);
   const rest = await Promise.all(
     Array.from({ length: channels - 1 }, (_, index) =>
       semaphore.run(() =>

@@ -35,8 +35,8 @@ export function notMeasured(error: unknown): { measured: false; reason: string }
   return { measured: false, reason: `Megatron relay run failed: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-export async function megatronLanes(sandbox: Sandbox, channels: number, runId: string): Promise<Lane[]> {
-  return buildMegatronWorld(sandbox, channels, runId, OPEN_TIMEOUT_MS);
+export async function megatronLanes(sandbox: Sandbox, channels: number, runId: string, openConcurrency?: number): Promise<Lane[]> {
+  return buildMegatronWorld(sandbox, channels, runId, OPEN_TIMEOUT_MS, openConcurrency);
 }
 
 /** Baseline and Megatron on the same simulator, same machine, same run: saturated first, then paced. */

@@ -28,6 +28,8 @@ export async function withRelaySandbox<T>(replicas: number, work: (relay: RelayS
       namespace: jetstream.namespace,
       natsUrl: jetstream.natsUrl,
       logLevel: 'warn',
+      // BENCH_SERVICE_LOGS=1 shows the services' warnings and errors, to see why a point failed.
+      ...(process.env.BENCH_SERVICE_LOGS === '1' ? { onOutput: (service: string, chunk: string) => process.stderr.write(`[${service}] ${chunk}`) } : {}),
       extraEnv: {
         'command-core': { CONNECTION_SLACK_URL: balancer.url, ...(partitions ? { COMMAND_PARTITIONS: String(partitions) } : {}) },
         ...(partitions ? { 'interpreter-slack': { COMMAND_PARTITIONS: String(partitions) } } : {}),
