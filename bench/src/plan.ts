@@ -33,7 +33,7 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     scaling: { replicas: [1, 2], channels: [10], partitions: [], totalMessages: 100, concurrency: 16 },
     abuse: { requestsPerDoor: 200, concurrency: 20 },
     holb: { channels: 10, messagesPerChannel: 10, ratePerSecond: 10, searchDelayMs: 4_000, opensInFlight: 8 },
-    memory: { channels: 1_000, sampleChannels: 50, openConcurrency: 6, messagesPerChannel: 4 },
+    memory: { channels: 1_000, sampleChannels: 50, openConcurrency: 16, messagesPerChannel: 4 },
   },
   full: {
     mode: 'full',
@@ -44,6 +44,6 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     holb: { channels: 20, messagesPerChannel: 30, ratePerSecond: 20, searchDelayMs: 4_000, opensInFlight: 8 },
     // 10,000 channels would be the point, but opening them takes about 21 minutes here (7.8 opens/s measured,
     // CPU-bound on 2 shared cores); 2,500 keeps the section near 6 minutes. Raise it for a 10k reading.
-    memory: { channels: 2_500, sampleChannels: 100, openConcurrency: 6, messagesPerChannel: 4 },
+    memory: { channels: 10_000, sampleChannels: 100, openConcurrency: 16, messagesPerChannel: 4 },
   },
 };

@@ -187,6 +187,7 @@ function memoryRows(memory: Measured<MemoryPoint>): Row[] {
       verdict: '',
     },
     { section: 'memory', metric: 'RSS MiB idle, all channels open', value: rss(point.rssIdleMiB), target: `≤ ${MEMORY_TARGET_MIB} each`, verdict: verdict(within(point.rssIdleMiB)) },
+    { section: 'memory', metric: 'V8 heap in use MiB, same moment', value: rss(point.heapIdleMiB), target: '', verdict: '' },
     { section: 'memory', metric: 'RSS MiB peak while relaying', value: rss(point.rssPeakMiB), target: '', verdict: '' },
     { section: 'memory', metric: 'RSS MiB idle after the relay', value: rss(point.rssAfterLoadMiB), target: `≤ ${MEMORY_TARGET_MIB} each`, verdict: verdict(within(point.rssAfterLoadMiB)) },
   ];

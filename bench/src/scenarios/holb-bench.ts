@@ -29,13 +29,8 @@ export interface HolbRun {
 }
 
 const STALL_MS = 15_000;
-/**
- * B's channels are opened 4 at a time: command-core holds a pooled Postgres connection for a customer's
- * lifecycle lock (and for get-a-human's transaction) while it asks the same pool of 10 for more, so about 5
- * opens at once (each customer also asking for a human) can take every connection and wait out the pool's
- * 5 s connect timeout.
- */
-const OPEN_CONCURRENCY = 4;
+/** B's channels are opened this many at a time, as the relay bench opens them. */
+const OPEN_CONCURRENCY = 8;
 /** An open waits for the search (searchDelayMs) and, past the per-organization off-lane cap, for earlier opens. */
 const OPEN_ANSWER_TIMEOUT_MS = 60_000;
 

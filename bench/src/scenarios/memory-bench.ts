@@ -1,3 +1,4 @@
+import { heapUsedOf, type HeapByService } from '../heap.js';
 import { openQuietly } from '../memory/open-quietly.js';
 import { relayRun } from '../relay/relay-run.js';
 import { rssOf, type RssByProcess } from '../rss.js';
@@ -24,6 +25,8 @@ export interface MemoryPoint {
   openSeconds: { sample: number; rest: number };
   /** Settled, with every channel open, before any relay. */
   rssIdleMiB: RssByProcess;
+  /** V8 heap in use at the same moment (live objects; the rest of RSS is code, buffers and freed pages kept). */
+  heapIdleMiB: HeapByService;
   /** Peak while the sample was relayed. */
   rssPeakMiB: RssByProcess;
   /** Settled again after the relay. */
@@ -34,13 +37,8 @@ export interface MemoryPoint {
 }
 
 const SETTLE = { minMs: 10_000, maxMs: 40_000 };
-/**
- * command-core holds a pooled Postgres connection for a customer's lifecycle lock (and for get-a-human's
- * transaction) while it asks the same pool of 10 for more: past about 5 such opens at once every connection
- * can be taken and calls fail after the pool's 5 s connect timeout. Sample opens hold two each (the help
- * request and the open), quiet opens one.
- */
-const SAMPLE_OPEN_CONCURRENCY = 4;
+/** Help requests and opens in flight at once for the sample channels, as the relay bench opens them. */
+const SAMPLE_OPEN_CONCURRENCY = 8;
 
 /** Memory of every service process with `channels` engagement channels open, at rest and after some relay. */
 export async function memoryPoint({ sandbox, pids }: RelaySandbox, size: MemorySize, runId: string, log: (line: string) => void): Promise<MemoryPoint> {
@@ -52,6 +50,7 @@ export async function memoryPoint({ sandbox, pids }: RelaySandbox, size: MemoryS
   log(`memory: ${size.channels} channels open in ${(openSeconds.sample + openSeconds.rest).toFixed(0)} s`);
   await settle(pids, SETTLE);
   const rssIdleMiB = rssOf(pids);
+  const heapIdleMiB = await heapUsedOf(sandbox);
   const run = await relayRun({
     control: sandbox.sim.control,
     lanes: sample,
@@ -67,6 +66,7 @@ export async function memoryPoint({ sandbox, pids }: RelaySandbox, size: MemoryS
     size,
     openSeconds,
     rssIdleMiB,
+    heapIdleMiB,
     rssPeakMiB: run.rssPeakMiB,
     rssAfterLoadMiB: rssOf(pids),
     delivered: run.delivered,

@@ -205,6 +205,14 @@ describe('MegatronService against the simulator and the real connection-slack', 
     expect(blocks).toContain(`${customers.team.id}:${customers.sam.id}`);
   });
 
+  it('posts one help request when a customer asks several times at once, and answers the others with it', async () => {
+    const { otherCustomers } = world;
+    const requestingUser = { teamId: otherCustomers.team.id, userId: otherCustomers.sam.id };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => client.getAHuman({ requestingUser, teamDomain: 'initech' })));
+    expect(answers.filter((answer) => !answer.deduplicated)).toHaveLength(1);
+    expect(new Set(answers.map((answer) => answer.ts)).size).toBe(1);
+  });
+
   it('registers a customer workspace, then a token rotation updates the same row, stored encrypted, and the new token is used', async () => {
     const hooli = await world.sim.control.createWorkspace({ name: 'Hooli', domain: 'hooli' });
     const hooliBot = await world.sim.control.createApp({ teamId: hooli.id, name: 'Support Bot' });

@@ -11,7 +11,6 @@ import {
   type RegisterWorkspaceRequest,
   type SendMessageRequest,
 } from '@megatron/contracts';
-import { transaction } from '@megatron/runtime';
 import { selectByCustomer } from '../../db/engagements.js';
 import { insertActionMessage, selectRecentActionMessage } from '../../db/action-messages.js';
 import type { TakeoverContext } from '../../takeover/context.js';
@@ -58,8 +57,8 @@ export async function getAHuman(ctx: TakeoverContext, context: HandlerContext, r
   if (!channel) throw new ConnectError('the organization has no notification channel; set it with megatron-admin integration set', Code.FailedPrecondition);
   const organizationId = actor.organization.id;
   // One request per customer at a time across replicas: the lock spans the check, the post and the record.
-  return transaction(ctx.pool, async (db) => {
-    await db.query('select pg_advisory_xact_lock(hashtext($1))', [`help-request:${organizationId}:${teamId}:${userId}`]);
+  return ctx.locks.hold(`help-request:${organizationId}:${teamId}:${userId}`, async () => {
+    const db = ctx.pool;
     const now = ctx.clock();
     const key = { organizationId, teamId, userId };
     const recent = await selectRecentActionMessage(db, key, 'help_request', new Date(now.getTime() - HELP_REQUEST_DEDUP_MS));

@@ -10,8 +10,8 @@ export const LOCK_SESSIONS = 16;
 const SESSION_WAIT_MS = 120_000;
 
 /**
- * One customer's lifecycle runs one event at a time across replicas: a Postgres advisory lock held by a
- * session for the event's duration, released when the session ends, a crash included.
+ * One customer's lifecycle (or help request) runs one at a time across replicas: a Postgres advisory lock held
+ * by a session for its duration, released when the session ends, a crash included.
  */
 export class CustomerLocks {
   private readonly sessions: Pool;
