@@ -62,3 +62,17 @@ it('many customers opened at once all get their channel: lifecycle locks do not 
   expect(opened.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason))).toEqual([]);
   expect(new Set(opened.map((result) => (result.status === 'fulfilled' ? result.value.engagement?.channelId : undefined))).size).toBe(24);
 });
+
+it("opens the channel with a note when Slack does not answer the history read in time, instead of failing the open", async () => {
+  const { customers, integration, sim } = world;
+  const person = await sim.control.createUser({ teamId: customers.team.id, name: 'slowhistory', realName: 'Slow History' });
+  await sim.control.fault({ kind: 'latency', method: 'conversations.history', latencyMs: 7_000, count: 1 });
+  try {
+    const { engagement } = await client.openEngagement({ customer: { teamId: customers.team.id, userId: person.id }, agentUserId: integration.alice.id });
+    expect(engagement?.channelId).toBeTruthy();
+    const texts = (await sim.control.messages(engagement?.channelId ?? '')).map((message) => message.text);
+    expect(texts).toContain('_Earlier messages of this conversation could not be read from Slack right now; new ones will appear here._');
+  } finally {
+    await sim.control.clearFaults();
+  }
+});

@@ -26,7 +26,7 @@ export const messages = {
   sentBy: (agent: string, org: string) => `sent by ${agent} from ${org}`,
   helpRequest: (name: string) => `🆘 *${name}* requested some help!`,
   doSent: (name: string) => `Sent to the bot for *${name}*.`,
-  historyUnavailable: '_Earlier messages of this conversation could not be read from Slack right now (rate limit); new ones will appear here._',
+  historyUnavailable: '_Earlier messages of this conversation could not be read from Slack right now; new ones will appear here._',
   notesLine: ':memo: Replies in threads stay here as internal notes; only top-level messages reach the customer.',
   alreadyPaused: (name: string) => `The bot is already paused for *${name}*.`,
   notPaused: (name: string) => `The bot is not paused for *${name}*; nothing to do.`,

@@ -126,7 +126,8 @@ async function importHistory(ctx: TakeoverContext, actor: Actor, engagement: Eng
 
 /**
  * The DM as Slack keeps it, for a customer Megatron never heard of. Slack may refuse the read for a minute
- * (rate limit): the channel opens anyway, with a line saying the earlier messages are not there.
+ * (rate limit) or not answer it in time: the channel opens anyway, with a line saying the earlier messages
+ * are not there.
  */
 async function slackHistory(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer, dm: string): Promise<HistoryMessage[]> {
   try {
@@ -135,8 +136,9 @@ async function slackHistory(ctx: TakeoverContext, actor: Actor, engagement: Enga
     );
     return messages;
   } catch (error) {
-    if (!isSlackError(error, 'ratelimited')) throw error;
-    ctx.logger.warn({ err: error, channel: engagement.channel_id }, 'DM history not imported: Slack rate limit');
+    const timedOut = error instanceof ConnectError && error.code === Code.DeadlineExceeded;
+    if (!isSlackError(error, 'ratelimited') && !timedOut) throw error;
+    ctx.logger.warn({ err: error, channel: engagement.channel_id }, `DM history not imported: ${timedOut ? 'Slack did not answer in time' : 'Slack rate limit'}`);
     await ctx.slack.postMessage({ channel: engagement.channel_id, content: text(messages.historyUnavailable) }, withToken(actor.integration.botToken));
     return [];
   }
