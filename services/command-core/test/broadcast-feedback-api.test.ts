@@ -5,7 +5,7 @@ import { create } from '@bufbuild/protobuf';
 import { CommandSchema } from '@megatron/contracts';
 import { partitionOf, publishProto, streamNames } from '@megatron/runtime';
 import { waitFor } from '@megatron/testkit';
-import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
+import { addUmbrella, startApiWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
 
@@ -16,21 +16,9 @@ let acme: Client<typeof MegatronService>;
 let umbrella: Client<typeof MegatronService>;
 
 beforeAll(async () => {
-  world = await startWorld();
-  const { takeover } = await world.replica();
-  api = await serveApi(world, takeover.megatronService);
-  acmeToken = (await world.admin.issueApiToken(world.organizationId, 'feedback-test')).token;
-  acme = api.client(acmeToken);
+  ({ world, api, client: acme, token: acmeToken } = await startApiWorld('feedback-test'));
 
-  // A second organization serving the same customer workspace Globex with its own bot.
-  const { sim, admin, tenants, customers } = world;
-  const umbrellaTeam = await sim.control.createWorkspace({ name: 'Umbrella Support', domain: 'umbrella-support' });
-  const umbrellaMegatron = await sim.control.createApp({ teamId: umbrellaTeam.id, name: 'Megatron' });
-  const umbrellaBot = await sim.control.createApp({ teamId: customers.team.id, name: 'Umbrella Bot' });
-  const { organization } = await admin.createOrganization({ name: 'Umbrella' });
-  await admin.upsertIntegration({ organizationId: organization.id, teamId: umbrellaTeam.id, domain: 'umbrella-support', botToken: umbrellaMegatron.botToken, botUserId: umbrellaMegatron.botUserId });
-  await tenants.registerWorkspace(organization.id, { platformId: customers.team.id, name: 'Globex', domain: 'globex', connectionToken: umbrellaBot.botToken });
-  umbrella = api.client((await admin.issueApiToken(organization.id, 'umbrella')).token);
+  ({ client: umbrella } = await addUmbrella(world, api));
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import { PlatformType, type MegatronService } from '@megatron/contracts';
 import type { SimMessage } from '@megatron/slack-sim';
 import { waitFor } from '@megatron/testkit';
-import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
+import { startApiWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
 
@@ -14,11 +14,7 @@ let channel = '';
 let tsCounter = 0;
 
 beforeAll(async () => {
-  world = await startWorld();
-  const { takeover } = await world.replica();
-  api = await serveApi(world, takeover.megatronService);
-  ({ token } = await world.admin.issueApiToken(world.organizationId, 'mirror-test'));
-  client = api.client(token);
+  ({ world, api, client, token } = await startApiWorld('mirror-test'));
 });
 
 afterAll(async () => {

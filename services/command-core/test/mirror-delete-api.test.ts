@@ -1,7 +1,7 @@
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import type { MegatronService } from '@megatron/contracts';
 import { waitFor } from '@megatron/testkit';
-import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
+import { addUmbrella, startApiWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
 
@@ -16,22 +16,9 @@ let channel = '';
 let tsCounter = 0;
 
 beforeAll(async () => {
-  world = await startWorld();
-  const { takeover } = await world.replica();
-  api = await serveApi(world, takeover.megatronService);
-  ({ token } = await world.admin.issueApiToken(world.organizationId, 'delete-test'));
-  client = api.client(token);
+  ({ world, api, client, token } = await startApiWorld('delete-test'));
 
-  // A second organization serving the same customer workspace with its own bot and agents' workspace.
-  const { sim, admin, tenants, customers } = world;
-  const umbrellaTeam = await sim.control.createWorkspace({ name: 'Umbrella Support', domain: 'umbrella-support' });
-  const umbrellaMegatron = await sim.control.createApp({ teamId: umbrellaTeam.id, name: 'Megatron' });
-  const umbrellaBot = await sim.control.createApp({ teamId: customers.team.id, name: 'Umbrella Bot' });
-  const { organization } = await admin.createOrganization({ name: 'Umbrella' });
-  await admin.upsertIntegration({ organizationId: organization.id, teamId: umbrellaTeam.id, domain: 'umbrella-support', botToken: umbrellaMegatron.botToken, botUserId: umbrellaMegatron.botUserId });
-  await tenants.registerWorkspace(organization.id, { platformId: customers.team.id, name: 'Globex', domain: 'globex', connectionToken: umbrellaBot.botToken });
-  umbrellaToken = (await admin.issueApiToken(organization.id, 'umbrella')).token;
-  umbrella = api.client(umbrellaToken);
+  ({ token: umbrellaToken, client: umbrella } = await addUmbrella(world, api));
 
   const { engagement } = await client.openEngagement({ customer: phil(), agentUserId: world.integration.alice.id });
   // Agents pause the bot before they write (an unpaused bot holds their messages).

@@ -315,11 +315,28 @@ export async function startApiWorld(
   label: string,
   env: Partial<Record<string, string>> = {},
   options: { connectionEnv?: Record<string, string> } = {},
-): Promise<{ world: World; api: WorldApi; client: Client<typeof MegatronService> }> {
+): Promise<{ world: World; api: WorldApi; client: Client<typeof MegatronService>; token: string }> {
   const world = await startWorld(env, options);
   const { takeover } = await world.replica();
   const api = await serveApi(world, takeover.megatronService);
-  return { world, api, client: api.client((await world.admin.issueApiToken(world.organizationId, label)).token) };
+  const { token } = await world.admin.issueApiToken(world.organizationId, label);
+  return { world, api, client: api.client(token), token };
+}
+
+/**
+ * A second organization, Umbrella, with its own agents' workspace and Megatron app, serving the same customer
+ * workspace Globex with a bot of its own: its agents' team, API token and a client calling with it.
+ */
+export async function addUmbrella(world: World, api: WorldApi): Promise<{ teamId: string; token: string; client: Client<typeof MegatronService> }> {
+  const { sim, admin, tenants, customers } = world;
+  const team = await sim.control.createWorkspace({ name: 'Umbrella Support', domain: 'umbrella-support' });
+  const megatron = await sim.control.createApp({ teamId: team.id, name: 'Megatron' });
+  const bot = await sim.control.createApp({ teamId: customers.team.id, name: 'Umbrella Bot' });
+  const { organization } = await admin.createOrganization({ name: 'Umbrella' });
+  await admin.upsertIntegration({ organizationId: organization.id, teamId: team.id, domain: 'umbrella-support', botToken: megatron.botToken, botUserId: megatron.botUserId });
+  await tenants.registerWorkspace(organization.id, { platformId: customers.team.id, name: 'Globex', domain: 'globex', connectionToken: bot.botToken });
+  const { token } = await admin.issueApiToken(organization.id, 'umbrella');
+  return { teamId: team.id, token, client: api.client(token) };
 }
 
 /**

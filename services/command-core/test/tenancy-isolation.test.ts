@@ -2,7 +2,7 @@ import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import type { AppCommand, MegatronService } from '@megatron/contracts';
 import type { SimUser } from '@megatron/slack-sim';
 import { waitFor } from '@megatron/testkit';
-import { serveApi, startWorld, type World, type WorldApi } from './takeover-world.js';
+import { addUmbrella, startApiWorld, type World, type WorldApi } from './takeover-world.js';
 
 jest.setTimeout(60_000);
 
@@ -19,24 +19,12 @@ const channels = { globex: '', initech: '' };
 let tsCounter = 0;
 
 beforeAll(async () => {
-  world = await startWorld();
-  const { takeover } = await world.replica();
-  api = await serveApi(world, takeover.megatronService);
-  acme = api.client((await world.admin.issueApiToken(world.organizationId, 'acme')).token);
+  ({ world, api, client: acme } = await startApiWorld('acme'));
   readAppCommands = await world.appCommands('tenancy_test');
 
-  // A second organization with its own agents' workspace, serving the same customer workspace Globex with its own bot.
-  const { sim, admin, tenants, customers } = world;
-  const umbrellaTeam = await sim.control.createWorkspace({ name: 'Umbrella Support', domain: 'umbrella-support' });
-  umbrellaTeamId = umbrellaTeam.id;
-  const umbrellaMegatron = await sim.control.createApp({ teamId: umbrellaTeam.id, name: 'Megatron' });
-  const umbrellaBot = await sim.control.createApp({ teamId: customers.team.id, name: 'Umbrella Bot' });
-  const { organization } = await admin.createOrganization({ name: 'Umbrella' });
-  await admin.upsertIntegration({ organizationId: organization.id, teamId: umbrellaTeam.id, domain: 'umbrella-support', botToken: umbrellaMegatron.botToken, botUserId: umbrellaMegatron.botUserId });
-  await tenants.registerWorkspace(organization.id, { platformId: customers.team.id, name: 'Globex', domain: 'globex', connectionToken: umbrellaBot.botToken });
-  umbrellaToken = (await admin.issueApiToken(organization.id, 'umbrella')).token;
-  umbrella = api.client(umbrellaToken);
+  ({ teamId: umbrellaTeamId, token: umbrellaToken, client: umbrella } = await addUmbrella(world, api));
 
+  const { sim, customers } = world;
   sameInGlobex = await sim.control.createUser({ teamId: customers.team.id, id: 'U0SAME', name: 'same', realName: 'Same Globex' });
   sameInInitech = await sim.control.createUser({ teamId: world.otherCustomers.team.id, id: 'U0SAME', name: 'same', realName: 'Same Initech' });
 });

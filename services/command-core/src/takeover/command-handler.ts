@@ -158,10 +158,9 @@ async function onAgentMessage(
   if (!message.text.trim() && message.files.length === 0) return;
   const engagement = await openEngagementOf(ctx, actor, channelId);
   if (!engagement) return;
-  // The writer is the Command's agent, whose profile the actor was made from: no second read.
-  const avatarUrl = userId === actor.agentUserId && actor.agentImageUrl !== undefined ? actor.agentImageUrl : (await ensureAgent(ctx, actor.integration, userId)).image_url;
+  const agent = await ensureAgent(ctx, actor.integration, userId);
   await applyTakeoverMode(ctx, actor, engagement);
-  await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl }, attempt);
+  await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt);
   if (engagement.handled_by && engagement.handled_by !== userId) await noteSecondAgent(ctx, actor, engagement, userId);
 }
 

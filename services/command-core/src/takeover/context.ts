@@ -48,8 +48,6 @@ export interface Actor {
   /** The agent in the integration workspace, when a person acts. */
   agentUserId: string;
   agentName: string;
-  /** The agent's avatar, when the actor was made from their profile (one read per Command). */
-  agentImageUrl?: string;
   /** Prefix of every idempotency key this action writes; stable across redeliveries. */
   key: string;
   /**

@@ -106,7 +106,7 @@ export function agentName(agent: AgentRow): string {
 export async function agentActor(ctx: TakeoverContext, base: Omit<Actor, 'agentName'>): Promise<Actor> {
   if (!base.agentUserId) return { ...base, agentName: 'Megatron' };
   const agent = await ensureAgent(ctx, base.integration, base.agentUserId);
-  return { ...base, agentName: agentName(agent), agentImageUrl: agent.image_url };
+  return { ...base, agentName: agentName(agent) };
 }
 
 export function toEngagement(row: EngagementRow, integrationDomain: string): Engagement {

@@ -48,8 +48,11 @@ export async function openChannel(ctx: TakeoverContext, actor: Actor, customer: 
   if (actor.agentUserId) await inviteAgent(ctx, actor, choice.channelId);
   await actor.announceChannel?.(engagement);
   await setImporting(ctx.pool, engagement.id, true);
-  await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
-  await setImporting(ctx.pool, engagement.id, false);
+  try {
+    await once(ctx, actor, 'open:history', () => importHistory(ctx, actor, engagement, customer));
+  } finally {
+    await setImporting(ctx.pool, engagement.id, false);
+  }
   return engagement;
 }
 

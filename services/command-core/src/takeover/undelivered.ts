@@ -2,7 +2,6 @@ import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code } from '@connectrpc/connect';
 import { CommandSchema, type Command, type RetryDeliveryCommand } from '@megatron/contracts';
 import { selectById, type EngagementRow } from '../db/engagements.js';
-import { selectAgent } from '../db/people.js';
 import { claimRetry, insertUndelivered, markRetryDelivered, releaseRetry, setNoticeTs, type UndeliveredRow } from '../db/undelivered.js';
 import type { Actor, TakeoverContext } from './context.js';
 import { ensureAgent } from './customers.js';
@@ -59,7 +58,7 @@ export async function retryUndelivered(ctx: TakeoverContext, actor: Actor, comma
   const sender = { ...actor, key: original.id };
   try {
     if (engagement.is_archived) throw new AgentError('The engagement channel was closed since; open it again to write to the customer.', Code.FailedPrecondition);
-    const agent = (await selectAgent(ctx.pool, actor.integration.id, message.userId)) ?? (await ensureAgent(ctx, actor.integration, message.userId));
+    const agent = await ensureAgent(ctx, actor.integration, message.userId);
     await forwardAgentMessage(ctx, sender, engagement, { ts: message.ts, text: message.text, files: message.files, avatarUrl: agent.image_url }, 2);
   } catch (error) {
     if (!isPermanent(error)) throw error;

@@ -58,17 +58,16 @@ export async function getAHuman(ctx: TakeoverContext, context: HandlerContext, r
   const organizationId = actor.organization.id;
   // One request per customer at a time across replicas: the lock spans the check, the post and the record.
   return ctx.locks.hold(`help-request:${organizationId}:${teamId}:${userId}`, async () => {
-    const db = ctx.pool;
     const now = ctx.clock();
     const key = { organizationId, teamId, userId };
-    const recent = await selectRecentActionMessage(db, key, 'help_request', new Date(now.getTime() - HELP_REQUEST_DEDUP_MS));
+    const recent = await selectRecentActionMessage(ctx.pool, key, 'help_request', new Date(now.getTime() - HELP_REQUEST_DEDUP_MS));
     if (recent) return create(GetAHumanResponseSchema, { channelId: recent.channel_id, ts: recent.ts, deduplicated: true });
     const customer = await ensureCustomer(ctx, organizationId, teamId, userId);
     const posted = await ctx.slack.postMessage(
       { channel, content: helpRequest(customer.name, request.teamDomain || customer.workspace.domain, { teamId, userId }) },
       withToken(actor.integration.botToken),
     );
-    await insertActionMessage(db, key, { kind: 'help_request', channelId: posted.channel || channel, ts: posted.ts, at: now });
+    await insertActionMessage(ctx.pool, key, { kind: 'help_request', channelId: posted.channel || channel, ts: posted.ts, at: now });
     return create(GetAHumanResponseSchema, { channelId: posted.channel, ts: posted.ts, deduplicated: false });
   });
 }
