@@ -111,6 +111,8 @@ export function ConversationPane({ pane, directory, version, focused, onNavigate
   const share = (threadTs?: string) => (file: File, comment: string) => attempt(() => shareFile(pane, file, comment, threadTs));
   const humans = directory.humans(pane.teamId);
   const thread = shown?.thread;
+  // Only the viewer's own: a view fetched for the person acting before stays on screen until the next fetch.
+  const ephemerals = (shown?.ephemerals ?? []).filter((ephemeral) => ephemeral.user === pane.actAs);
 
   return (
     <section class={`pane ${focused ? 'focused' : ''}`} aria-label={`${workspace?.name ?? pane.teamId}: ${titles.title}`}
@@ -138,7 +140,7 @@ export function ConversationPane({ pane, directory, version, focused, onNavigate
       <Rendering.Provider value={{ directory, teamId: pane.teamId }}>
         <div class="pane-body">
           <div class="pane-main">
-            <MessageList messages={shown?.messages ?? []} ephemerals={shown?.ephemerals ?? []} channel={pane.channel ?? ''}
+            <MessageList messages={shown?.messages ?? []} ephemerals={ephemerals} channel={pane.channel ?? ''}
               viewer={pane.actAs} canWrite={blocker === undefined} handlers={handlers()} resetKey={`${pane.channel ?? pane.bot ?? ''}/${pane.actAs}`} />
             <Composer label={titles.composer} {...(blocker ? { disabledReason: blocker } : {})} onSend={send()} onFile={share()} />
           </div>
