@@ -178,4 +178,20 @@ describe('the engagement lifecycle', () => {
     await settled();
     expect((await story.control.messages(channel)).filter(isWarning)).toHaveLength(1);
   });
+
+  it("Megatron's own archive, heard from Slack after the channel was reopened, leaves the reopened channel open", async () => {
+    const peter = story.customer('initech', 'peter');
+    const { channel: dm } = await story.customerSays(peter, 'hello');
+    const channel = await openFor(peter);
+    await sandbox.api.megatron.closeEngagement({ customer: refOf(peter) });
+    expect(await openFor(peter)).toBe(channel);
+    await sandbox.api.megatron.pauseCustomer({ customer: refOf(peter) });
+    const { megatron } = story.seed.integration;
+    // The channel_archive event of the close, delivered late (as under load), then a message on the same channel's lane.
+    await story.control.sendRawEvent({ appId: megatron.appId, event: { type: 'channel_archive', channel, user: megatron.botUserId } });
+    await story.agentWrites(story.alice, channel, 'Still here for you');
+    await story.waitForText(dm, 'Still here for you');
+    expect(await state(peter)).toMatchObject({ is_archived: false, is_paused: true });
+    expect((await story.control.conversation(channel)).is_archived).toBe(false);
+  });
 });

@@ -26,17 +26,19 @@ async function botUserIdOf(ctx: TakeoverContext, integration: Integration): Prom
 
 /**
  * A channel archived, deleted or left by Megatron's bot outside Megatron closes its engagement: the bot
- * answers the customer again, the app and the customer are told (SPEC §11). Megatron's own archive comes
- * back as such an event too; by then the engagement is closed and nothing happens.
+ * answers the customer again, the app and the customer are told (SPEC §11). Megatron's own archive (a close)
+ * comes back as such an event too and changes nothing, even when it arrives after the channel was reopened.
  */
 export async function onChannelGone(ctx: TakeoverContext, actor: Actor, event: ChannelGoneEvent): Promise<void> {
   const how = LOSSES[event.how];
   if (!how) return;
+  const bot = event.userId && how !== 'deleted' ? await botUserIdOf(ctx, actor.integration) : '';
   // member_left_channel names whoever left: only the bot leaving takes the channel from Megatron.
-  if (how === 'bot_removed' && event.userId && event.userId !== (await botUserIdOf(ctx, actor.integration))) return;
+  if (how === 'bot_removed' && event.userId && event.userId !== bot) return;
+  if (how === 'archived' && event.userId && event.userId === bot) return;
   const engagement = await selectByChannel(ctx.pool, actor.integration.id, event.channelId);
   if (!engagement) return;
-  const byPerson = how === 'archived' && event.userId !== '' && event.userId !== (await botUserIdOf(ctx, actor.integration));
+  const byPerson = how === 'archived' && event.userId !== '';
   const who: Actor = byPerson ? actor : { ...actor, kind: 'slack', agentUserId: '', agentName: 'Slack' };
   await runLifecycle(ctx, who, engagement.team_id, engagement.user_id, { type: 'channel_lost', how });
 }
