@@ -1,19 +1,27 @@
 import { createServer } from 'node:net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (the OS picks it, so parallel tests do not collide). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out below Linux's ephemeral range (32768–60999 by default): a port taken from that range could be
+ * given to some process's outgoing connection between the choice and the service's listen (EADDRINUSE at start).
+ */
+const FIRST = 20_000;
+const LAST = 32_767;
+const ATTEMPTS = 100;
+
+/** A TCP port nobody listens on right now (on any address, as the services bind), chosen at random. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const port = FIRST + Math.floor(Math.random() * (LAST - FIRST + 1));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`freePort: no free port between ${FIRST} and ${LAST} after ${ATTEMPTS} tries`);
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('freePort: the OS returned no TCP address'));
-        return;
-      }
-      server.close(() => resolve(address.port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
 }

@@ -1,4 +1,5 @@
 import { freePort, natsNamespace, redisPrefix, uniqueName, waitFor } from '@megatron/testkit';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 
 describe('names', () => {
@@ -29,6 +30,12 @@ describe('freePort', () => {
     const server = createServer();
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  test("stays out of the range the OS gives outgoing connections, so none can take the port before the service's listen", async () => {
+    const [low, high] = (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/).map(Number);
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    expect(ports.filter((port) => port >= (low ?? 0) && port <= (high ?? 0))).toEqual([]);
   });
 });
 
