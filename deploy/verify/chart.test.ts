@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { repoRoot } from '@megatron/testkit';
+import { repoRoot, SERVICE_NODE_FLAGS } from '@megatron/testkit';
 import { SERVICES } from './images.js';
 import { chartDir, helm, objectsOfKind, renderChart, templateChart, type K8sObject } from './k8s-tools.js';
 import { allowsFlow, type Endpoint } from './network-policies.js';
@@ -228,6 +228,20 @@ describe('the megatron Helm chart', () => {
       );
     expect(replicasOf(defaults)).toEqual({ 'interpreter-slack': '1', 'command-core': '1', 'app-notifier': '1', 'connection-slack': undefined });
     expect(replicasOf(production)).toEqual({ 'interpreter-slack': '3', 'command-core': '3', 'app-notifier': '3', 'connection-slack': undefined });
+  });
+
+  it("starts every container's node with the heap bounds of nodeHeap, by default the flags the tests and the bench run services with", () => {
+    const flagsOf = (objects: K8sObject[]) =>
+      objectsOfKind(objects, 'Deployment').map((deployment) => {
+        const command = podOf(deployment)!.spec.containers[0]!.command!;
+        return command.slice(1, -1);
+      });
+    for (const flags of [...flagsOf(defaults), ...flagsOf(sandbox)]) expect(flags).toEqual([...SERVICE_NODE_FLAGS]);
+    const raised = flagsOf(renderChart({ values: { nodeHeap: { maxOldSpaceMiB: 384, maxSemiSpaceMiB: 8 } } }));
+    for (const flags of raised) expect(flags).toEqual(['--enable-source-maps', '--max-old-space-size=384', '--max-semi-space-size=8']);
+    const tiny = templateChart({ values: { nodeHeap: { maxOldSpaceMiB: 16 } } });
+    expect(tiny.status).not.toBe(0);
+    expect(tiny.stderr).toContain('/nodeHeap/maxOldSpaceMiB');
   });
 
   it('tells command-core how files cross: re-uploaded by default, presigned S3 links when asked, nothing else', () => {

@@ -9,6 +9,7 @@ export { startThrowawayNatsCluster, type ClusterNode, type ThrowawayNatsCluster 
 export {
   startService,
   SERVICE_NAMES,
+  SERVICE_NODE_FLAGS,
   type ServiceName,
   type ServiceProcess,
   type ServiceExit,

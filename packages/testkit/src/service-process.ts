@@ -5,6 +5,12 @@ import { freePort } from './free-port.js';
 import { repoRoot } from './repo-root.js';
 import { waitFor } from './wait-for.js';
 
+/**
+ * The node flags a service runs with: source maps, and V8's heap bounds as the chart's `nodeHeap` defaults and the
+ * Dockerfile's CMD set them (deploy/verify checks all three agree), so tests and the bench measure what ships.
+ */
+export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=4'] as const;
+
 export const SERVICE_NAMES = ['interpreter-slack', 'command-core', 'connection-slack', 'app-notifier'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -60,7 +66,7 @@ async function isReady(httpUrl: string): Promise<boolean> {
 }
 
 /**
- * Spawns `node --enable-source-maps services/<name>/dist/main.js` from the repo root with process.env + env and
+ * Spawns `node <SERVICE_NODE_FLAGS> services/<name>/dist/main.js` from the repo root with process.env + env and
  * free HTTP_PORT/GRPC_PORT/INTERNAL_GRPC_PORT unless given. Registers nothing global: the caller stops it (usually in afterAll).
  */
 export async function startService(
@@ -81,7 +87,7 @@ export async function startService(
   const grpcPort = await portFrom(env, 'GRPC_PORT');
   const internalGrpcPort = await portFrom(env, 'INTERNAL_GRPC_PORT');
 
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], {
     cwd: root,
     env: { ...process.env, ...env, HTTP_PORT: httpPort, GRPC_PORT: grpcPort, INTERNAL_GRPC_PORT: internalGrpcPort },
     stdio: ['ignore', 'pipe', 'pipe'],

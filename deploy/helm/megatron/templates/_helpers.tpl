@@ -40,6 +40,12 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 app.kubernetes.io/part-of: megatron
 {{- end }}
 
+{{/* The command of a Node container, with V8's heap bounds from .Values.nodeHeap (the Dockerfile's CMD has the defaults):
+(dict "root" $ "entry" "services/command-core/dist/main.js"). */}}
+{{- define "megatron.nodeCommand" -}}
+["node", "--enable-source-maps", "--max-old-space-size={{ .root.Values.nodeHeap.maxOldSpaceMiB }}", "--max-semi-space-size={{ .root.Values.nodeHeap.maxSemiSpaceMiB }}", {{ .entry | quote }}]
+{{- end }}
+
 {{/* The image of a component: (dict "root" $ "image" .Values.commandCore.image). */}}
 {{- define "megatron.image" -}}
 {{- $registry := .root.Values.image.registry | trimSuffix "/" }}
@@ -224,7 +230,7 @@ spec:
           image: {{ include "megatron.image" (dict "root" $root "image" $values.image) | quote }}
           imagePullPolicy: {{ $root.Values.image.pullPolicy }}
           workingDir: /app
-          command: ["node", "--enable-source-maps", "services/{{ .component }}/dist/main.js"]
+          command: {{ include "megatron.nodeCommand" (dict "root" $root "entry" (printf "services/%s/dist/main.js" .component)) }}
           ports:
             - name: http
               containerPort: {{ $values.ports.http }}
