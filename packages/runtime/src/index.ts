@@ -10,6 +10,7 @@ export * from './streams.js';
 export * from './postgres.js';
 export * from './redis.js';
 export * from './rpc-client.js';
+export { createLeanGrpcTransport, type LeanGrpcTransportOptions } from './lean-grpc-transport.js';
 export * from './service.js';
 export * from './engagement-directory.js';
 export * from './read-body.js';

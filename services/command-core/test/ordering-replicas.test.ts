@@ -61,24 +61,37 @@ describe('two command-core replicas, one killed halfway', () => {
 
   it('delivers 200 agent messages across 20 channels in order per channel, none twice', async () => {
     const text = (channel: number, n: number) => `customer ${channel} message ${n}`;
-    // Each round writes once in every channel at the same time; a channel's next message is written only
-    // after Slack accepted the previous one. Halfway, Slack answers the round's DMs slowly, so both replicas
-    // certainly hold Commands in hand when one is killed (a fast machine would otherwise finish them first).
-    for (let n = 1; n <= MESSAGES_PER_CHANNEL; n++) {
-      const halfway = n === MESSAGES_PER_CHANNEL / 2;
-      if (halfway) await story.control.fault({ kind: 'latency', method: 'chat.postMessage', latencyMs: 1_500, count: CHANNELS });
-      await Promise.all(channels.map((channel, i) => story.agentWrites(story.alice, channel, text(i, n))));
-      if (halfway) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        await sandbox.stop('command-core', 'SIGKILL');
-      }
-    }
-
-    // Settled means every partition's consumer has nothing left to deliver and nothing unacknowledged, so no
-    // redelivery (and so no late duplicate) can still come.
     const nats = await openNats(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
+    const names = streamNames(namespace).commands;
+    // Every partition with Commands waiting has one in a replica's hands (one in flight per partition), and some are.
+    const allTaken = async () => {
+      let inHand = 0;
+      for (let partition = 0; partition < PARTITIONS; partition++) {
+        const info = await nats.jsm.consumers.info(names.stream, names.durable(partition));
+        if (info.num_pending > 0 && info.num_ack_pending === 0) return false;
+        inHand += info.num_ack_pending;
+      }
+      return inHand > 0;
+    };
+    const stored = async () => (await nats.jsm.streams.info(names.stream)).state.messages;
     try {
-      const names = streamNames(namespace).commands;
+      // Each round writes once in every channel at the same time; a channel's next message is written only
+      // after Slack accepted the previous one. Halfway, Slack answers the round's DMs slowly, and the kill
+      // waits until the whole round is stored and the replicas took all they can of it (on a loaded machine
+      // Commands reach command-core late), so the killed one holds some of the partitions' Commands in hand.
+      for (let n = 1; n <= MESSAGES_PER_CHANNEL; n++) {
+        const halfway = n === MESSAGES_PER_CHANNEL / 2;
+        const before = await stored();
+        if (halfway) await story.control.fault({ kind: 'latency', method: 'chat.postMessage', latencyMs: 1_500, count: CHANNELS });
+        await Promise.all(channels.map((channel, i) => story.agentWrites(story.alice, channel, text(i, n))));
+        if (halfway) {
+          await waitFor(async () => (await stored()) >= before + CHANNELS && (await allTaken()), { what: "the slow round in the replicas' hands", timeoutMs: 10_000, intervalMs: 50 });
+          await sandbox.stop('command-core', 'SIGKILL');
+        }
+      }
+
+      // Settled means every partition's consumer has nothing left to deliver and nothing unacknowledged, so no
+      // redelivery (and so no late duplicate) can still come.
       await waitFor(
         async () => {
           for (let partition = 0; partition < PARTITIONS; partition++) {

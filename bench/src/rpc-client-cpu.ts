@@ -1,0 +1,128 @@
+/**
+ * CPU per unary call of the two gRPC client transports a service could use for its internal calls: connect-node's
+ * (createGrpcTransport) and the lean one every Megatron client uses (packages/runtime/src/lean-grpc-transport.ts).
+ *
+ *   npm run build && node bench/dist/rpc-client-cpu.js [--calls=3000] [--concurrency=8] [--rounds=3]
+ *
+ * This process serves grpc.health.v1.Health with connect-node, as the services serve; each measurement is a child
+ * process that runs only the client, so its process.cpuUsage() is the client's cost alone, warm-up excluded.
+ */
+import { spawn } from 'node:child_process';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Transport } from '@connectrpc/connect';
+import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
+import { Health, HealthCheckResponse_ServingStatus as Status } from '@megatron/contracts';
+import { createLeanGrpcTransport } from '@megatron/runtime';
+import { describeMachine } from './machine.js';
+import { Semaphore } from './relay/semaphore.js';
+
+const TRANSPORTS = ['connect-node', 'lean'] as const;
+type TransportKind = (typeof TRANSPORTS)[number];
+
+interface Settings {
+  calls: number;
+  concurrency: number;
+  rounds: number;
+}
+
+interface ClientRun {
+  cpuMsPerCall: number;
+  callsPerSecond: number;
+}
+
+const WARM_UP_CALLS = 300;
+
+function settingsFrom(argv: readonly string[]): Settings {
+  const settings: Settings = { calls: 3000, concurrency: 8, rounds: 3 };
+  for (const arg of argv) {
+    const match = /^--(calls|concurrency|rounds)=(\d+)$/.exec(arg);
+    if (!match?.[1] || !match[2]) throw new Error(`unknown argument ${JSON.stringify(arg)}; usage: --calls=N --concurrency=N --rounds=N`);
+    settings[match[1] as keyof Settings] = Number(match[2]);
+  }
+  return settings;
+}
+
+function transportOf(kind: TransportKind, baseUrl: string): Transport {
+  return kind === 'lean' ? createLeanGrpcTransport({ baseUrl, interceptors: [] }) : createGrpcTransport({ baseUrl });
+}
+
+/** Child: warm up, then make `calls` calls and print this process's CPU per call and the throughput. */
+async function runClient(kind: TransportKind): Promise<void> {
+  const { RPC_URL: url, BENCH_CALLS: calls, BENCH_CONCURRENCY: concurrency } = process.env;
+  if (!url || !calls || !concurrency) throw new Error('the client process is started by the bench itself');
+  const client = createClient(Health, transportOf(kind, url));
+  const many = async (count: number) => {
+    const slots = new Semaphore(Number(concurrency));
+    await Promise.all(Array.from({ length: count }, () => slots.run(() => client.check({ service: '' }))));
+  };
+  await many(WARM_UP_CALLS);
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await many(Number(calls));
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuBefore);
+  const run: ClientRun = { cpuMsPerCall: (cpu.user + cpu.system) / 1000 / Number(calls), callsPerSecond: (Number(calls) / wallMs) * 1000 };
+  process.stdout.write(`${JSON.stringify(run)}\n`);
+  process.exit(0);
+}
+
+function measure(kind: TransportKind, env: Record<string, string>): Promise<ClientRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), `--client=${kind}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ClientRun) : reject(new Error(`${kind} client exited with ${code}`))));
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const clientArg = argv.find((arg) => arg.startsWith('--client='));
+  if (clientArg) {
+    const kind = clientArg.slice('--client='.length);
+    if (!(TRANSPORTS as readonly string[]).includes(kind)) throw new Error(`unknown transport ${kind}`);
+    return runClient(kind as TransportKind);
+  }
+  const settings = settingsFrom(argv);
+  const handler = connectNodeAdapter({ routes: (router) => router.service(Health, { check: () => ({ status: Status.SERVING }), list: () => ({}), async *watch() {} }) });
+  const server = http2.createServer(handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (session) => sessions.add(session));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const env = { RPC_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, BENCH_CALLS: String(settings.calls), BENCH_CONCURRENCY: String(settings.concurrency) };
+    const runs: Record<TransportKind, (ClientRun & { serverCpuMsPerCall: number })[]> = { 'connect-node': [], lean: [] };
+    for (let round = 0; round < settings.rounds; round += 1) {
+      // Alternating the order keeps a slow stretch of the shared machine from landing on one transport only.
+      for (const kind of round % 2 === 0 ? TRANSPORTS : [...TRANSPORTS].reverse()) {
+        const serverBefore = process.cpuUsage();
+        const run = await measure(kind, env);
+        const serverCpu = process.cpuUsage(serverBefore);
+        runs[kind].push({ ...run, serverCpuMsPerCall: (serverCpu.user + serverCpu.system) / 1000 / (settings.calls + WARM_UP_CALLS) });
+      }
+    }
+    const machine = describeMachine();
+    console.log(`${settings.calls} unary calls per run, ${settings.concurrency} in flight, ${settings.rounds} rounds; ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAverage.join(' ')}\n`);
+    console.log('| client transport | CPU ms/call (median, runs) | calls/s (median) | server CPU ms/call (median) |');
+    console.log('|---|---|---|---|');
+    for (const kind of TRANSPORTS) {
+      const cpu = runs[kind].map((run) => run.cpuMsPerCall);
+      const cells = [
+        kind,
+        `${median(cpu).toFixed(3)} (${cpu.map((value) => value.toFixed(3)).join(', ')})`,
+        median(runs[kind].map((run) => run.callsPerSecond)).toFixed(0),
+        median(runs[kind].map((run) => run.serverCpuMsPerCall)).toFixed(3),
+      ];
+      console.log(`| ${cells.join(' | ')} |`);
+    }
+  } finally {
+    for (const session of sessions) session.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+await main(process.argv.slice(2));
