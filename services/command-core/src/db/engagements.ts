@@ -25,13 +25,15 @@ export interface EngagementRow {
   real_name: string;
   image_url: string;
   dm_channel_id: string;
+  tz: string;
+  tz_offset: number;
   workspace_id: string;
   team_id: string;
 }
 
 const SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, e.channel_name, e.is_paused, e.is_archived,
          e.last_message_at, e.created_at, e.card_ts, e.handled_by, e.handled_by_name, e.opened_at, e.first_response_at, e.importing_since, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
-         u.image_url, u.dm_channel_id, w.id as workspace_id, w.platform_id as team_id
+         u.image_url, u.dm_channel_id, u.tz, u.tz_offset, w.id as workspace_id, w.platform_id as team_id
     from engagement_channels e
     join platform_users u on u.id = e.platform_user_id
     join customer_workspaces w on w.id = u.workspace_id`;

@@ -13,11 +13,20 @@ export interface ParkedCommand {
 // Times come from Postgres's clock: one clock for every replica, and the real one (tests that freeze
 // the takeover clock must not freeze redelivery).
 
-/** Whether the channel's head is failing (everything waits), held for the agent's choice (agents' messages wait), or absent. */
-export async function headState(db: Db, channelKey: string): Promise<'none' | 'held' | 'failing'> {
-  const { rows } = await db.query<{ held: boolean }>('select held from parked_commands where channel_key = $1 and dead_at is null order by id limit 1', [channelKey]);
-  const head = rows[0];
-  return head === undefined ? 'none' : head.held ? 'held' : 'failing';
+export type HeadState = 'none' | 'held' | 'failing';
+
+/**
+ * Whether the channel's head is failing (everything waits), held for the agent's choice (agents' messages wait), or
+ * absent; and whether the Command was processed already. One round trip: every message on a lane asks both.
+ */
+export async function laneState(db: Db, channelKey: string, commandId: string): Promise<{ head: HeadState; processed: boolean }> {
+  const { rows } = await db.query<{ held: boolean | null; processed: boolean }>(
+    `select (select held from parked_commands where channel_key = $1 and dead_at is null order by id limit 1) as held,
+            exists (select 1 from processed_commands where command_id = $2) as processed`,
+    [channelKey, commandId],
+  );
+  const { held, processed } = rows[0] ?? { held: null, processed: false };
+  return { head: held === null ? 'none' : held ? 'held' : 'failing', processed };
 }
 
 /** Holds a message until the agent chooses (its row made or marked held); nothing re-drives it meanwhile. */

@@ -4,7 +4,7 @@ import { deleteStep, insertStep, selectStep } from '../db/command-steps.js';
 import { claimNotPausedWarning, recordFirstResponse, type EngagementRow } from '../db/engagements.js';
 import { deleteLink, insertLinkAndTouch, selectLinkByIntegrationTs, selectLinkByKey } from '../db/message-links.js';
 import type { Actor, TakeoverContext } from './context.js';
-import { ensureCustomer, ensureDm, type Customer } from './customers.js';
+import { customerOfEngagement, ensureDm, type Customer } from './customers.js';
 import { mayHaveLanded, RetryLater } from './errors.js';
 import { forwardAttachments, filesNotSent, shareForwardFiles, type ForwardCopy } from './forward-files.js';
 import { HISTORY_READ_LIMIT, slackTs, tsToDate } from './history.js';
@@ -29,8 +29,8 @@ function sender(actor: Actor, message: AgentMessage) {
   return { agent: actor.agentName, org: actor.organization.name, avatarUrl: message.avatarUrl };
 }
 
-async function customerOf(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow): Promise<Customer> {
-  return ensureCustomer(ctx, actor.organization.id, engagement.team_id, engagement.user_id);
+function customerOf(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow): Promise<Customer> {
+  return customerOfEngagement(ctx, actor.organization.id, engagement);
 }
 
 /**

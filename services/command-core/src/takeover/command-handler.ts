@@ -25,13 +25,21 @@ import { statsSummary } from './stats.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export interface HandleOptions {
+  /** Tell the agent and terminate on a failure that may pass (default: from the last delivery on); parked channels give up in their own time. */
+  lastChance?: boolean;
+  /** The caller just read that this Command was not processed yet (laneState), in the same round trip as its lane. */
+  knownUnprocessed?: boolean;
+}
+
 /**
  * Carries out one Command and says how to settle it: ack once every effect is done, term (after
  * telling the agent) when it can never succeed, a throw when it may later — unless `lastChance`, when
- * the agent is told and the Command terminated then too (parked channels give up in their own time).
+ * the agent is told and the Command terminated then too.
  */
-export async function handleCommand(ctx: TakeoverContext, command: Command, attempt: number, lastChance = attempt >= MAX_COMMAND_DELIVERIES): Promise<Outcome> {
-  if (await isProcessed(ctx.pool, command.id)) return ack();
+export async function handleCommand(ctx: TakeoverContext, command: Command, attempt: number, options: HandleOptions = {}): Promise<Outcome> {
+  const lastChance = options.lastChance ?? attempt >= MAX_COMMAND_DELIVERIES;
+  if (!options.knownUnprocessed && (await isProcessed(ctx.pool, command.id))) return ack();
   const context = command.context;
   if (!context) return finish(ctx, command, term('command without context'));
   if (command.kind.case === 'feedback') {

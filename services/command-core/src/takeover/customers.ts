@@ -35,6 +35,24 @@ export async function customerWorkspace(ctx: TakeoverContext, organizationId: st
   return workspace;
 }
 
+/** The customer of an engagement, from the row that already carries their profile (no second read). */
+export async function customerOfEngagement(ctx: TakeoverContext, organizationId: string, engagement: EngagementRow): Promise<Customer> {
+  const workspace = await customerWorkspace(ctx, organizationId, engagement.team_id);
+  const user: PlatformUserRow = {
+    id: engagement.user_row_id,
+    workspace_id: engagement.workspace_id,
+    platform_id: engagement.user_id,
+    username: engagement.username,
+    display_name: engagement.display_name,
+    real_name: engagement.real_name,
+    image_url: engagement.image_url,
+    dm_channel_id: engagement.dm_channel_id,
+    tz: engagement.tz,
+    tz_offset: engagement.tz_offset,
+  };
+  return { workspace, user, name: customerName(user) };
+}
+
 /** The customer's stored profile, fetched from their workspace the first time they are seen. */
 export async function ensureCustomer(ctx: TakeoverContext, organizationId: string, teamId: string, userId: string): Promise<Customer> {
   const workspace = await customerWorkspace(ctx, organizationId, teamId);

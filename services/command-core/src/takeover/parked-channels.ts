@@ -7,7 +7,7 @@ import {
   deadLetterHead,
   dueChannels,
   extendLease,
-  headState,
+  laneState,
   parkFailed,
   parkHeld,
   releaseHead,
@@ -69,14 +69,15 @@ export class ParkedChannels {
       return ack();
     }
     const key = lane.key;
-    const head = await headState(ctx.pool, key);
+    const { head, processed } = await laneState(ctx.pool, key, command.id);
+    if (processed) return ack();
     if (head === 'failing' || (head === 'held' && waitsBehindHeld(command))) {
       await appendParked(ctx.pool, key, command.id, raw);
       logger.debug({ head }, 'command queued behind its channel');
       return ack();
     }
     try {
-      return await handleCommand(ctx, command, attempt, false);
+      return await handleCommand(ctx, command, attempt, { lastChance: false, knownUnprocessed: true });
     } catch (error) {
       if (error instanceof HeldForChoice) {
         await parkHeld(ctx.pool, key, command.id, raw);
@@ -150,7 +151,7 @@ export class ParkedChannels {
     // A parked Command was tried before: attempt > 1 lets a forward look for a post it may have made.
     const attempt = head.attempts + 1;
     try {
-      await handleCommand(this.ctx, command, attempt, false);
+      await handleCommand(this.ctx, command, attempt, { lastChance: false });
       await releaseHead(pool, head.id);
       if (head.first_failed_at) logger.info({ commandId: command.id, channel: head.channel_key, attempt }, 'parked command went through; its channel flows again');
       return true;
