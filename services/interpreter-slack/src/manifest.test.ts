@@ -1,5 +1,6 @@
+import { MEGATRON_BOT_EVENTS } from '@megatron/slack-sim';
 import { parse } from 'yaml';
-import { BOT_SCOPES, slackAppManifest, slackAppManifestYaml } from './manifest.js';
+import { BOT_EVENTS, BOT_SCOPES, slackAppManifest, slackAppManifestYaml } from './manifest.js';
 
 describe('Slack app manifest', () => {
   const options = { baseUrl: 'https://megatron.example.com', slashCommand: '/megatron' };
@@ -11,6 +12,10 @@ describe('Slack app manifest', () => {
     ]);
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://megatron.example.com/megatron/slack/interactive-message/' });
     expect(manifest.settings.event_subscriptions).toEqual({ request_url: 'https://megatron.example.com/megatron/slack/event/', bot_events: ['message.channels', 'channel_archive', 'channel_deleted', 'member_left_channel', 'channel_left'] });
+  });
+
+  it("is what the sandbox's Megatron app subscribes to, so the demo and the bench get the events a real install gets", () => {
+    expect([...MEGATRON_BOT_EVENTS]).toEqual([...BOT_EVENTS]);
   });
 
   it('asks for the scopes the integration bot uses, replacing the deprecated chat:write:bot and channels:write', () => {

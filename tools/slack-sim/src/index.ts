@@ -8,7 +8,7 @@ export type {
   AppSettings, ChannelActionInput, CreateAppInput, InteractionInput, OverviewPerson, WorkspaceOverview,
 } from './control-client.js';
 export type { ConversationView } from './control/conversation-view.js';
-export { seedDemo } from './seed-demo.js';
+export { MEGATRON_BOT_EVENTS, seedDemo } from './seed-demo.js';
 export type { DemoCustomerWorkspace, DemoSeed, DemoUrls } from './seed-demo.js';
 export { HISTORY_LIMITED_PAGE, METHOD_TIERS, TIER_PER_MINUTE } from './rate-limits.js';
 export type { RateLimitConfig, Tier } from './rate-limits.js';

@@ -15,6 +15,12 @@ export interface DemoSeed {
   initech: DemoCustomerWorkspace;
 }
 
+/**
+ * The events Megatron's app manifest subscribes to (services/interpreter-slack/src/manifest.ts, whose tests check the
+ * two agree): the demo's Megatron app gets what a real install gets, not every event (its own ✅ reactions included).
+ */
+export const MEGATRON_BOT_EVENTS = ['message.channels', 'channel_archive', 'channel_deleted', 'member_left_channel', 'channel_left'] as const;
+
 export interface DemoUrls {
   /** Base URL of interpreter-slack; Slack's requests go to its /megatron/slack/... paths. */
   interpreterUrl: string;
@@ -49,7 +55,7 @@ export async function seedDemo(control: SimControl, urls: DemoUrls): Promise<Dem
   const workspace = await control.createWorkspace({ name: 'Acme Support', domain: 'acme-support' });
   const megatron = await control.createApp({ teamId: workspace.id, name: 'Megatron',
     eventsUrl: `${interpreter}/megatron/slack/event/`, interactivityUrl: `${interpreter}/megatron/slack/interactive-message/`,
-    slashCommands: [{ command: '/megatron', url: `${interpreter}/megatron/slack/slash-command/` }] });
+    slashCommands: [{ command: '/megatron', url: `${interpreter}/megatron/slack/slash-command/` }], events: [...MEGATRON_BOT_EVENTS] });
   const alice = await control.createUser({ teamId: workspace.id, name: 'alice', realName: 'Alice Agent',
     displayName: 'alice', email: 'alice@acme-support.example' });
   const bob = await control.createUser({ teamId: workspace.id, name: 'bob', realName: 'Bob Agent', displayName: 'bob',
