@@ -127,14 +127,30 @@ describe('events', () => {
     const { eventId } = await h.sim.control.sendRawEvent({ appId: h.app.appId, event });
     await h.commandsAfter(before, 1);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await h.sim.control.sendRawEvent({ appId: h.app.appId, event, eventId });
+    // Slack's retry of it (marked, as Slack marks every retry) is looked up in Redis.
+    await h.sim.control.sendRawEvent({ appId: h.app.appId, event, eventId, retryNum: 1 });
     await h.expectNoCommandsBeyond(before + 1);
     // Without the Redis entry the same event goes through again: JetStream alone no longer stops it.
     expect(await h.redis.del(`interpreter-slack:event:${eventId}`)).toBe(1);
-    await h.sim.control.sendRawEvent({ appId: h.app.appId, event, eventId });
+    await h.sim.control.sendRawEvent({ appId: h.app.appId, event, eventId, retryNum: 2 });
     await waitFor(async () => h.received.length === before + 2, { timeoutMs: 5_000, what: 'the republished event' });
     expect(h.received.slice(before).map((r) => r.command.id)).toEqual([`event:${eventId}`, `event:${eventId}`]);
     expect(await h.redis.ttl(`interpreter-slack:event:${eventId}`)).toBeGreaterThan(3_000);
+  });
+
+  it("reads Redis only for Slack's retries: a first delivery goes straight to JetStream, a marked retry is looked up", async () => {
+    const before = h.received.length;
+    const event = { type: 'message', user: h.agent.id, channel: engagement, text: 'first try', ts: '1700000000.000300' };
+    const [remembered, retried, retriedRemembered] = ['A', 'B', 'C'].map((tag) => `Ev${tag}${Date.now().toString(36).toUpperCase()}`) as [string, string, string];
+    await h.redis.set(`interpreter-slack:event:${remembered}`, '1', 'EX', 60);
+    await h.sim.control.sendRawEvent({ appId: h.app.appId, event, eventId: remembered });
+    await h.commandsAfter(before, 1);
+    await h.sim.control.sendRawEvent({ appId: h.app.appId, event: { ...event, ts: '1700000000.000301' }, eventId: retried, retryNum: 1 });
+    await h.commandsAfter(before, 2);
+    await h.redis.set(`interpreter-slack:event:${retriedRemembered}`, '1', 'EX', 60);
+    await h.sim.control.sendRawEvent({ appId: h.app.appId, event: { ...event, ts: '1700000000.000302' }, eventId: retriedRemembered, retryNum: 1 });
+    await h.expectNoCommandsBeyond(before + 2);
+    expect(h.received.slice(before).map((r) => r.command.id)).toEqual([`event:${remembered}`, `event:${retried}`]);
   });
 
   it('ignores messages in direct messages with the bot', async () => {

@@ -142,7 +142,8 @@ export class SimControl {
     return this.post('actions/url-verification', p);
   }
 
-  sendRawEvent(p: { appId: string; event: Record<string, unknown>; eventId?: string }): Promise<{ eventId: string }> {
+  /** `retryNum` > 0 delivers it as Slack's retry of that number (X-Slack-Retry-Num, Socket Mode's retry_attempt). */
+  sendRawEvent(p: { appId: string; event: Record<string, unknown>; eventId?: string; retryNum?: number }): Promise<{ eventId: string }> {
     return this.post('actions/raw-event', p);
   }
 

@@ -37,7 +37,7 @@ interface AttemptResult { status: number; responseBody: string; headers: Record<
 const USER_AGENT = 'Slackbot 1.0 (+https://api.slack.com/robots)';
 const ENVELOPE_TYPES: Record<DeliveryKind, EnvelopeType> = { event: 'events_api', slash: 'slash_commands',
   interactive: 'interactive' };
-const MAX_RETRIES = 3;
+export const MAX_RETRIES = 3;
 
 /**
  * Sends requests to apps the way Slack does, over HTTP (signed) or Socket Mode, and records every attempt
@@ -57,11 +57,14 @@ export class Deliverer {
     return this.attempt(out, 0);
   }
 
-  /** Resolves after the first attempt; Slack's retries (up to 3) follow in the background. */
-  async sendEvent(out: Outbound): Promise<SimDelivery> {
+  /**
+   * Resolves after the first attempt; Slack's retries (up to 3) follow in the background. `retryNum` > 0 makes the
+   * first attempt that retry (a test standing in for a retry whose earlier tries it did not send).
+   */
+  async sendEvent(out: Outbound, retryNum = 0): Promise<SimDelivery> {
     const generation = this.generation;
-    const first = await this.attempt(out, 0);
-    this.scheduleRetry(out, first, 1, generation);
+    const first = await this.attempt(out, retryNum);
+    this.scheduleRetry(out, first, retryNum + 1, generation);
     return first;
   }
 

@@ -27,12 +27,12 @@ Record<string, unknown> {
 }
 
 /** Sends an event to one app over its transport (HTTP or Socket Mode), if it subscribed to the event's type. */
-export async function deliverEvent(ctx: SimContext, app: AppRecord, event: Record<string, unknown>, eventId: string):
-Promise<SimDelivery | undefined> {
+export async function deliverEvent(ctx: SimContext, app: AppRecord, event: Record<string, unknown>, eventId: string,
+  retryNum = 0): Promise<SimDelivery | undefined> {
   if (!subscribes(app, event) || (!app.socketMode && !app.eventsUrl)) return undefined;
   const body = eventEnvelope(ctx, app, event, eventId);
   return ctx.deliverer.sendEvent({ kind: 'event', app, url: app.eventsUrl, rawBody: JSON.stringify(body),
-    contentType: 'application/json', body, eventId });
+    contentType: 'application/json', body, eventId }, retryNum);
 }
 
 export function memberApps(ctx: SimContext, conv: ConversationRecord): AppRecord[] {

@@ -19,11 +19,13 @@ export interface EventDeps extends HandlerDeps {
 class DirectoryNotLoaded extends Error {}
 
 /**
- * Events API: every event_id acts once. A duplicate (Redis, then JetStream's Nats-Msg-Id window)
- * is answered 200 so Slack stops; a failed publish is answered 503 so Slack retries.
+ * Events API: every event_id acts once. A duplicate is answered 200 so Slack stops; a failed publish is answered
+ * 503 so Slack retries. Slack marks its retries (X-Slack-Retry-Num), and only those are looked up in Redis, which
+ * remembers events for longer than JetStream's two-minute Nats-Msg-Id window: a first delivery costs no Redis read,
+ * and an unmarked repeat (which Slack sends only within seconds, if ever) is still caught by that window.
  */
 export function eventHandler(deps: EventDeps): SlackHandler {
-  return async ({ rawBody, contentType }) => {
+  return async ({ rawBody, contentType, retryNum }) => {
     const receivedAtMs = deps.now();
     requireMediaType(contentType, JSON_TYPE);
     const body = parseJsonBody(rawBody);
@@ -45,7 +47,7 @@ export function eventHandler(deps: EventDeps): SlackHandler {
       deps.logger.debug({ reason: decision.reason, eventId: stringAt(body, 'event_id') }, 'event ignored');
       return { status: 200, outcome: 'ignored' };
     }
-    if (await deps.dedup.seen(decision.eventId)) return { status: 200, outcome: 'duplicate' };
+    if (retryNum > 0 && (await deps.dedup.seen(decision.eventId))) return { status: 200, outcome: 'duplicate' };
     try {
       const outcome = await publishCounted(deps, decision.command);
       await deps.dedup.remember(decision.eventId);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SimContext } from '../context.js';
+import { MAX_RETRIES } from '../delivery.js';
 import { deliverEvent, newEventId } from '../events.js';
 import type { Params } from '../http-util.js';
 import { appendMessage, botMessageFields, changeMessage } from '../messaging.js';
@@ -207,6 +208,10 @@ export async function sendRawEvent(ctx: SimContext, body: Params): Promise<unkno
     throw new ControlError(400, `app ${target.appId} has no eventsUrl and is not in Socket Mode`);
   }
   const eventId = optStr(body, 'eventId') ?? newEventId();
-  await deliverEvent(ctx, target, event as Record<string, unknown>, eventId);
+  const retryNum = body.retryNum ?? 0;
+  if (typeof retryNum !== 'number' || !Number.isInteger(retryNum) || retryNum < 0 || retryNum > MAX_RETRIES) {
+    throw new ControlError(400, `retryNum must be an integer from 0 to ${MAX_RETRIES}`);
+  }
+  await deliverEvent(ctx, target, event as Record<string, unknown>, eventId, retryNum);
   return { eventId };
 }
