@@ -1,7 +1,7 @@
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, createClient, type Client, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
 import { Health, HealthCheckResponse_ServingStatus as Status, HealthCheckResponseSchema } from '@megatron/contracts';
 import { createLeanGrpcTransport } from '../src/lean-grpc-transport.js';
@@ -82,8 +82,8 @@ describe('the lean gRPC transport', () => {
 
   beforeAll(async () => {
     running = await startServer();
-    const transports: Transport[] = [createLeanGrpcTransport({ baseUrl: running.url, interceptors: [callerHeader] }), createGrpcTransport({ baseUrl: running.url, interceptors: [callerHeader] })];
-    [lean, connect] = transports.map((transport) => createClient(Health, transport));
+    lean = createClient(Health, createLeanGrpcTransport({ baseUrl: running.url, interceptors: [callerHeader] }));
+    connect = createClient(Health, createGrpcTransport({ baseUrl: running.url, interceptors: [callerHeader] }));
   });
 
   afterAll(async () => {
