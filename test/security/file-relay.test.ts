@@ -47,6 +47,7 @@ describe('file fetches go only to Slack', () => {
         type: 'message',
         subtype: 'file_share',
         channel,
+        channel_type: 'channel',
         user: world.story.alice.id,
         text: 'here you go',
         ts: '1732700200.000100',
