@@ -98,8 +98,11 @@ describe("the engagement channel as the agent's cockpit", () => {
     await story.agentClicks(story.alice, channel, 'claim', buttons(theCard).find((button) => button.action_id === 'claim')?.value ?? '', theCard.ts);
     await waitFor(async () => shown(await card()).includes('Alice Agent is handling this'), { what: 'the card naming Alice' });
     expect((await card()).ts).toBe(theCard.ts);
-    const helpRequest = (await story.control.messages(story.notificationChannelId)).find((message) => message.text.includes('handling this'));
-    expect(helpRequest?.text).toContain('Alice Agent is handling this');
+    // The help request is updated after the card, by the same claim.
+    const helpRequest = await waitFor(async () => (await story.control.messages(story.notificationChannelId)).find((message) => message.text.includes('handling this')), {
+      what: 'the help request naming Alice',
+    });
+    expect(helpRequest.text).toContain('Alice Agent is handling this');
 
     await story.agentRuns(story.bob, channel, 'claim');
     await waitFor(async () => shown(await card()).includes('Bob'), { what: 'the card naming Bob' });

@@ -34,13 +34,13 @@ export async function startCommandCore(config: Config, kit: ServiceKit): Promise
 
   const cipher = TokenCipher.fromConfig(config);
   const tenants = new TenantDirectory(pool, cipher);
-  const admin = new TenantAdmin(pool, cipher, commandUrlPolicy(config));
-  if (config.MIGRATE_ON_START ?? config.MEGATRON_APP_MODE === 'megatron-dev') await applyMigrations(pool, logger);
-  await bootstrapTenant(pool, admin, config, logger);
-
   // Revocations and settings changes reach every replica's caches at once.
   const changes = new TenantChanges(pool, logger);
   await changes.start();
+  const admin = new TenantAdmin(pool, cipher, commandUrlPolicy(config), (change) => changes.heardHere(change));
+  if (config.MIGRATE_ON_START ?? config.MEGATRON_APP_MODE === 'megatron-dev') await applyMigrations(pool, logger);
+  await bootstrapTenant(pool, admin, config, logger);
+
   const tokens = new TokenCache(pool, changes);
   let started: Takeover | undefined;
   const takeover = nats.ready.then(async (clients) => {

@@ -42,6 +42,8 @@ function customerOf(ctx: TakeoverContext, actor: Actor, engagement: EngagementRo
  */
 export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
   const key = forwardKey(actor.key);
+  // The answer counts from when Megatron took it up, not from when Slack confirmed the copy.
+  const startedAt = ctx.clock();
   // A first delivery cannot have been forwarded yet: only a redelivery (or a parked retry) looks for its record.
   const [linked, customer] = await Promise.all([attempt > 1 ? selectLinkByKey(ctx.pool, key) : undefined, customerOf(ctx, actor, engagement)]);
   if (linked) return finishForward(ctx, actor, engagement, customer, { dm: linked.customer_channel_id, ts: linked.customer_ts }, message);
@@ -74,8 +76,8 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
   const warnable = !engagement.is_paused && actor.organization.takeoverMode === 'send-and-warn';
   const [, warn, waited] = await Promise.all([
     insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock()),
-    warnable && claimNotPausedWarning(ctx.pool, engagement.id, ctx.clock(), NOT_PAUSED_WARNING_SECONDS),
-    actor.agentUserId && !engagement.first_response_at ? recordFirstResponse(ctx.pool, engagement.id, actor.agentUserId, ctx.clock()) : undefined,
+    warnable && claimNotPausedWarning(ctx.pool, engagement.id, startedAt, NOT_PAUSED_WARNING_SECONDS),
+    actor.agentUserId && !engagement.first_response_at ? recordFirstResponse(ctx.pool, engagement.id, actor.agentUserId, startedAt) : undefined,
   ]);
   if (waited !== undefined) ctx.measures.firstResponse.observe(waited);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);

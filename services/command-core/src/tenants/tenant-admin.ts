@@ -26,7 +26,7 @@ import { invalid, notFound, TenantError } from './errors.js';
 import type { Integration, Organization } from './types.js';
 import { isUuid } from './uuid.js';
 import { commandUrl, id, optionalChannelId, optionalText, optionalUserId, requireText, slackToken, takeoverMode, teamId, token } from './validation.js';
-import { notifyTenantChange } from '../db/tenant-changes.js';
+import { notifyTenantChange, type TenantChange } from '../db/tenant-changes.js';
 import { toOrganization } from './tenant-directory.js';
 
 export interface OrganizationDetails extends Organization {
@@ -77,7 +77,14 @@ export class TenantAdmin {
     private readonly cipher: TokenCipher,
     /** Where a command_url may point; production's policy unless the caller's configuration says otherwise. */
     private readonly commandUrlPolicy: AddressPolicy = { allowLoopback: false, allowPrivate: false },
+    /** This replica's own caches, told of a change before the caller is answered (others hear the NOTIFY). */
+    private readonly heardHere: (change: TenantChange) => void = () => undefined,
   ) {}
+
+  private async announce(change: TenantChange): Promise<void> {
+    await notifyTenantChange(this.pool, change);
+    this.heardHere(change);
+  }
 
   async createOrganization(values: { name: string; commandUrl?: string | undefined; verificationToken?: string | undefined }): Promise<CreatedOrganization> {
     const name = requireText('name', values.name);
@@ -120,7 +127,7 @@ export class TenantAdmin {
     };
     const row = await updateOrganization(this.pool, orgId, changes);
     if (!row) throw notFound(`organization ${orgId} does not exist`);
-    await notifyTenantChange(this.pool, { kind: 'organization', id: orgId });
+    await this.announce({ kind: 'organization', id: orgId });
     return details(row);
   }
 
@@ -142,7 +149,7 @@ export class TenantAdmin {
     const orgId = id('organization_id', organizationId);
     const row = await setEndpointDisabled(this.pool, orgId, reason === null ? null : requireText('reason', reason, 500));
     if (!row) throw notFound(`organization ${orgId} does not exist`);
-    await notifyTenantChange(this.pool, { kind: 'organization', id: orgId });
+    await this.announce({ kind: 'organization', id: orgId });
     return details(row);
   }
 
@@ -168,7 +175,7 @@ export class TenantAdmin {
     const row = await revokeApiToken(this.pool, id('token_id', tokenId));
     if (!row) throw notFound(`API token ${tokenId} does not exist`);
     // Every replica forgets the token at once (api/token-cache.ts).
-    await notifyTenantChange(this.pool, { kind: 'api_token', id: row.id });
+    await this.announce({ kind: 'api_token', id: row.id });
     return tokenInfo(row);
   }
 
@@ -204,7 +211,7 @@ export class TenantAdmin {
       notificationChannelId: optionalChannelId('notification_channel_id', settings.notificationChannelId),
     });
     if (!row) throw new TenantError('already_exists', `Slack team ${team} is already the integration workspace of another organization`);
-    await notifyTenantChange(this.pool, { kind: 'organization', id: orgId });
+    await this.announce({ kind: 'organization', id: orgId });
     return {
       id: row.id,
       organizationId: row.organization_id,

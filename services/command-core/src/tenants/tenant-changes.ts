@@ -55,6 +55,11 @@ export class TenantChanges {
     this.release?.();
   }
 
+  /** A change this replica made: its own caches hear it before the caller gets an answer, other replicas by NOTIFY. */
+  heardHere(change: TenantChange): void {
+    this.emit(change);
+  }
+
   private lost(error: unknown): void {
     if (this.stopped) return;
     this.logger.warn({ err: error }, 'tenant change notifications lost; caches bypassed until they are back');
