@@ -103,7 +103,11 @@ describe('when NATS and Redis are both away', () => {
     await nats.start();
     const [received] = await h.commandsAfter(0, 1, 15_000);
     expect(received?.command.id).toBe(`event:${posted.eventId}`);
-    const attempts = (await h.sim.control.deliveries({ kind: 'event' })).filter((d) => d.eventId === posted.eventId);
+    // Slack records the retry once the interpreter answered it, which may come after the Command was stored.
+    const attempts = await waitFor(async () => {
+      const found = (await h.sim.control.deliveries({ kind: 'event' })).filter((d) => d.eventId === posted.eventId);
+      return found.length === 2 ? found : undefined;
+    }, { what: 'the answered retry' });
     expect(attempts.map((d) => [d.retryNum, d.status])).toEqual([[0, 503], [1, 200]]);
     // Only what was acknowledged is in the stream: the retried event.
     expect(await storedCommands(h)).toBe(1);
