@@ -7,7 +7,6 @@
  * This process serves grpc.health.v1.Health with connect-node, as the services serve; each measurement is a child
  * process that runs only the client, so its process.cpuUsage() is the client's cost alone, warm-up excluded.
  */
-import { spawn } from 'node:child_process';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -15,34 +14,12 @@ import { createClient, type Transport } from '@connectrpc/connect';
 import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
 import { Health, HealthCheckResponse_ServingStatus as Status } from '@megatron/contracts';
 import { createLeanGrpcTransport } from '@megatron/runtime';
+import { clientCpuSettings, measureChild, median, timeCalls, WARM_UP_CALLS, type ClientRun } from './client-cpu.js';
 import { describeMachine } from './machine.js';
 import { Semaphore } from './relay/semaphore.js';
 
 const TRANSPORTS = ['connect-node', 'lean'] as const;
 type TransportKind = (typeof TRANSPORTS)[number];
-
-interface Settings {
-  calls: number;
-  concurrency: number;
-  rounds: number;
-}
-
-interface ClientRun {
-  cpuMsPerCall: number;
-  callsPerSecond: number;
-}
-
-const WARM_UP_CALLS = 300;
-
-function settingsFrom(argv: readonly string[]): Settings {
-  const settings: Settings = { calls: 3000, concurrency: 8, rounds: 3 };
-  for (const arg of argv) {
-    const match = /^--(calls|concurrency|rounds)=(\d+)$/.exec(arg);
-    if (!match?.[1] || !match[2]) throw new Error(`unknown argument ${JSON.stringify(arg)}; usage: --calls=N --concurrency=N --rounds=N`);
-    settings[match[1] as keyof Settings] = Number(match[2]);
-  }
-  return settings;
-}
 
 function transportOf(kind: TransportKind, baseUrl: string): Transport {
   return kind === 'lean' ? createLeanGrpcTransport({ baseUrl, interceptors: [] }) : createGrpcTransport({ baseUrl });
@@ -53,32 +30,13 @@ async function runClient(kind: TransportKind): Promise<void> {
   const { RPC_URL: url, BENCH_CALLS: calls, BENCH_CONCURRENCY: concurrency } = process.env;
   if (!url || !calls || !concurrency) throw new Error('the client process is started by the bench itself');
   const client = createClient(Health, transportOf(kind, url));
-  const many = async (count: number) => {
+  const run = await timeCalls(Number(calls), async (count) => {
     const slots = new Semaphore(Number(concurrency));
     await Promise.all(Array.from({ length: count }, () => slots.run(() => client.check({ service: '' }))));
-  };
-  await many(WARM_UP_CALLS);
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  await many(Number(calls));
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpu = process.cpuUsage(cpuBefore);
-  const run: ClientRun = { cpuMsPerCall: (cpu.user + cpu.system) / 1000 / Number(calls), callsPerSecond: (Number(calls) / wallMs) * 1000 };
+  });
   process.stdout.write(`${JSON.stringify(run)}\n`);
   process.exit(0);
 }
-
-function measure(kind: TransportKind, env: Record<string, string>): Promise<ClientRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), `--client=${kind}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ClientRun) : reject(new Error(`${kind} client exited with ${code}`))));
-  });
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function main(argv: readonly string[]): Promise<void> {
   const clientArg = argv.find((arg) => arg.startsWith('--client='));
@@ -87,7 +45,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (!(TRANSPORTS as readonly string[]).includes(kind)) throw new Error(`unknown transport ${kind}`);
     return runClient(kind as TransportKind);
   }
-  const settings = settingsFrom(argv);
+  const settings = clientCpuSettings(argv);
   const handler = connectNodeAdapter({ routes: (router) => router.service(Health, { check: () => ({ status: Status.SERVING }), list: () => ({}), async *watch() {} }) });
   const server = http2.createServer(handler);
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -100,7 +58,7 @@ async function main(argv: readonly string[]): Promise<void> {
       // Alternating the order keeps a slow stretch of the shared machine from landing on one transport only.
       for (const kind of round % 2 === 0 ? TRANSPORTS : [...TRANSPORTS].reverse()) {
         const serverBefore = process.cpuUsage();
-        const run = await measure(kind, env);
+        const run = await measureChild(fileURLToPath(import.meta.url), kind, env);
         const serverCpu = process.cpuUsage(serverBefore);
         runs[kind].push({ ...run, serverCpuMsPerCall: (serverCpu.user + serverCpu.system) / 1000 / (settings.calls + WARM_UP_CALLS) });
       }

@@ -8,28 +8,16 @@
  * process.cpuUsage() is the client's cost alone (HTTP, JSON, the library), warm-up excluded. The simulator's
  * CPU per call is shown beside it: it is the server's side, not ours, but shares the same two cores.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { startSlackSim } from '@megatron/slack-sim';
+import { clientCpuSettings, measureChild, median, timeCalls, WARM_UP_CALLS, type ClientRun } from './client-cpu.js';
 import { describeMachine } from './machine.js';
 import { Semaphore } from './relay/semaphore.js';
 
 const CLIENTS = ['web-api', 'lean'] as const;
 type ClientKind = (typeof CLIENTS)[number];
 
-interface ClientRun {
-  cpuMsPerCall: number;
-  callsPerSecond: number;
-}
-
-interface Settings {
-  calls: number;
-  concurrency: number;
-  rounds: number;
-}
-
-const WARM_UP_CALLS = 300;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 type PostMessage = (channel: string, text: string) => Promise<unknown>;
@@ -39,16 +27,6 @@ interface LeanModule {
     call(token: string, method: string, args: Record<string, unknown>): Promise<unknown>;
     close(): Promise<void>;
   };
-}
-
-function settingsFrom(argv: readonly string[]): Settings {
-  const settings: Settings = { calls: 3000, concurrency: 8, rounds: 3 };
-  for (const arg of argv) {
-    const match = /^--(calls|concurrency|rounds)=(\d+)$/.exec(arg);
-    if (!match?.[1] || !match[2]) throw new Error(`unknown argument ${JSON.stringify(arg)}; usage: --calls=N --concurrency=N --rounds=N`);
-    settings[match[1] as keyof Settings] = Number(match[2]);
-  }
-  return settings;
 }
 
 /** The client as connection-slack configures it: no retries of its own, 429s rejected. */
@@ -75,28 +53,10 @@ async function runClient(kind: ClientKind): Promise<void> {
   if (!apiUrl || !token || !channels || !calls || !concurrency) throw new Error('the client process is started by the bench itself');
   const client = await postMessageWith(kind, apiUrl, token);
   const channelIds = channels.split(',');
-  await postMany(client.post, channelIds, WARM_UP_CALLS, Number(concurrency), 'warm-up');
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  await postMany(client.post, channelIds, Number(calls), Number(concurrency), kind);
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpu = process.cpuUsage(cpuBefore);
+  const run = await timeCalls(Number(calls), (count, label) => postMany(client.post, channelIds, count, Number(concurrency), label));
   await client.close();
-  const run: ClientRun = { cpuMsPerCall: (cpu.user + cpu.system) / 1000 / Number(calls), callsPerSecond: (Number(calls) / wallMs) * 1000 };
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }
-
-function measure(kind: ClientKind, env: Record<string, string>): Promise<ClientRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), `--client=${kind}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ClientRun) : reject(new Error(`${kind} client exited with ${code}`))));
-  });
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function main(argv: readonly string[]): Promise<void> {
   const clientArg = argv.find((arg) => arg.startsWith('--client='));
@@ -105,7 +65,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (!(CLIENTS as readonly string[]).includes(kind)) throw new Error(`unknown client ${kind}`);
     return runClient(kind as ClientKind);
   }
-  const settings = settingsFrom(argv);
+  const settings = clientCpuSettings(argv);
   const sim = await startSlackSim({ rateLimits: false });
   try {
     const workspace = await sim.control.createWorkspace({ name: 'Client CPU', domain: 'client-cpu' });
@@ -128,7 +88,7 @@ async function main(argv: readonly string[]): Promise<void> {
       // Alternating the order keeps a slow stretch of the shared machine from landing on one client only.
       for (const kind of round % 2 === 0 ? CLIENTS : [...CLIENTS].reverse()) {
         const simBefore = process.cpuUsage();
-        const run = await measure(kind, env);
+        const run = await measureChild(fileURLToPath(import.meta.url), kind, env);
         const simCpu = process.cpuUsage(simBefore);
         // Includes the child's warm-up calls, which also hit the simulator.
         runs[kind].push({ ...run, simCpuMsPerCall: (simCpu.user + simCpu.system) / 1000 / (settings.calls + WARM_UP_CALLS) });
