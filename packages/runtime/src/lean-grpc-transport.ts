@@ -2,6 +2,7 @@ import http2 from 'node:http2';
 import { create, fromBinary, isMessage, toBinary, type DescMessage } from '@bufbuild/protobuf';
 import { Code, ConnectError, createContextValues, type Interceptor, type Transport, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
+import { headersFromNode } from './node-headers.js';
 
 export interface LeanGrpcTransportOptions {
   baseUrl: string;
@@ -156,8 +157,8 @@ function responseOf<I extends DescMessage, O extends DescMessage>(
   body: Buffer,
   rstCode: number | undefined,
 ): UnaryResponse<I, O> {
-  const header = headersOf(responseHeaders);
-  const trailer = headersOf(trailers);
+  const header = headersFromNode(responseHeaders);
+  const trailer = headersFromNode(trailers);
   const metadata = new Headers(header);
   trailer.forEach((value, key) => metadata.append(key, value));
   const httpStatus = Number(responseHeaders[':status'] ?? 0);
@@ -183,15 +184,6 @@ function responseOf<I extends DescMessage, O extends DescMessage>(
     trailer,
     message: fromBinary(request.method.output, body.subarray(ENVELOPE_HEADER_BYTES)),
   };
-}
-
-function headersOf(received: http2.IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(received)) {
-    if (key.startsWith(':') || value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(key, item);
-  }
-  return headers;
 }
 
 function decodeMessage(raw: string): string {

@@ -7,6 +7,7 @@ import { registerHealth } from './grpc-health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { bindResponse, closeAfterAnswer, declaresTooLarge, limitAfterAnswer } from './read-body.js';
+import { headersFromNode } from './node-headers.js';
 import type { Readiness } from './readiness.js';
 import { traceServerCalls } from './rpc-tracing.js';
 import { serviceTokenInterceptor } from './service-token.js';
@@ -152,7 +153,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
       }
       const service = gated(path);
       if (service === undefined || !options.authenticate) return connectHandler(req, res);
-      options.authenticate(headersOf(req.headers), service).then(
+      options.authenticate(headersFromNode(req.headers), service).then(
         (values) => {
           authenticated.set(req, values);
           connectHandler(req, res);
@@ -171,7 +172,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     const server = http2.createServer((req, res) => {
       const service = gate ? gated(req.url) : undefined;
       if (service === undefined || !options.authenticate) return handler(req, res);
-      options.authenticate(headersOf(req.headers), service).then(
+      options.authenticate(headersFromNode(req.headers), service).then(
         (values) => {
           authenticated.set(req, values);
           handler(req, res);
@@ -243,14 +244,6 @@ function codeName(code: Code): string {
   return Code[code].replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-function headersOf(raw: http.IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (name.startsWith(':') || value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
-  return headers;
-}
 
 function listen(server: http.Server | http2.Http2Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
