@@ -1,13 +1,14 @@
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, type ConnectRouter } from '@connectrpc/connect';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { Health, HealthCheckResponse_ServingStatus as Status, HealthCheckResponseSchema } from '@megatron/contracts';
+import type { ServiceRegistry } from './lean-grpc-server.js';
 import type { Readiness } from './readiness.js';
 
 /**
  * grpc.health.v1 answered from Readiness: "" (the whole server) and each named service share the
  * process's readiness, since a service here cannot serve while a dependency is down.
  */
-export function registerHealth(router: ConnectRouter, readiness: Readiness, serviceNames: string[]): void {
+export function registerHealth(router: ServiceRegistry, readiness: Readiness, serviceNames: string[]): void {
   const known = new Set(['', ...serviceNames]);
   const status = () => create(HealthCheckResponseSchema, { status: readiness.isReady() ? Status.SERVING : Status.NOT_SERVING });
 

@@ -11,6 +11,7 @@ export * from './postgres.js';
 export * from './redis.js';
 export * from './rpc-client.js';
 export { createLeanGrpcTransport, type LeanGrpcTransportOptions } from './lean-grpc-transport.js';
+export { leanGrpcServer, type LeanGrpcServerOptions, type ServiceRegistry } from './lean-grpc-server.js';
 export * from './service.js';
 export * from './engagement-directory.js';
 export * from './read-body.js';

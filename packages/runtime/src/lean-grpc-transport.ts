@@ -2,6 +2,7 @@ import http2 from 'node:http2';
 import { create, fromBinary, isMessage, toBinary, type DescMessage } from '@bufbuild/protobuf';
 import { Code, ConnectError, createContextValues, type Interceptor, type Transport, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
+import { envelope, singleMessage } from './grpc-envelope.js';
 import { headersFromNode } from './node-headers.js';
 
 export interface LeanGrpcTransportOptions {
@@ -9,8 +10,8 @@ export interface LeanGrpcTransportOptions {
   interceptors: Interceptor[];
 }
 
-const ENVELOPE_HEADER_BYTES = 5;
-const COMPRESSED_FLAG = 0b1;
+// connect-node's default bound on what a client reads.
+const READ_MAX_BYTES = 0xffffffff;
 
 /**
  * gRPC over h2c for unary calls, without connect-node's stream machinery: one HTTP/2 request, one enveloped
@@ -94,11 +95,7 @@ function callUnary<I extends DescMessage, O extends DescMessage>(connection: Sha
   request.header.forEach((value, key) => {
     headers[key] = value;
   });
-  const body = toBinary(request.method.input, request.message);
-  const envelope = Buffer.allocUnsafe(ENVELOPE_HEADER_BYTES + body.byteLength);
-  envelope.writeUInt8(0, 0);
-  envelope.writeUInt32BE(body.byteLength, 1);
-  envelope.set(body, ENVELOPE_HEADER_BYTES);
+  const body = envelope(toBinary(request.method.input, request.message));
 
   return new Promise((resolve, reject) => {
     let session: http2.ClientHttp2Session;
@@ -146,7 +143,7 @@ function callUnary<I extends DescMessage, O extends DescMessage>(connection: Sha
       }),
     );
     stream.on('close', () => settle(() => responseOf(request, responseHeaders, trailers, Buffer.concat(chunks), stream.rstCode)));
-    stream.end(envelope);
+    stream.end(body);
   });
 }
 
@@ -172,17 +169,14 @@ function responseOf<I extends DescMessage, O extends DescMessage>(
   const code = Number(grpcStatus);
   if (!Number.isInteger(code) || code < 0 || code > 16) throw new ConnectError(`protocol error: invalid grpc-status ${grpcStatus}`, Code.Internal, metadata);
   if (code !== 0) throw new ConnectError(decodeMessage(trailer.get('grpc-message') ?? header.get('grpc-message') ?? ''), code as Code, metadata);
-  if (body.byteLength < ENVELOPE_HEADER_BYTES) throw new ConnectError('protocol error: missing output message for unary method', Code.Unimplemented, metadata);
-  if ((body.readUInt8(0) & COMPRESSED_FLAG) !== 0) throw new ConnectError('protocol error: received a compressed message without asking for compression', Code.Internal, metadata);
-  const length = body.readUInt32BE(1);
-  if (body.byteLength !== ENVELOPE_HEADER_BYTES + length) throw new ConnectError('protocol error: a unary answer must hold exactly one message', Code.Unimplemented, metadata);
+  const message = singleMessage(body, { what: 'output message for unary method', gzip: false, maxBytes: READ_MAX_BYTES, metadata });
   return {
     stream: false,
     service: request.service,
     method: request.method,
     header,
     trailer,
-    message: fromBinary(request.method.output, body.subarray(ENVELOPE_HEADER_BYTES)),
+    message: fromBinary(request.method.output, message),
   };
 }
 

@@ -7,6 +7,7 @@ import { registerHealth } from './grpc-health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { bindResponse, closeAfterAnswer, declaresTooLarge, limitAfterAnswer } from './read-body.js';
+import { leanGrpcServer, type ServiceRegistry } from './lean-grpc-server.js';
 import { headersFromNode } from './node-headers.js';
 import type { Readiness } from './readiness.js';
 import { traceServerCalls } from './rpc-tracing.js';
@@ -32,7 +33,7 @@ export interface InternalRoutes {
   /** Every method but grpc.health requires `authorization: Bearer <token>`. */
   serviceToken: string;
   serviceNames: string[];
-  routes: (router: ConnectRouter) => void;
+  routes: (registry: ServiceRegistry) => void;
   interceptors?: Interceptor[];
   /** Largest message; internal batches (a broadcast's recipients) may exceed the public limit. */
   maxMessageBytes?: number;
@@ -167,10 +168,19 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   );
   const servers: Array<http.Server | http2.Http2Server> = [httpServer];
   const sessions = new Set<http2.ServerHttp2Session>();
-  const grpcServer = (routes: (router: ConnectRouter) => void, grpcInterceptors: Interceptor[], maxMessageBytes: number, gate: boolean) => {
-    const handler = connectNodeAdapter({ routes, interceptors: grpcInterceptors, readMaxBytes: maxMessageBytes, contextValues });
+  const tracked = (server: http2.Http2Server) => {
+    server.on('session', (session) => {
+      sessions.add(session);
+      session.once('close', () => sessions.delete(session));
+    });
+    servers.push(server);
+    return server;
+  };
+  /** The public routes over gRPC, behind the same gate as their Connect JSON twins. */
+  const publicGrpcServer = () => {
+    const handler = connectNodeAdapter({ routes: publicRoutes, interceptors, readMaxBytes: limits.maxBodyBytes, contextValues });
     const server = http2.createServer((req, res) => {
-      const service = gate ? gated(req.url) : undefined;
+      const service = gated(req.url);
       if (service === undefined || !options.authenticate) return handler(req, res);
       options.authenticate(headersFromNode(req.headers), service).then(
         (values) => {
@@ -185,33 +195,30 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
         },
       );
     });
-    server.on('session', (session) => {
-      sessions.add(session);
-      session.once('close', () => sessions.delete(session));
-    });
-    servers.push(server);
-    return server;
+    return tracked(server);
   };
 
   const host = options.host ?? '0.0.0.0';
   await listen(httpServer, options.httpPort, host);
   let grpcPort = 0;
   if (options.grpcPort !== undefined) {
-    const server = grpcServer(publicRoutes, interceptors, limits.maxBodyBytes, true);
+    const server = publicGrpcServer();
     await listen(server, options.grpcPort, host);
     grpcPort = (server.address() as AddressInfo).port;
   }
   let internalGrpcPort = 0;
   const internal = options.internal;
   if (internal) {
-    const server = grpcServer(
-      (router) => {
-        registerHealth(router, readiness, internal.serviceNames);
-        internal.routes(router);
-      },
-      [traceServerCalls, serviceTokenInterceptor(internal.serviceToken), ...(internal.interceptors ?? [])],
-      internal.maxMessageBytes ?? limits.maxBodyBytes,
-      false,
+    const server = tracked(
+      leanGrpcServer({
+        routes: (registry) => {
+          registerHealth(registry, readiness, internal.serviceNames);
+          internal.routes(registry);
+        },
+        interceptors: [traceServerCalls, serviceTokenInterceptor(internal.serviceToken), ...(internal.interceptors ?? [])],
+        maxMessageBytes: internal.maxMessageBytes ?? limits.maxBodyBytes,
+        logger,
+      }),
     );
     await listen(server, internal.port, host);
     internalGrpcPort = (server.address() as AddressInfo).port;
