@@ -108,6 +108,34 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     expect((await world.sim.control.messages(dm)).length).toBe(before);
   });
 
+  it("records a plain forward's Command as processed in the statement that stores its link", async () => {
+    const { customers, integration } = world;
+    const dm = await dmOf(customers.phil.id);
+    const statements: { text: string; values: unknown[] }[] = [];
+    const pool = world.pool as unknown as { query: (...args: unknown[]) => unknown };
+    const query = pool.query;
+    pool.query = (...args: unknown[]) => {
+      const [config, values] = args;
+      const text = typeof config === 'string' ? config : String((config as { text?: string }).text);
+      statements.push({ text, values: Array.isArray(values) ? values : [] });
+      return query.apply(world.pool, args);
+    };
+    try {
+      await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel, text: 'One statement for the link and the mark' });
+      await waitFor(async () => (await world.sim.control.messages(dm)).find((message) => message.text === 'One statement for the link and the mark'), { timeoutMs: 15_000 });
+      // The Command's id is the one its lane state was read for.
+      const laneRead = await waitFor(async () => statements.find((statement) => statement.text.includes('from parked_commands') && statement.text.includes('processed_commands')), { timeoutMs: 5_000 });
+      const commandId = laneRead.values[1];
+      const linkStatement = await waitFor(async () => statements.find((statement) => statement.text.includes('insert into message_links') && statement.values.includes(commandId)), { timeoutMs: 5_000 });
+      expect(linkStatement.text).toContain('insert into processed_commands');
+      const { rows } = await world.pool.query('select 1 from processed_commands where command_id = $1', [commandId]);
+      expect(rows).toHaveLength(1);
+      expect(statements.filter((statement) => statement.values.includes(commandId) && statement.text.startsWith('insert into processed_commands'))).toEqual([]);
+    } finally {
+      pool.query = query;
+    }
+  });
+
   it('clears the context and pushes a message through the app', async () => {
     const { customers } = world;
     expect(await replyTo(await slash('clear-context', channel))).toBe('Context cleared for *Phil*.');

@@ -28,14 +28,19 @@ export async function insertLink(
 }
 
 /** Records a forwarded message and moves the engagement's last activity in one round trip. */
-export async function insertLinkAndTouch(db: Db, link: Omit<MessageLinkRow, 'id'>, at: Date): Promise<void> {
+/**
+ * Stores a link and moves the channel's last message time. With `processedCommandId`, the Command is recorded as
+ * processed in the same statement: for a forward whose link is the last thing it must make durable.
+ */
+export async function insertLinkAndTouch(db: Db, link: Omit<MessageLinkRow, 'id'>, at: Date, processedCommandId?: string): Promise<void> {
+  const values = [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key, at, link.carried_attachments_json ?? ''];
   await db.query(
     `with link as (
        insert into message_links (engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key, carried_attachments_json)
        values ($1, $2, $3, $4, $5, $6, $8) on conflict do nothing
-     )
+     )${processedCommandId === undefined ? '' : ', processed as (insert into processed_commands (command_id) values ($9) on conflict do nothing)'}
      update engagement_channels set last_message_at = greatest(last_message_at, $7) where id = $1`,
-    [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key, at, link.carried_attachments_json ?? ''],
+    processedCommandId === undefined ? values : [...values, processedCommandId],
   );
 }
 

@@ -33,20 +33,39 @@ function customerOf(ctx: TakeoverContext, actor: Actor, engagement: EngagementRo
   return customerOfEngagement(ctx, actor.organization.id, engagement);
 }
 
+export interface ForwardOptions {
+  /**
+   * Nothing the Command must still do durably follows the forward (no second-agent note): with no files to share
+   * after the copy either, the Command is recorded as processed with the link, one statement instead of two.
+   */
+  lastStep?: boolean;
+}
+
 /**
  * Forwards an agent's message to the customer's DM, exactly once per Command: the message link is
  * the record, and after a crash between posting and recording, or a post whose outcome is unknown,
  * the key in the posted copy's metadata (found in the DM's recent history) stands in for it. The
  * history is read only when a post may have landed, and only once Slack had time to finish it: the
  * customer-side bot may read it once a minute. A rate-limited read fails the attempt; it never posts blind.
+ * Resolves true when it recorded the Command as processed (see ForwardOptions.lastStep).
  */
-export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, message: AgentMessage, attempt: number): Promise<void> {
+export async function forwardAgentMessage(
+  ctx: TakeoverContext,
+  actor: Actor,
+  engagement: EngagementRow,
+  message: AgentMessage,
+  attempt: number,
+  options: ForwardOptions = {},
+): Promise<boolean> {
   const key = forwardKey(actor.key);
   // The answer counts from when Megatron took it up, not from when Slack confirmed the copy.
   const startedAt = ctx.clock();
   // A first delivery cannot have been forwarded yet: only a redelivery (or a parked retry) looks for its record.
   const [linked, customer] = await Promise.all([attempt > 1 ? selectLinkByKey(ctx.pool, key) : undefined, customerOf(ctx, actor, engagement)]);
-  if (linked) return finishForward(ctx, actor, engagement, customer, { dm: linked.customer_channel_id, ts: linked.customer_ts }, message);
+  if (linked) {
+    await finishForward(ctx, actor, engagement, customer, { dm: linked.customer_channel_id, ts: linked.customer_ts }, message);
+    return false;
+  }
   const dm = await ensureDm(ctx, customer);
   const posting = attempt > 1 ? await selectStep<PostingStep>(ctx.pool, actor.key, POSTING_STEP) : undefined;
   let copy = posting ? await findPosted(ctx, customer, dm, key, posting) : undefined;
@@ -74,14 +93,17 @@ export async function forwardAgentMessage(ctx: TakeoverContext, actor: Actor, en
     carried_attachments_json: copy.carried.length ? JSON.stringify(copy.carried) : '',
   };
   const warnable = !engagement.is_paused && actor.organization.takeoverMode === 'send-and-warn';
+  // The not-paused warning may still follow, but its claim is taken in this same round: a redelivery would not post it either.
+  const recordsProcessed = options.lastStep === true && message.files.length === 0;
   const [, warn, waited] = await Promise.all([
-    insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock()),
+    insertLinkAndTouch(ctx.pool, link, message.ts ? tsToDate(message.ts) : ctx.clock(), recordsProcessed ? actor.key : undefined),
     warnable && claimNotPausedWarning(ctx.pool, engagement.id, startedAt, NOT_PAUSED_WARNING_SECONDS),
     actor.agentUserId && !engagement.first_response_at ? recordFirstResponse(ctx.pool, engagement.id, actor.agentUserId, startedAt) : undefined,
   ]);
   if (waited !== undefined) ctx.measures.firstResponse.observe(waited);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);
   await finishForward(ctx, actor, engagement, customer, { dm, ts: copy.ts }, message);
+  return recordsProcessed;
 }
 
 /** What follows the copy, still owed by a redelivery that finds it posted: re-uploaded files, then the ✅ receipt. */

@@ -53,8 +53,8 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
     const organization = await ctx.tenants.organization(integration.organizationId);
     if (!organization) throw new AgentError(messages.unknownWorkspace, Code.NotFound);
     actor = await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id });
-    await dispatch(ctx, actor, command, attempt);
-    return finish(ctx, command, ack());
+    const recorded = await dispatch(ctx, actor, command, attempt);
+    return recorded === PROCESSED_RECORDED ? ack() : finish(ctx, command, ack());
   } catch (error) {
     if (!isPermanent(error) && !lastChance) throw error;
     ctx.logger.warn({ err: error, commandId: command.id, kind: command.kind.case, attempt }, 'command failed for good');
@@ -99,7 +99,11 @@ async function finish(ctx: TakeoverContext, command: Command, outcome: Outcome):
   return outcome;
 }
 
-async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, attempt: number): Promise<void> {
+/** What a handler returns when it recorded its Command as processed itself, in the statement of its last effect. */
+const PROCESSED_RECORDED = 'processed-recorded';
+type Dispatched = typeof PROCESSED_RECORDED | void;
+
+async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, attempt: number): Promise<Dispatched> {
   const kind = command.kind;
   switch (kind.case) {
     case 'open':
@@ -159,7 +163,7 @@ async function onAgentMessage(
   userId: string,
   message: { ts: string; text: string; files: SlackFile[] },
   attempt: number,
-): Promise<void> {
+): Promise<Dispatched> {
   // Megatron's own posts (cards, mirrors) come back as events; they are never forwarded, nor is a message
   // with nothing in it (the customer would get an empty DM).
   if (!userId || userId === actor.integration.botUserId) return;
@@ -168,8 +172,10 @@ async function onAgentMessage(
   if (!engagement) return;
   const agent = await ensureAgent(ctx, actor.integration, userId);
   await applyTakeoverMode(ctx, actor, engagement);
-  await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt);
-  if (engagement.handled_by && engagement.handled_by !== userId) await noteSecondAgent(ctx, actor, engagement, userId);
+  const secondAgent = Boolean(engagement.handled_by && engagement.handled_by !== userId);
+  const recorded = await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt, { lastStep: !secondAgent });
+  if (secondAgent) await noteSecondAgent(ctx, actor, engagement, userId);
+  return recorded ? PROCESSED_RECORDED : undefined;
 }
 
 async function onVerb(ctx: TakeoverContext, actor: Actor, command: Command, verb: CustomerVerb, target: Target | undefined, doText = ''): Promise<void> {
