@@ -9,3 +9,9 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
 export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
+
+/** secretsEqual against one expected secret, its digest made once: for a check on every call. */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const expectedDigest = digest(expected);
+  return (given) => timingSafeEqual(digest(given), expectedDigest);
+}

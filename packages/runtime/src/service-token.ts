@@ -1,7 +1,7 @@
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { Health } from '@megatron/contracts';
 import { z } from 'zod';
-import { secretsEqual } from './secrets.js';
+import { secretMatcher } from './secrets.js';
 
 /**
  * Used when MEGATRON_SERVICE_TOKEN is unset in megatron-dev, so a laptop run needs no secret; production
@@ -33,11 +33,12 @@ const BEARER = /^bearer\s+(\S+)\s*$/i;
  * kubelet's gRPC probe cannot send one (it reveals nothing but SERVING).
  */
 export function serviceTokenInterceptor(token: string): Interceptor {
+  const matches = secretMatcher(token);
   return (next) => async (req) => {
     if (req.service.typeName !== Health.typeName) {
       const given = BEARER.exec(req.header.get('authorization') ?? '')?.[1];
       if (given === undefined) throw new ConnectError('this is an internal service: send "authorization: Bearer <MEGATRON_SERVICE_TOKEN>"', Code.Unauthenticated);
-      if (!secretsEqual(given, token)) throw new ConnectError('invalid service token', Code.Unauthenticated);
+      if (!matches(given)) throw new ConnectError('invalid service token', Code.Unauthenticated);
     }
     return next(req);
   };
