@@ -128,6 +128,10 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
       const commandId = laneRead.values[1];
       const linkStatement = await waitFor(async () => statements.find((statement) => statement.text.includes('insert into message_links') && statement.values.includes(commandId)), { timeoutMs: 5_000 });
       expect(linkStatement.text).toContain('insert into processed_commands');
+      // Two statements carry the Command: its lane state (with the engagement and the posting step) and its link.
+      expect(laneRead.text).toContain('insert into command_steps');
+      expect(laneRead.text).toContain('from engagement_channels');
+      expect(statements.filter((statement) => statement.values.includes(commandId))).toEqual([laneRead, linkStatement]);
       const { rows } = await world.pool.query('select 1 from processed_commands where command_id = $1', [commandId]);
       expect(rows).toHaveLength(1);
       expect(statements.filter((statement) => statement.values.includes(commandId) && statement.text.startsWith('insert into processed_commands'))).toEqual([]);
@@ -187,5 +191,16 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     await world.sim.control.waitForMessages(samDm, 2, 15_000);
     const warnings = (await world.sim.control.messages(samChannel.id)).filter((message) => message.text.includes('Bot is not paused'));
     expect(warnings).toHaveLength(1);
+  });
+
+  it('leaves no posting step behind for a message held before its post (the next attempt need not read history)', async () => {
+    const { customers, integration } = world;
+    await world.admin.updateOrganization(world.organizationId, { takeoverMode: 'hold' });
+    const samChannel = await waitFor(() => world.sim.control.findChannelByName(integration.team.id, 'mt-sam_globex'), { timeoutMs: 15_000 });
+    await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: samChannel.id, text: 'held, not posted' });
+    const held = await waitFor(async () => (await world.pool.query<{ command_id: string }>('select command_id from parked_commands where held and dead_at is null')).rows[0], { what: 'the held message', timeoutMs: 15_000 });
+    const { rows } = await world.pool.query('select step from command_steps where command_id = $1', [held.command_id]);
+    expect(rows.map((row: { step: string }) => row.step)).not.toContain('fwd:posting');
+    expect((await world.sim.control.messages((await dmOf(customers.sam.id)) as string)).some((message) => message.text === 'held, not posted')).toBe(false);
   });
 });

@@ -31,7 +31,8 @@ export interface EngagementRow {
   team_id: string;
 }
 
-const SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, e.channel_name, e.is_paused, e.is_archived,
+/** Every EngagementRow column, from the engagement with its customer and workspace joined; callers add the where clause. */
+export const ENGAGEMENT_SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, e.channel_name, e.is_paused, e.is_archived,
          e.last_message_at, e.created_at, e.card_ts, e.handled_by, e.handled_by_name, e.opened_at, e.first_response_at, e.importing_since, u.id as user_row_id, u.platform_id as user_id, u.username, u.display_name, u.real_name,
          u.image_url, u.dm_channel_id, u.tz, u.tz_offset, w.id as workspace_id, w.platform_id as team_id
     from engagement_channels e
@@ -39,17 +40,17 @@ const SELECT = `select e.id, e.organization_id, e.integration_id, e.channel_id, 
     join customer_workspaces w on w.id = u.workspace_id`;
 
 export async function selectByChannel(db: Db, integrationId: string, channelId: string): Promise<EngagementRow | undefined> {
-  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.integration_id = $1 and e.channel_id = $2`, [integrationId, channelId]);
+  const { rows } = await db.query<EngagementRow>(`${ENGAGEMENT_SELECT} where e.integration_id = $1 and e.channel_id = $2`, [integrationId, channelId]);
   return rows[0];
 }
 
 export async function selectByChannelInOrganization(db: Db, organizationId: string, channelId: string): Promise<EngagementRow | undefined> {
-  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.organization_id = $1 and e.channel_id = $2`, [organizationId, channelId]);
+  const { rows } = await db.query<EngagementRow>(`${ENGAGEMENT_SELECT} where e.organization_id = $1 and e.channel_id = $2`, [organizationId, channelId]);
   return rows[0];
 }
 
 export async function selectByCustomer(db: Db, organizationId: string, teamId: string, userId: string): Promise<EngagementRow | undefined> {
-  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.organization_id = $1 and w.platform_id = $2 and u.platform_id = $3`, [
+  const { rows } = await db.query<EngagementRow>(`${ENGAGEMENT_SELECT} where e.organization_id = $1 and w.platform_id = $2 and u.platform_id = $3`, [
     organizationId,
     teamId,
     userId,
@@ -58,7 +59,7 @@ export async function selectByCustomer(db: Db, organizationId: string, teamId: s
 }
 
 export async function selectById(db: Db, id: string): Promise<EngagementRow | undefined> {
-  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.id = $1`, [id]);
+  const { rows } = await db.query<EngagementRow>(`${ENGAGEMENT_SELECT} where e.id = $1`, [id]);
   return rows[0];
 }
 
@@ -127,7 +128,7 @@ export async function selectEngagements(
     cursor = 'and (e.created_at, e.id) > ($4, $5)';
   }
   const { rows } = await db.query<EngagementRow>(
-    `${SELECT} where e.organization_id = $1 and ($2 or not e.is_archived) ${cursor} order by e.created_at, e.id limit $3`,
+    `${ENGAGEMENT_SELECT} where e.organization_id = $1 and ($2 or not e.is_archived) ${cursor} order by e.created_at, e.id limit $3`,
     params,
   );
   return rows;
@@ -136,14 +137,14 @@ export async function selectEngagements(
 /** Paused, open channels quiet since before `quietSince`, oldest first. */
 export async function selectPausedQuietSince(db: Db, quietSince: Date, limit: number): Promise<EngagementRow[]> {
   const { rows } = await db.query<EngagementRow>(
-    `${SELECT} where e.is_paused and not e.is_archived and e.last_message_at < $1 order by e.last_message_at limit $2`,
+    `${ENGAGEMENT_SELECT} where e.is_paused and not e.is_archived and e.last_message_at < $1 order by e.last_message_at limit $2`,
     [quietSince, limit],
   );
   return rows;
 }
 
 export async function selectIdleSince(db: Db, before: Date, limit: number): Promise<EngagementRow[]> {
-  const { rows } = await db.query<EngagementRow>(`${SELECT} where not e.is_archived and e.last_message_at < $1 order by e.last_message_at limit $2`, [
+  const { rows } = await db.query<EngagementRow>(`${ENGAGEMENT_SELECT} where not e.is_archived and e.last_message_at < $1 order by e.last_message_at limit $2`, [
     before,
     limit,
   ]);
@@ -152,7 +153,7 @@ export async function selectIdleSince(db: Db, before: Date, limit: number): Prom
 
 /** Engagements of customers with this user id in any of the organization's workspaces. */
 export async function selectByCustomerUserId(db: Db, organizationId: string, userId: string): Promise<EngagementRow[]> {
-  const { rows } = await db.query<EngagementRow>(`${SELECT} where e.organization_id = $1 and u.platform_id = $2`, [organizationId, userId]);
+  const { rows } = await db.query<EngagementRow>(`${ENGAGEMENT_SELECT} where e.organization_id = $1 and u.platform_id = $2`, [organizationId, userId]);
   return rows;
 }
 
@@ -160,7 +161,7 @@ export async function selectByCustomerUserId(db: Db, organizationId: string, use
 export async function selectOpenByCustomers(db: Db, organizationId: string, customers: Array<{ teamId: string; userId: string }>): Promise<EngagementRow[]> {
   if (customers.length === 0) return [];
   const { rows } = await db.query<EngagementRow>(
-    `${SELECT}
+    `${ENGAGEMENT_SELECT}
      join unnest($2::text[], $3::text[]) as c (team_id, user_id) on c.team_id = w.platform_id and c.user_id = u.platform_id
      where e.organization_id = $1 and not e.is_archived`,
     [organizationId, customers.map((customer) => customer.teamId), customers.map((customer) => customer.userId)],

@@ -16,7 +16,30 @@ import { withToken } from './slack-gateway.js';
 
 const NOT_PAUSED_WARNING_SECONDS = 60 * 60;
 /** Recorded before the post: without it a redelivered forward knows nothing was sent. */
-const POSTING_STEP = 'fwd:posting';
+export const POSTING_STEP = 'fwd:posting';
+
+/** The posting step's record for a post starting now. */
+export function postingStepNow(): PostingStep {
+  return { at: Date.now() };
+}
+
+/**
+ * Whether an agent's message is one to forward: Megatron's own posts (cards, mirrors) come back as events and are
+ * never forwarded, nor is a message with nothing in it (the customer would get an empty DM).
+ */
+export function isForwardable(userId: string, message: { text: string; files: unknown[] }, botUserId: string): boolean {
+  return Boolean(userId) && userId !== botUserId && (message.text.trim() !== '' || message.files.length > 0);
+}
+
+/** The posting step as the lane read (and wrote) it ahead of the forward, in one round trip with its state. */
+export interface PostingAhead {
+  /** The step an earlier attempt left: its post may have landed. */
+  prior: PostingStep | undefined;
+  /** The lane wrote this attempt's step. */
+  written: boolean;
+  /** The post was sent: from then on the step must stay, whatever happens next. */
+  started: boolean;
+}
 
 export interface AgentMessage {
   ts: string;
@@ -39,6 +62,8 @@ export interface ForwardOptions {
    * after the copy either, the Command is recorded as processed with the link, one statement instead of two.
    */
   lastStep?: boolean;
+  /** The posting step read ahead; without it the forward reads and writes the step itself. */
+  posting?: PostingAhead;
 }
 
 /**
@@ -67,7 +92,8 @@ export async function forwardAgentMessage(
     return false;
   }
   const dm = await ensureDm(ctx, customer);
-  const posting = attempt > 1 ? await selectStep<PostingStep>(ctx.pool, actor.key, POSTING_STEP) : undefined;
+  const ahead = options.posting;
+  const posting = attempt > 1 ? (ahead ? ahead.prior : await selectStep<PostingStep>(ctx.pool, actor.key, POSTING_STEP)) : undefined;
   let copy = posting ? await findPosted(ctx, customer, dm, key, posting) : undefined;
   if (!copy) {
     const files = await forwardAttachments(ctx, actor, customer, dm, message.files);
@@ -80,7 +106,7 @@ export async function forwardAgentMessage(
       attachments: files.attachments,
       ...(late ? { writtenAt } : {}),
     });
-    copy = { ts: await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) }), carried: files.attachments };
+    copy = { ts: await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) }, ahead), carried: files.attachments };
     if (files.failed.length) await tellAgent(ctx, actor, engagement.channel_id, filesNotSent(files.failed));
   }
   const link = {
@@ -112,8 +138,8 @@ async function finishForward(ctx: TakeoverContext, actor: Actor, engagement: Eng
   if (actor.organization.receipts && message.ts) ctx.receipts.mark(actor.integration, engagement.channel_id, message.ts, DELIVERED);
 }
 
-interface PostingStep {
-  /** When the post started (ms since the epoch); absent in steps written before it was recorded. */
+export interface PostingStep {
+  /** When the post started (ms since the epoch; for a step the lane wrote ahead, a moment before); absent in steps written before it was recorded. */
   at?: number;
 }
 
@@ -125,8 +151,15 @@ const CLOCK_SKEW_MS = 60_000;
  * landed (then the next attempt looks before posting, after UNCERTAIN_POST_RECHECK_MS); a definite
  * failure removes it, so the retry posts without spending a history read.
  */
-async function postOnce(ctx: TakeoverContext, actor: Actor, customer: Customer, request: { channel: string; content: MessageContent; metadata: MessageMetadata }): Promise<string> {
-  await insertStep(ctx.pool, actor.key, POSTING_STEP, { at: Date.now() } satisfies PostingStep);
+async function postOnce(
+  ctx: TakeoverContext,
+  actor: Actor,
+  customer: Customer,
+  request: { channel: string; content: MessageContent; metadata: MessageMetadata },
+  ahead: PostingAhead | undefined,
+): Promise<string> {
+  if (!ahead?.written && !ahead?.prior) await insertStep(ctx.pool, actor.key, POSTING_STEP, postingStepNow());
+  if (ahead) ahead.started = true;
   try {
     return (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage(request, withToken(token)))).ts;
   } catch (error) {

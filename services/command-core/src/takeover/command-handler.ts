@@ -5,7 +5,7 @@ import { selectBroadcast } from '../db/broadcasts.js';
 import { isProcessed, markProcessed } from '../db/command-steps.js';
 import { selectByChannel, type EngagementRow } from '../db/engagements.js';
 import { recordFeedback } from './broadcast-feedback.js';
-import { followAgentDelete, followAgentEdit, forwardAgentMessage } from './agent-messages.js';
+import { followAgentDelete, followAgentEdit, forwardAgentMessage, isForwardable, type PostingAhead } from './agent-messages.js';
 import { clearContext, pushMessage } from './app-verbs.js';
 import { onChannelGone } from './channel-gone.js';
 import type { Actor, TakeoverContext } from './context.js';
@@ -30,6 +30,22 @@ export interface HandleOptions {
   lastChance?: boolean;
   /** The caller just read that this Command was not processed yet (laneState), in the same round trip as its lane. */
   knownUnprocessed?: boolean;
+  /** An agent's message to forward, its engagement and posting step read with its lane (forwardLaneState). */
+  forward?: ForwardAhead;
+}
+
+export interface ForwardAhead {
+  engagement: EngagementRow | undefined;
+  posting: PostingAhead;
+}
+
+/** The integration and channel of an agent's message that will be forwarded, for reading its lane ahead; otherwise undefined. */
+export async function forwardQueryOf(ctx: TakeoverContext, command: Command): Promise<{ integrationId: string; channelId: string } | undefined> {
+  const kind = command.kind;
+  if ((kind.case !== 'message' && kind.case !== 'fileShare') || !command.context) return undefined;
+  const integration = await ctx.tenants.integrationByTeam(command.context.teamId);
+  if (!integration || !isForwardable(kind.value.userId, kind.value, integration.botUserId)) return undefined;
+  return { integrationId: integration.id, channelId: kind.value.channelId };
 }
 
 /**
@@ -53,7 +69,7 @@ export async function handleCommand(ctx: TakeoverContext, command: Command, atte
     const organization = await ctx.tenants.organization(integration.organizationId);
     if (!organization) throw new AgentError(messages.unknownWorkspace, Code.NotFound);
     actor = await agentActor(ctx, { kind: 'agent', organization, integration, agentUserId: context.userId, key: command.id });
-    const recorded = await dispatch(ctx, actor, command, attempt);
+    const recorded = await dispatch(ctx, actor, command, attempt, options.forward);
     return recorded === PROCESSED_RECORDED ? ack() : finish(ctx, command, ack());
   } catch (error) {
     if (!isPermanent(error) && !lastChance) throw error;
@@ -103,7 +119,7 @@ async function finish(ctx: TakeoverContext, command: Command, outcome: Outcome):
 const PROCESSED_RECORDED = 'processed-recorded';
 type Dispatched = typeof PROCESSED_RECORDED | void;
 
-async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, attempt: number): Promise<Dispatched> {
+async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, attempt: number, forward: ForwardAhead | undefined): Promise<Dispatched> {
   const kind = command.kind;
   switch (kind.case) {
     case 'open':
@@ -129,7 +145,7 @@ async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, at
       return reply(ctx, actor, command, text(HELP_TEXT));
     case 'message':
     case 'fileShare':
-      return onAgentMessage(ctx, actor, kind.value.channelId, kind.value.userId, { ts: kind.value.ts, text: kind.value.text, files: kind.value.files }, attempt);
+      return onAgentMessage(ctx, actor, kind.value.channelId, kind.value.userId, { ts: kind.value.ts, text: kind.value.text, files: kind.value.files }, attempt, forward);
     case 'messageChanged': {
       const engagement = await openEngagementOf(ctx, actor, kind.value.channelId);
       if (!engagement || kind.value.userId === actor.integration.botUserId) return;
@@ -152,7 +168,10 @@ async function dispatch(ctx: TakeoverContext, actor: Actor, command: Command, at
 }
 
 async function openEngagementOf(ctx: TakeoverContext, actor: Actor, channelId: string) {
-  const engagement = await selectByChannel(ctx.pool, actor.integration.id, channelId);
+  return openOnly(await selectByChannel(ctx.pool, actor.integration.id, channelId));
+}
+
+function openOnly(engagement: EngagementRow | undefined): EngagementRow | undefined {
   return engagement && !engagement.is_archived ? engagement : undefined;
 }
 
@@ -163,17 +182,18 @@ async function onAgentMessage(
   userId: string,
   message: { ts: string; text: string; files: SlackFile[] },
   attempt: number,
+  ahead: ForwardAhead | undefined,
 ): Promise<Dispatched> {
-  // Megatron's own posts (cards, mirrors) come back as events; they are never forwarded, nor is a message
-  // with nothing in it (the customer would get an empty DM).
-  if (!userId || userId === actor.integration.botUserId) return;
-  if (!message.text.trim() && message.files.length === 0) return;
-  const engagement = await openEngagementOf(ctx, actor, channelId);
+  if (!isForwardable(userId, message, actor.integration.botUserId)) return;
+  const engagement = ahead ? openOnly(ahead.engagement) : await openEngagementOf(ctx, actor, channelId);
   if (!engagement) return;
   const agent = await ensureAgent(ctx, actor.integration, userId);
   await applyTakeoverMode(ctx, actor, engagement);
   const secondAgent = Boolean(engagement.handled_by && engagement.handled_by !== userId);
-  const recorded = await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt, { lastStep: !secondAgent });
+  const recorded = await forwardAgentMessage(ctx, actor, engagement, { ...message, avatarUrl: agent.image_url }, attempt, {
+    lastStep: !secondAgent,
+    ...(ahead ? { posting: ahead.posting } : {}),
+  });
   if (secondAgent) await noteSecondAgent(ctx, actor, engagement, userId);
   return recorded ? PROCESSED_RECORDED : undefined;
 }

@@ -12,9 +12,13 @@ import {
   parkHeld,
   releaseHead,
   retryHeadLater,
+  type HeadState,
   type ParkedCommand,
 } from '../db/parked-commands.js';
-import { abandonCommand, handleCommand } from './command-handler.js';
+import { deleteStep } from '../db/command-steps.js';
+import { forwardLaneState } from '../db/forward-lane-state.js';
+import { POSTING_STEP, postingStepNow, type PostingStep } from './agent-messages.js';
+import { abandonCommand, forwardQueryOf, handleCommand, type ForwardAhead } from './command-handler.js';
 import type { TakeoverContext } from './context.js';
 import { HeldForChoice, RetryLater, retryAfterMs } from './errors.js';
 import { laneOf } from './lanes.js';
@@ -69,7 +73,7 @@ export class ParkedChannels {
       return ack();
     }
     const key = lane.key;
-    const { head, processed } = await laneState(ctx.pool, key, command.id);
+    const { head, processed, forward } = await this.stateOf(command, key);
     if (processed) return ack();
     if (head === 'failing' || (head === 'held' && waitsBehindHeld(command))) {
       await appendParked(ctx.pool, key, command.id, raw);
@@ -77,8 +81,10 @@ export class ParkedChannels {
       return ack();
     }
     try {
-      return await handleCommand(ctx, command, attempt, { lastChance: false, knownUnprocessed: true });
+      return await handleCommand(ctx, command, attempt, { lastChance: false, knownUnprocessed: true, ...(forward ? { forward } : {}) });
     } catch (error) {
+      // A posting step written ahead of a post that never started would send the next attempt to read history.
+      if (forward?.posting.written && !forward.posting.started) await deleteStep(ctx.pool, command.id, POSTING_STEP);
       if (error instanceof HeldForChoice) {
         await parkHeld(ctx.pool, key, command.id, raw);
         logger.info('message held until the agent chooses');
@@ -89,6 +95,15 @@ export class ParkedChannels {
       logger.warn({ err: error, delayMs }, 'command failed; its channel is parked and retried');
       return ack();
     }
+  }
+
+  /** The lane's state; for an agent's message to forward, its engagement and posting step in the same round trip. */
+  private async stateOf(command: Command, key: string): Promise<{ head: HeadState; processed: boolean; forward?: ForwardAhead }> {
+    const query = await forwardQueryOf(this.ctx, command);
+    if (!query) return laneState(this.ctx.pool, key, command.id);
+    const state = await forwardLaneState(this.ctx.pool, { channelKey: key, commandId: command.id, ...query, step: POSTING_STEP, stepResult: postingStepNow() });
+    const { engagement, priorPosting, postingWritten } = state.forward;
+    return { ...state, forward: { engagement, posting: { prior: priorPosting as PostingStep | undefined, written: postingWritten, started: false } } };
   }
 
   start(): void {
