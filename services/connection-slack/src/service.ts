@@ -1,6 +1,7 @@
 import { SlackConnectionService } from '@megatron/contracts';
 import { DEFAULT_DOOR_LIMITS, INTERNAL_MESSAGE_BYTES, serviceTokenOf, startServers, type RunningService, type ServiceKit } from '@megatron/runtime';
 import type { Config } from './config.js';
+import { AfterPostReactions } from './actions/after-post-reactions.js';
 import { slackUrlOrigins } from './actions/action-deps.js';
 import { slackConnectionService } from './connection-service.js';
 import { deadlineInterceptor, metricsInterceptor, tokenInterceptor } from './rpc/interceptors.js';
@@ -45,7 +46,13 @@ export async function startConnectionSlack(config: Config, kit: ServiceKit): Pro
   else kit.logger.warn('AWS_S3_BUCKET is not set: file relays in presigned-url mode will be refused');
 
   const service = slackConnectionService(
-    { slack, logger: kit.logger, defaultDeadlineMs: config.SLACK_CALL_DEADLINE_MS, slackUrls: slackUrlOrigins(config.SLACK_API_URL) },
+    {
+      slack,
+      logger: kit.logger,
+      defaultDeadlineMs: config.SLACK_CALL_DEADLINE_MS,
+      slackUrls: slackUrlOrigins(config.SLACK_API_URL),
+      receipts: new AfterPostReactions(slack, kit.logger),
+    },
     {
       maxBytes: config.FILE_MAX_BYTES,
       presignExpirySeconds: config.S3_PRESIGN_EXPIRY_SECONDS,

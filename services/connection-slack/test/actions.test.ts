@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Code } from '@connectrpc/connect';
-import { ResponseType } from '@megatron/contracts';
+import { ResponseType, SLACK_SOURCE_TOKEN_HEADER } from '@megatron/contracts';
+import { waitFor } from '@megatron/testkit';
 import { rpcError, seedWorkspace, startHarness, withToken, type Harness } from './harness.js';
 
 let harness: Harness;
@@ -82,6 +83,27 @@ test('a reaction is added and removed, and repeating either counts as done', asy
   expect(await reactions()).toEqual(['warning']);
   for (let i = 0; i < 2; i++) await harness.client.removeReaction({ channel, ts, name: 'warning' }, withToken(seed.token));
   expect(await reactions()).toEqual([]);
+});
+
+test("a post's receipt is added in the workspace the message came from, with that workspace's token, after the answer", async () => {
+  const agents = await seedWorkspace(harness.sim, 1);
+  const { channel: agentChannel } = await harness.client.createChannel({ name: 'receipt-source' }, withToken(agents.token));
+  const source = await harness.client.postMessage({ channel: agentChannel?.id ?? '', content: { text: 'from the agent' } }, withToken(agents.token));
+  const channel = await newChannel('receipt-target');
+  const receipt = { channel: agentChannel?.id ?? '', ts: source.ts, name: 'white_check_mark' };
+  const both = { headers: { ...withToken(seed.token).headers, [SLACK_SOURCE_TOKEN_HEADER]: agents.token } };
+  const posted = await harness.client.postMessage({ channel, content: { text: 'relayed' }, receipt }, both);
+  expect((await harness.sim.control.messages(channel))[0]?.ts).toBe(posted.ts);
+  const reactions = async () => (await harness.sim.control.messages(receipt.channel))[0]?.reactions?.map((reaction) => reaction.name) ?? [];
+  expect(await waitFor(async () => ((await reactions()).length > 0 ? reactions() : undefined), { timeoutMs: 5_000 })).toEqual(['white_check_mark']);
+
+  // Without the source workspace's token the receipt cannot be added: refused before anything is posted.
+  const error = await rpcError(harness.client.postMessage({ channel, content: { text: 'not relayed' }, receipt }, withToken(seed.token)));
+  expect(error.code).toBe(Code.Unauthenticated);
+  expect(error.rawMessage).toContain(SLACK_SOURCE_TOKEN_HEADER);
+  expect((await harness.sim.control.messages(channel)).map((message) => message.text)).toEqual(['relayed']);
+  const blank = await rpcError(harness.client.postMessage({ channel, content: { text: 'not relayed' }, receipt: { ...receipt, name: ' ' } }, both));
+  expect(blank).toMatchObject({ code: Code.InvalidArgument, rawMessage: 'receipt.name is required' });
 });
 
 test('a DM opens with the customer and its history comes back newest first', async () => {

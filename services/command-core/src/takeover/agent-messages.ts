@@ -88,7 +88,7 @@ export async function forwardAgentMessage(
   // A first delivery cannot have been forwarded yet: only a redelivery (or a parked retry) looks for its record.
   const [linked, customer] = await Promise.all([attempt > 1 ? selectLinkByKey(ctx.pool, key) : undefined, customerOf(ctx, actor, engagement)]);
   if (linked) {
-    await finishForward(ctx, actor, engagement, customer, { dm: linked.customer_channel_id, ts: linked.customer_ts }, message);
+    await finishForward(ctx, actor, engagement, customer, { dm: linked.customer_channel_id, ts: linked.customer_ts }, message, false);
     return false;
   }
   const dm = await ensureDm(ctx, customer);
@@ -106,7 +106,10 @@ export async function forwardAgentMessage(
       attachments: files.attachments,
       ...(late ? { writtenAt } : {}),
     });
-    copy = { ts: await postOnce(ctx, actor, customer, { channel: dm, content, metadata: forwardMetadata(key) }, ahead), carried: files.attachments };
+    // Without files to share first, the ✅ rides on the post: connection-slack adds it once the copy is there.
+    const receipt = message.files.length === 0 ? receiptOf(actor, engagement, message) : undefined;
+    const request = { channel: dm, content, metadata: forwardMetadata(key), ...(receipt ? { receipt } : {}) };
+    copy = { ts: await postOnce(ctx, actor, customer, request, ahead), carried: files.attachments, receiptSent: receipt !== undefined };
     if (files.failed.length) await tellAgent(ctx, actor, engagement.channel_id, filesNotSent(files.failed));
   }
   const link = {
@@ -128,14 +131,37 @@ export async function forwardAgentMessage(
   ]);
   if (waited !== undefined) ctx.measures.firstResponse.observe(waited);
   if (warn) await warnNotPaused(ctx, actor, engagement, customer);
-  await finishForward(ctx, actor, engagement, customer, { dm, ts: copy.ts }, message);
+  await finishForward(ctx, actor, engagement, customer, { dm, ts: copy.ts }, message, copy.receiptSent === true);
   return recordsProcessed;
 }
 
-/** What follows the copy, still owed by a redelivery that finds it posted: re-uploaded files, then the ✅ receipt. */
-async function finishForward(ctx: TakeoverContext, actor: Actor, engagement: EngagementRow, customer: Customer, copy: ForwardCopy, message: AgentMessage): Promise<void> {
+interface Receipt {
+  channel: string;
+  ts: string;
+  name: string;
+}
+
+/** The ✅ on the agent's message, when the organization wants receipts. */
+function receiptOf(actor: Actor, engagement: EngagementRow, message: AgentMessage): Receipt | undefined {
+  return actor.organization.receipts && message.ts ? { channel: engagement.channel_id, ts: message.ts, name: DELIVERED } : undefined;
+}
+
+/**
+ * What follows the copy, still owed by a redelivery that finds it posted: re-uploaded files, then the ✅ receipt
+ * (unless it rode on the post).
+ */
+async function finishForward(
+  ctx: TakeoverContext,
+  actor: Actor,
+  engagement: EngagementRow,
+  customer: Customer,
+  copy: ForwardCopy,
+  message: AgentMessage,
+  receiptSent: boolean,
+): Promise<void> {
   await shareForwardFiles(ctx, actor, customer, copy, message.files, (failed) => tellAgent(ctx, actor, engagement.channel_id, filesNotSent(failed)));
-  if (actor.organization.receipts && message.ts) ctx.receipts.mark(actor.integration, engagement.channel_id, message.ts, DELIVERED);
+  const receipt = receiptSent ? undefined : receiptOf(actor, engagement, message);
+  if (receipt) ctx.receipts.mark(actor.integration, receipt.channel, receipt.ts, receipt.name);
 }
 
 export interface PostingStep {
@@ -155,13 +181,15 @@ async function postOnce(
   ctx: TakeoverContext,
   actor: Actor,
   customer: Customer,
-  request: { channel: string; content: MessageContent; metadata: MessageMetadata },
+  request: { channel: string; content: MessageContent; metadata: MessageMetadata; receipt?: Receipt },
   ahead: PostingAhead | undefined,
 ): Promise<string> {
   if (!ahead?.written && !ahead?.prior) await insertStep(ctx.pool, actor.key, POSTING_STEP, postingStepNow());
   if (ahead) ahead.started = true;
   try {
-    return (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage(request, withToken(token)))).ts;
+    // The receipt, if any, is added in the agents' workspace, with its own bot's token.
+    const tokens = (token: string) => withToken(token, request.receipt ? actor.integration.botToken : undefined);
+    return (await ctx.customerTokens.call(customer.workspace, (token) => ctx.slack.postMessage(request, tokens(token)))).ts;
   } catch (error) {
     if (!mayHaveLanded(error)) {
       await deleteStep(ctx.pool, actor.key, POSTING_STEP);
@@ -176,6 +204,8 @@ async function postOnce(
 interface PostedCopy {
   ts: string;
   carried: unknown[];
+  /** The ✅ went with the post (a copy found in history did not say). */
+  receiptSent?: boolean;
 }
 
 async function findPosted(ctx: TakeoverContext, customer: Customer, dm: string, key: string, posting: PostingStep): Promise<PostedCopy | undefined> {

@@ -3,6 +3,7 @@ import type { WebAPICallResult } from '@slack/web-api';
 import { hasOrigin, SLACK_FILE_HOST, SLACK_HOOKS_HOST, slackOrigins, type Logger } from '@megatron/runtime';
 import { callDeadline, slackToken } from '../rpc/context-keys.js';
 import type { SlackCaller } from '../slack/slack-caller.js';
+import type { AfterPostReactions } from './after-post-reactions.js';
 
 export interface ActionDeps {
   slack: SlackCaller;
@@ -11,6 +12,8 @@ export interface ActionDeps {
   defaultDeadlineMs: number;
   /** Where Slack URLs outside the Web API may point (see requireSlackUrl). */
   slackUrls: SlackUrlOrigins;
+  /** Receipts that ride on posts. */
+  receipts: AfterPostReactions;
 }
 
 export interface SlackUrlOrigins {

@@ -25,6 +25,7 @@ import type {
 } from '@slack/web-api';
 import { slackFileFromJson } from '@megatron/runtime';
 import { isSlackError } from '../slack/errors.js';
+import { sourceToken } from '../rpc/context-keys.js';
 import { slackFor, type ActionDeps } from './action-deps.js';
 import { invalid, messageArgs, required } from './input.js';
 
@@ -63,7 +64,13 @@ export function messageActions(deps: ActionDeps): MessageActions {
         ...(req.threadTs ? { thread_ts: req.threadTs } : {}),
         ...(req.metadata ? { metadata: metadataArg(req.metadata) } : {}),
       };
+      // Checked before the post: a receipt that cannot be added is the caller's mistake, not Slack's.
+      const receipt = req.receipt && {
+        reaction: { channel: required(req.receipt.channel, 'receipt.channel'), ts: required(req.receipt.ts, 'receipt.ts'), name: required(req.receipt.name, 'receipt.name') },
+        token: sourceToken(context),
+      };
       const result = await slackFor(deps, context)<ChatPostMessageResponse>('chat.postMessage', args, { orderedChannel: channel });
+      if (receipt) deps.receipts.add(receipt.token, receipt.reaction);
       return create(PostMessageResponseSchema, { channel: result.channel ?? channel, ts: result.ts ?? '' });
     },
 

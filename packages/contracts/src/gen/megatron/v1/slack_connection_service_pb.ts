@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file megatron/v1/slack_connection_service.proto.
  */
 export const file_megatron_v1_slack_connection_service: GenFile = /*@__PURE__*/
-  fileDesc("CiptZWdhdHJvbi92MS9zbGFja19jb25uZWN0aW9uX3NlcnZpY2UucHJvdG8SC21lZ2F0cm9uLnYxIhEKD0F1dGhUZXN0UmVxdWVzdCJfChBBdXRoVGVzdFJlc3BvbnNlEg8KB3RlYW1faWQYASABKAkSDAoEdGVhbRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmJvdF9pZBgEIAEoCRILCgN1cmwYBSABKAkizgEKElBvc3RNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIQCgh1c2VybmFtZRgDIAEoCRIQCghpY29uX3VybBgEIAEoCRISCgppY29uX2Vtb2ppGAUgASgJEhEKCXRocmVhZF90cxgGIAEoCRIuCghtZXRhZGF0YRgHIAEoCzIcLm1lZ2F0cm9uLnYxLk1lc3NhZ2VNZXRhZGF0YSJBCg9NZXNzYWdlTWV0YWRhdGESEgoKZXZlbnRfdHlwZRgBIAEoCRIaChJldmVudF9wYXlsb2FkX2pzb24YAiABKAkiMgoTUG9zdE1lc3NhZ2VSZXNwb25zZRIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJImMKFFBvc3RFcGhlbWVyYWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDAoEdXNlchgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiKwoVUG9zdEVwaGVtZXJhbFJlc3BvbnNlEhIKCm1lc3NhZ2VfdHMYASABKAkiYQoUVXBkYXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCRIsCgdjb250ZW50GAMgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQiNAoVVXBkYXRlTWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkiMwoURGVsZXRlTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIXChVEZWxldGVNZXNzYWdlUmVzcG9uc2UiMAoRUGluTWVzc2FnZVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIUChJQaW5NZXNzYWdlUmVzcG9uc2UiPwoSQWRkUmVhY3Rpb25SZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkSDAoEbmFtZRgDIAEoCSIVChNBZGRSZWFjdGlvblJlc3BvbnNlIkIKFVJlbW92ZVJlYWN0aW9uUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJEgwKBG5hbWUYAyABKAkiGAoWUmVtb3ZlUmVhY3Rpb25SZXNwb25zZSIoChhPcGVuRGlyZWN0TWVzc2FnZVJlcXVlc3QSDAoEdXNlchgBIAEoCSIsChlPcGVuRGlyZWN0TWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkiygEKDkhpc3RvcnlNZXNzYWdlEgoKAnRzGAEgASgJEgwKBHVzZXIYAiABKAkSDgoGYm90X2lkGAMgASgJEg8KB3N1YnR5cGUYBCABKAkSDAoEdGV4dBgFIAEoCRIlCgVmaWxlcxgGIAMoCzIWLm1lZ2F0cm9uLnYxLlNsYWNrRmlsZRIYChBhdHRhY2htZW50c19qc29uGAcgASgJEi4KCG1ldGFkYXRhGAggASgLMhwubWVnYXRyb24udjEuTWVzc2FnZU1ldGFkYXRhIkMKEUdldEhpc3RvcnlSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDQoFbGltaXQYAiABKAUSDgoGb2xkZXN0GAMgASgJIkMKEkdldEhpc3RvcnlSZXNwb25zZRItCghtZXNzYWdlcxgBIAMoCzIbLm1lZ2F0cm9uLnYxLkhpc3RvcnlNZXNzYWdlIjgKB0NoYW5uZWwSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtpc19hcmNoaXZlZBgDIAEoCCIkChRDcmVhdGVDaGFubmVsUmVxdWVzdBIMCgRuYW1lGAEgASgJIj4KFUNyZWF0ZUNoYW5uZWxSZXNwb25zZRIlCgdjaGFubmVsGAEgASgLMhQubWVnYXRyb24udjEuQ2hhbm5lbCIiChJGaW5kQ2hhbm5lbFJlcXVlc3QSDAoEbmFtZRgBIAEoCSI8ChNGaW5kQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5tZWdhdHJvbi52MS5DaGFubmVsIigKFUFyY2hpdmVDaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJIjIKFkFyY2hpdmVDaGFubmVsUmVzcG9uc2USGAoQYWxyZWFkeV9hcmNoaXZlZBgBIAEoCCIqChdVbmFyY2hpdmVDaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJIjYKGFVuYXJjaGl2ZUNoYW5uZWxSZXNwb25zZRIaChJhbHJlYWR5X3VuYXJjaGl2ZWQYASABKAgiOAoWSW52aXRlVG9DaGFubmVsUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEg0KBXVzZXJzGAIgAygJIhkKF0ludml0ZVRvQ2hhbm5lbFJlc3BvbnNlIrMBCglTbGFja1VzZXISCgoCaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEhEKCXJlYWxfbmFtZRgEIAEoCRIUCgxkaXNwbGF5X25hbWUYBSABKAkSEQoJaW1hZ2VfdXJsGAYgASgJEg4KBmlzX2JvdBgHIAEoCBIKCgJ0ehgIIAEoCRIQCgh0el9sYWJlbBgJIAEoCRIRCgl0el9vZmZzZXQYCiABKAUiIgoSR2V0VXNlckluZm9SZXF1ZXN0EgwKBHVzZXIYASABKAkiOwoTR2V0VXNlckluZm9SZXNwb25zZRIkCgR1c2VyGAEgASgLMhYubWVnYXRyb24udjEuU2xhY2tVc2VyIr4BChNSZXNwb25kVG9VcmxSZXF1ZXN0EhQKDHJlc3BvbnNlX3VybBgBIAEoCRIsCgdjb250ZW50GAIgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQSMAoNcmVzcG9uc2VfdHlwZRgDIAEoDjIZLm1lZ2F0cm9uLnYxLlJlc3BvbnNlVHlwZRIYChByZXBsYWNlX29yaWdpbmFsGAQgASgIEhcKD2RlbGV0ZV9vcmlnaW5hbBgFIAEoCCIWChRSZXNwb25kVG9VcmxSZXNwb25zZSKUAQoQUmVsYXlGaWxlUmVxdWVzdBIkCgRmaWxlGAEgASgLMhYubWVnYXRyb24udjEuU2xhY2tGaWxlEiQKBG1vZGUYAiABKA4yFi5tZWdhdHJvbi52MS5SZWxheU1vZGUSGwoTZGVzdGluYXRpb25fY2hhbm5lbBgDIAEoCRIXCg9pbml0aWFsX2NvbW1lbnQYBCABKAkiYQoRUmVsYXlGaWxlUmVzcG9uc2USCwoDdXJsGAEgASgJEg4KBnMzX2tleRgCIAEoCRIPCgdmaWxlX2lkGAMgASgJEhAKCG1pbWV0eXBlGAQgASgJEgwKBHNpemUYBSABKAMihwEKGEJyb2FkY2FzdE1lc3NhZ2VzUmVxdWVzdBINCgV1c2VycxgBIAMoCRIsCgdjb250ZW50GAIgASgLMhsubWVnYXRyb24udjEuTWVzc2FnZUNvbnRlbnQSGAoQY2FwdHVyZV9mZWVkYmFjaxgDIAEoCBIUCgxicm9hZGNhc3RfaWQYBCABKAkiXgoWQnJvYWRjYXN0TWVzc2FnZVJlc3VsdBIMCgR1c2VyGAEgASgJEgoKAm9rGAIgASgIEg0KBWVycm9yGAMgASgJEg8KB2NoYW5uZWwYBCABKAkSCgoCdHMYBSABKAkiUQoZQnJvYWRjYXN0TWVzc2FnZXNSZXNwb25zZRI0CgdyZXN1bHRzGAEgAygLMiMubWVnYXRyb24udjEuQnJvYWRjYXN0TWVzc2FnZVJlc3VsdCpoCgxSZXNwb25zZVR5cGUSHQoZUkVTUE9OU0VfVFlQRV9VTlNQRUNJRklFRBAAEhsKF1JFU1BPTlNFX1RZUEVfRVBIRU1FUkFMEAESHAoYUkVTUE9OU0VfVFlQRV9JTl9DSEFOTkVMEAIqXgoJUmVsYXlNb2RlEhoKFlJFTEFZX01PREVfVU5TUEVDSUZJRUQQABIcChhSRUxBWV9NT0RFX1BSRVNJR05FRF9VUkwQARIXChNSRUxBWV9NT0RFX1JFVVBMT0FEEAIyhQ0KFlNsYWNrQ29ubmVjdGlvblNlcnZpY2USRwoIQXV0aFRlc3QSHC5tZWdhdHJvbi52MS5BdXRoVGVzdFJlcXVlc3QaHS5tZWdhdHJvbi52MS5BdXRoVGVzdFJlc3BvbnNlElAKC1Bvc3RNZXNzYWdlEh8ubWVnYXRyb24udjEuUG9zdE1lc3NhZ2VSZXF1ZXN0GiAubWVnYXRyb24udjEuUG9zdE1lc3NhZ2VSZXNwb25zZRJWCg1Qb3N0RXBoZW1lcmFsEiEubWVnYXRyb24udjEuUG9zdEVwaGVtZXJhbFJlcXVlc3QaIi5tZWdhdHJvbi52MS5Qb3N0RXBoZW1lcmFsUmVzcG9uc2USVgoNVXBkYXRlTWVzc2FnZRIhLm1lZ2F0cm9uLnYxLlVwZGF0ZU1lc3NhZ2VSZXF1ZXN0GiIubWVnYXRyb24udjEuVXBkYXRlTWVzc2FnZVJlc3BvbnNlElYKDURlbGV0ZU1lc3NhZ2USIS5tZWdhdHJvbi52MS5EZWxldGVNZXNzYWdlUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLkRlbGV0ZU1lc3NhZ2VSZXNwb25zZRJNCgpQaW5NZXNzYWdlEh4ubWVnYXRyb24udjEuUGluTWVzc2FnZVJlcXVlc3QaHy5tZWdhdHJvbi52MS5QaW5NZXNzYWdlUmVzcG9uc2USUAoLQWRkUmVhY3Rpb24SHy5tZWdhdHJvbi52MS5BZGRSZWFjdGlvblJlcXVlc3QaIC5tZWdhdHJvbi52MS5BZGRSZWFjdGlvblJlc3BvbnNlElkKDlJlbW92ZVJlYWN0aW9uEiIubWVnYXRyb24udjEuUmVtb3ZlUmVhY3Rpb25SZXF1ZXN0GiMubWVnYXRyb24udjEuUmVtb3ZlUmVhY3Rpb25SZXNwb25zZRJiChFPcGVuRGlyZWN0TWVzc2FnZRIlLm1lZ2F0cm9uLnYxLk9wZW5EaXJlY3RNZXNzYWdlUmVxdWVzdBomLm1lZ2F0cm9uLnYxLk9wZW5EaXJlY3RNZXNzYWdlUmVzcG9uc2USTQoKR2V0SGlzdG9yeRIeLm1lZ2F0cm9uLnYxLkdldEhpc3RvcnlSZXF1ZXN0Gh8ubWVnYXRyb24udjEuR2V0SGlzdG9yeVJlc3BvbnNlElYKDUNyZWF0ZUNoYW5uZWwSIS5tZWdhdHJvbi52MS5DcmVhdGVDaGFubmVsUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLkNyZWF0ZUNoYW5uZWxSZXNwb25zZRJQCgtGaW5kQ2hhbm5lbBIfLm1lZ2F0cm9uLnYxLkZpbmRDaGFubmVsUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkZpbmRDaGFubmVsUmVzcG9uc2USWQoOQXJjaGl2ZUNoYW5uZWwSIi5tZWdhdHJvbi52MS5BcmNoaXZlQ2hhbm5lbFJlcXVlc3QaIy5tZWdhdHJvbi52MS5BcmNoaXZlQ2hhbm5lbFJlc3BvbnNlEl8KEFVuYXJjaGl2ZUNoYW5uZWwSJC5tZWdhdHJvbi52MS5VbmFyY2hpdmVDaGFubmVsUmVxdWVzdBolLm1lZ2F0cm9uLnYxLlVuYXJjaGl2ZUNoYW5uZWxSZXNwb25zZRJcCg9JbnZpdGVUb0NoYW5uZWwSIy5tZWdhdHJvbi52MS5JbnZpdGVUb0NoYW5uZWxSZXF1ZXN0GiQubWVnYXRyb24udjEuSW52aXRlVG9DaGFubmVsUmVzcG9uc2USUAoLR2V0VXNlckluZm8SHy5tZWdhdHJvbi52MS5HZXRVc2VySW5mb1JlcXVlc3QaIC5tZWdhdHJvbi52MS5HZXRVc2VySW5mb1Jlc3BvbnNlElMKDFJlc3BvbmRUb1VybBIgLm1lZ2F0cm9uLnYxLlJlc3BvbmRUb1VybFJlcXVlc3QaIS5tZWdhdHJvbi52MS5SZXNwb25kVG9VcmxSZXNwb25zZRJKCglSZWxheUZpbGUSHS5tZWdhdHJvbi52MS5SZWxheUZpbGVSZXF1ZXN0Gh4ubWVnYXRyb24udjEuUmVsYXlGaWxlUmVzcG9uc2USYgoRQnJvYWRjYXN0TWVzc2FnZXMSJS5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlc1JlcXVlc3QaJi5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlc1Jlc3BvbnNlYgZwcm90bzM", [file_megatron_v1_common]);
+  fileDesc("CiptZWdhdHJvbi92MS9zbGFja19jb25uZWN0aW9uX3NlcnZpY2UucHJvdG8SC21lZ2F0cm9uLnYxIhEKD0F1dGhUZXN0UmVxdWVzdCJfChBBdXRoVGVzdFJlc3BvbnNlEg8KB3RlYW1faWQYASABKAkSDAoEdGVhbRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmJvdF9pZBgEIAEoCRILCgN1cmwYBSABKAki9gEKElBvc3RNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIQCgh1c2VybmFtZRgDIAEoCRIQCghpY29uX3VybBgEIAEoCRISCgppY29uX2Vtb2ppGAUgASgJEhEKCXRocmVhZF90cxgGIAEoCRIuCghtZXRhZGF0YRgHIAEoCzIcLm1lZ2F0cm9uLnYxLk1lc3NhZ2VNZXRhZGF0YRImCgdyZWNlaXB0GAggASgLMhUubWVnYXRyb24udjEuUmVhY3Rpb24iNQoIUmVhY3Rpb24SDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCRIMCgRuYW1lGAMgASgJIkEKD01lc3NhZ2VNZXRhZGF0YRISCgpldmVudF90eXBlGAEgASgJEhoKEmV2ZW50X3BheWxvYWRfanNvbhgCIAEoCSIyChNQb3N0TWVzc2FnZVJlc3BvbnNlEg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkiYwoUUG9zdEVwaGVtZXJhbFJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIMCgR1c2VyGAIgASgJEiwKB2NvbnRlbnQYAyABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudCIrChVQb3N0RXBoZW1lcmFsUmVzcG9uc2USEgoKbWVzc2FnZV90cxgBIAEoCSJhChRVcGRhdGVNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJEiwKB2NvbnRlbnQYAyABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudCI0ChVVcGRhdGVNZXNzYWdlUmVzcG9uc2USDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCSIzChREZWxldGVNZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJIhcKFURlbGV0ZU1lc3NhZ2VSZXNwb25zZSIwChFQaW5NZXNzYWdlUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgoKAnRzGAIgASgJIhQKElBpbk1lc3NhZ2VSZXNwb25zZSI/ChJBZGRSZWFjdGlvblJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRIKCgJ0cxgCIAEoCRIMCgRuYW1lGAMgASgJIhUKE0FkZFJlYWN0aW9uUmVzcG9uc2UiQgoVUmVtb3ZlUmVhY3Rpb25SZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSCgoCdHMYAiABKAkSDAoEbmFtZRgDIAEoCSIYChZSZW1vdmVSZWFjdGlvblJlc3BvbnNlIigKGE9wZW5EaXJlY3RNZXNzYWdlUmVxdWVzdBIMCgR1c2VyGAEgASgJIiwKGU9wZW5EaXJlY3RNZXNzYWdlUmVzcG9uc2USDwoHY2hhbm5lbBgBIAEoCSLKAQoOSGlzdG9yeU1lc3NhZ2USCgoCdHMYASABKAkSDAoEdXNlchgCIAEoCRIOCgZib3RfaWQYAyABKAkSDwoHc3VidHlwZRgEIAEoCRIMCgR0ZXh0GAUgASgJEiUKBWZpbGVzGAYgAygLMhYubWVnYXRyb24udjEuU2xhY2tGaWxlEhgKEGF0dGFjaG1lbnRzX2pzb24YByABKAkSLgoIbWV0YWRhdGEYCCABKAsyHC5tZWdhdHJvbi52MS5NZXNzYWdlTWV0YWRhdGEiQwoRR2V0SGlzdG9yeVJlcXVlc3QSDwoHY2hhbm5lbBgBIAEoCRINCgVsaW1pdBgCIAEoBRIOCgZvbGRlc3QYAyABKAkiQwoSR2V0SGlzdG9yeVJlc3BvbnNlEi0KCG1lc3NhZ2VzGAEgAygLMhsubWVnYXRyb24udjEuSGlzdG9yeU1lc3NhZ2UiOAoHQ2hhbm5lbBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2lzX2FyY2hpdmVkGAMgASgIIiQKFENyZWF0ZUNoYW5uZWxSZXF1ZXN0EgwKBG5hbWUYASABKAkiPgoVQ3JlYXRlQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5tZWdhdHJvbi52MS5DaGFubmVsIiIKEkZpbmRDaGFubmVsUmVxdWVzdBIMCgRuYW1lGAEgASgJIjwKE0ZpbmRDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULm1lZ2F0cm9uLnYxLkNoYW5uZWwiKAoVQXJjaGl2ZUNoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkiMgoWQXJjaGl2ZUNoYW5uZWxSZXNwb25zZRIYChBhbHJlYWR5X2FyY2hpdmVkGAEgASgIIioKF1VuYXJjaGl2ZUNoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkiNgoYVW5hcmNoaXZlQ2hhbm5lbFJlc3BvbnNlEhoKEmFscmVhZHlfdW5hcmNoaXZlZBgBIAEoCCI4ChZJbnZpdGVUb0NoYW5uZWxSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSDQoFdXNlcnMYAiADKAkiGQoXSW52aXRlVG9DaGFubmVsUmVzcG9uc2UiswEKCVNsYWNrVXNlchIKCgJpZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEgwKBG5hbWUYAyABKAkSEQoJcmVhbF9uYW1lGAQgASgJEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIRCglpbWFnZV91cmwYBiABKAkSDgoGaXNfYm90GAcgASgIEgoKAnR6GAggASgJEhAKCHR6X2xhYmVsGAkgASgJEhEKCXR6X29mZnNldBgKIAEoBSIiChJHZXRVc2VySW5mb1JlcXVlc3QSDAoEdXNlchgBIAEoCSI7ChNHZXRVc2VySW5mb1Jlc3BvbnNlEiQKBHVzZXIYASABKAsyFi5tZWdhdHJvbi52MS5TbGFja1VzZXIivgEKE1Jlc3BvbmRUb1VybFJlcXVlc3QSFAoMcmVzcG9uc2VfdXJsGAEgASgJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIwCg1yZXNwb25zZV90eXBlGAMgASgOMhkubWVnYXRyb24udjEuUmVzcG9uc2VUeXBlEhgKEHJlcGxhY2Vfb3JpZ2luYWwYBCABKAgSFwoPZGVsZXRlX29yaWdpbmFsGAUgASgIIhYKFFJlc3BvbmRUb1VybFJlc3BvbnNlIpQBChBSZWxheUZpbGVSZXF1ZXN0EiQKBGZpbGUYASABKAsyFi5tZWdhdHJvbi52MS5TbGFja0ZpbGUSJAoEbW9kZRgCIAEoDjIWLm1lZ2F0cm9uLnYxLlJlbGF5TW9kZRIbChNkZXN0aW5hdGlvbl9jaGFubmVsGAMgASgJEhcKD2luaXRpYWxfY29tbWVudBgEIAEoCSJhChFSZWxheUZpbGVSZXNwb25zZRILCgN1cmwYASABKAkSDgoGczNfa2V5GAIgASgJEg8KB2ZpbGVfaWQYAyABKAkSEAoIbWltZXR5cGUYBCABKAkSDAoEc2l6ZRgFIAEoAyKHAQoYQnJvYWRjYXN0TWVzc2FnZXNSZXF1ZXN0Eg0KBXVzZXJzGAEgAygJEiwKB2NvbnRlbnQYAiABKAsyGy5tZWdhdHJvbi52MS5NZXNzYWdlQ29udGVudBIYChBjYXB0dXJlX2ZlZWRiYWNrGAMgASgIEhQKDGJyb2FkY2FzdF9pZBgEIAEoCSJeChZCcm9hZGNhc3RNZXNzYWdlUmVzdWx0EgwKBHVzZXIYASABKAkSCgoCb2sYAiABKAgSDQoFZXJyb3IYAyABKAkSDwoHY2hhbm5lbBgEIAEoCRIKCgJ0cxgFIAEoCSJRChlCcm9hZGNhc3RNZXNzYWdlc1Jlc3BvbnNlEjQKB3Jlc3VsdHMYASADKAsyIy5tZWdhdHJvbi52MS5Ccm9hZGNhc3RNZXNzYWdlUmVzdWx0KmgKDFJlc3BvbnNlVHlwZRIdChlSRVNQT05TRV9UWVBFX1VOU1BFQ0lGSUVEEAASGwoXUkVTUE9OU0VfVFlQRV9FUEhFTUVSQUwQARIcChhSRVNQT05TRV9UWVBFX0lOX0NIQU5ORUwQAipeCglSZWxheU1vZGUSGgoWUkVMQVlfTU9ERV9VTlNQRUNJRklFRBAAEhwKGFJFTEFZX01PREVfUFJFU0lHTkVEX1VSTBABEhcKE1JFTEFZX01PREVfUkVVUExPQUQQAjKFDQoWU2xhY2tDb25uZWN0aW9uU2VydmljZRJHCghBdXRoVGVzdBIcLm1lZ2F0cm9uLnYxLkF1dGhUZXN0UmVxdWVzdBodLm1lZ2F0cm9uLnYxLkF1dGhUZXN0UmVzcG9uc2USUAoLUG9zdE1lc3NhZ2USHy5tZWdhdHJvbi52MS5Qb3N0TWVzc2FnZVJlcXVlc3QaIC5tZWdhdHJvbi52MS5Qb3N0TWVzc2FnZVJlc3BvbnNlElYKDVBvc3RFcGhlbWVyYWwSIS5tZWdhdHJvbi52MS5Qb3N0RXBoZW1lcmFsUmVxdWVzdBoiLm1lZ2F0cm9uLnYxLlBvc3RFcGhlbWVyYWxSZXNwb25zZRJWCg1VcGRhdGVNZXNzYWdlEiEubWVnYXRyb24udjEuVXBkYXRlTWVzc2FnZVJlcXVlc3QaIi5tZWdhdHJvbi52MS5VcGRhdGVNZXNzYWdlUmVzcG9uc2USVgoNRGVsZXRlTWVzc2FnZRIhLm1lZ2F0cm9uLnYxLkRlbGV0ZU1lc3NhZ2VSZXF1ZXN0GiIubWVnYXRyb24udjEuRGVsZXRlTWVzc2FnZVJlc3BvbnNlEk0KClBpbk1lc3NhZ2USHi5tZWdhdHJvbi52MS5QaW5NZXNzYWdlUmVxdWVzdBofLm1lZ2F0cm9uLnYxLlBpbk1lc3NhZ2VSZXNwb25zZRJQCgtBZGRSZWFjdGlvbhIfLm1lZ2F0cm9uLnYxLkFkZFJlYWN0aW9uUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkFkZFJlYWN0aW9uUmVzcG9uc2USWQoOUmVtb3ZlUmVhY3Rpb24SIi5tZWdhdHJvbi52MS5SZW1vdmVSZWFjdGlvblJlcXVlc3QaIy5tZWdhdHJvbi52MS5SZW1vdmVSZWFjdGlvblJlc3BvbnNlEmIKEU9wZW5EaXJlY3RNZXNzYWdlEiUubWVnYXRyb24udjEuT3BlbkRpcmVjdE1lc3NhZ2VSZXF1ZXN0GiYubWVnYXRyb24udjEuT3BlbkRpcmVjdE1lc3NhZ2VSZXNwb25zZRJNCgpHZXRIaXN0b3J5Eh4ubWVnYXRyb24udjEuR2V0SGlzdG9yeVJlcXVlc3QaHy5tZWdhdHJvbi52MS5HZXRIaXN0b3J5UmVzcG9uc2USVgoNQ3JlYXRlQ2hhbm5lbBIhLm1lZ2F0cm9uLnYxLkNyZWF0ZUNoYW5uZWxSZXF1ZXN0GiIubWVnYXRyb24udjEuQ3JlYXRlQ2hhbm5lbFJlc3BvbnNlElAKC0ZpbmRDaGFubmVsEh8ubWVnYXRyb24udjEuRmluZENoYW5uZWxSZXF1ZXN0GiAubWVnYXRyb24udjEuRmluZENoYW5uZWxSZXNwb25zZRJZCg5BcmNoaXZlQ2hhbm5lbBIiLm1lZ2F0cm9uLnYxLkFyY2hpdmVDaGFubmVsUmVxdWVzdBojLm1lZ2F0cm9uLnYxLkFyY2hpdmVDaGFubmVsUmVzcG9uc2USXwoQVW5hcmNoaXZlQ2hhbm5lbBIkLm1lZ2F0cm9uLnYxLlVuYXJjaGl2ZUNoYW5uZWxSZXF1ZXN0GiUubWVnYXRyb24udjEuVW5hcmNoaXZlQ2hhbm5lbFJlc3BvbnNlElwKD0ludml0ZVRvQ2hhbm5lbBIjLm1lZ2F0cm9uLnYxLkludml0ZVRvQ2hhbm5lbFJlcXVlc3QaJC5tZWdhdHJvbi52MS5JbnZpdGVUb0NoYW5uZWxSZXNwb25zZRJQCgtHZXRVc2VySW5mbxIfLm1lZ2F0cm9uLnYxLkdldFVzZXJJbmZvUmVxdWVzdBogLm1lZ2F0cm9uLnYxLkdldFVzZXJJbmZvUmVzcG9uc2USUwoMUmVzcG9uZFRvVXJsEiAubWVnYXRyb24udjEuUmVzcG9uZFRvVXJsUmVxdWVzdBohLm1lZ2F0cm9uLnYxLlJlc3BvbmRUb1VybFJlc3BvbnNlEkoKCVJlbGF5RmlsZRIdLm1lZ2F0cm9uLnYxLlJlbGF5RmlsZVJlcXVlc3QaHi5tZWdhdHJvbi52MS5SZWxheUZpbGVSZXNwb25zZRJiChFCcm9hZGNhc3RNZXNzYWdlcxIlLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdE1lc3NhZ2VzUmVxdWVzdBomLm1lZ2F0cm9uLnYxLkJyb2FkY2FzdE1lc3NhZ2VzUmVzcG9uc2ViBnByb3RvMw", [file_megatron_v1_common]);
 
 /**
  * @generated from message megatron.v1.AuthTestRequest
@@ -107,6 +107,15 @@ export type PostMessageRequest = Message<"megatron.v1.PostMessageRequest"> & {
    * @generated from field: megatron.v1.MessageMetadata metadata = 7;
    */
   metadata?: MessageMetadata | undefined;
+
+  /**
+   * A reaction to add once the post succeeded: the delivery receipt on the message this post relays, in the
+   * workspace it came from, added with the x-slack-source-token. Best effort: the answer does not wait for it,
+   * rate limits are waited out for a while, and a failure is logged, never returned.
+   *
+   * @generated from field: megatron.v1.Reaction receipt = 8;
+   */
+  receipt?: Reaction | undefined;
 };
 
 /**
@@ -115,6 +124,35 @@ export type PostMessageRequest = Message<"megatron.v1.PostMessageRequest"> & {
  */
 export const PostMessageRequestSchema: GenMessage<PostMessageRequest> = /*@__PURE__*/
   messageDesc(file_megatron_v1_slack_connection_service, 2);
+
+/**
+ * @generated from message megatron.v1.Reaction
+ */
+export type Reaction = Message<"megatron.v1.Reaction"> & {
+  /**
+   * @generated from field: string channel = 1;
+   */
+  channel: string;
+
+  /**
+   * @generated from field: string ts = 2;
+   */
+  ts: string;
+
+  /**
+   * Emoji name without colons, e.g. white_check_mark.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message megatron.v1.Reaction.
+ * Use `create(ReactionSchema)` to create a new message.
+ */
+export const ReactionSchema: GenMessage<Reaction> = /*@__PURE__*/
+  messageDesc(file_megatron_v1_slack_connection_service, 3);
 
 /**
  * @generated from message megatron.v1.MessageMetadata
@@ -138,7 +176,7 @@ export type MessageMetadata = Message<"megatron.v1.MessageMetadata"> & {
  * Use `create(MessageMetadataSchema)` to create a new message.
  */
 export const MessageMetadataSchema: GenMessage<MessageMetadata> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 3);
+  messageDesc(file_megatron_v1_slack_connection_service, 4);
 
 /**
  * @generated from message megatron.v1.PostMessageResponse
@@ -160,7 +198,7 @@ export type PostMessageResponse = Message<"megatron.v1.PostMessageResponse"> & {
  * Use `create(PostMessageResponseSchema)` to create a new message.
  */
 export const PostMessageResponseSchema: GenMessage<PostMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 4);
+  messageDesc(file_megatron_v1_slack_connection_service, 5);
 
 /**
  * @generated from message megatron.v1.PostEphemeralRequest
@@ -187,7 +225,7 @@ export type PostEphemeralRequest = Message<"megatron.v1.PostEphemeralRequest"> &
  * Use `create(PostEphemeralRequestSchema)` to create a new message.
  */
 export const PostEphemeralRequestSchema: GenMessage<PostEphemeralRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 5);
+  messageDesc(file_megatron_v1_slack_connection_service, 6);
 
 /**
  * @generated from message megatron.v1.PostEphemeralResponse
@@ -204,7 +242,7 @@ export type PostEphemeralResponse = Message<"megatron.v1.PostEphemeralResponse">
  * Use `create(PostEphemeralResponseSchema)` to create a new message.
  */
 export const PostEphemeralResponseSchema: GenMessage<PostEphemeralResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 6);
+  messageDesc(file_megatron_v1_slack_connection_service, 7);
 
 /**
  * @generated from message megatron.v1.UpdateMessageRequest
@@ -231,7 +269,7 @@ export type UpdateMessageRequest = Message<"megatron.v1.UpdateMessageRequest"> &
  * Use `create(UpdateMessageRequestSchema)` to create a new message.
  */
 export const UpdateMessageRequestSchema: GenMessage<UpdateMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 7);
+  messageDesc(file_megatron_v1_slack_connection_service, 8);
 
 /**
  * @generated from message megatron.v1.UpdateMessageResponse
@@ -253,7 +291,7 @@ export type UpdateMessageResponse = Message<"megatron.v1.UpdateMessageResponse">
  * Use `create(UpdateMessageResponseSchema)` to create a new message.
  */
 export const UpdateMessageResponseSchema: GenMessage<UpdateMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 8);
+  messageDesc(file_megatron_v1_slack_connection_service, 9);
 
 /**
  * @generated from message megatron.v1.DeleteMessageRequest
@@ -275,7 +313,7 @@ export type DeleteMessageRequest = Message<"megatron.v1.DeleteMessageRequest"> &
  * Use `create(DeleteMessageRequestSchema)` to create a new message.
  */
 export const DeleteMessageRequestSchema: GenMessage<DeleteMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 9);
+  messageDesc(file_megatron_v1_slack_connection_service, 10);
 
 /**
  * @generated from message megatron.v1.DeleteMessageResponse
@@ -288,7 +326,7 @@ export type DeleteMessageResponse = Message<"megatron.v1.DeleteMessageResponse">
  * Use `create(DeleteMessageResponseSchema)` to create a new message.
  */
 export const DeleteMessageResponseSchema: GenMessage<DeleteMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 10);
+  messageDesc(file_megatron_v1_slack_connection_service, 11);
 
 /**
  * @generated from message megatron.v1.PinMessageRequest
@@ -310,7 +348,7 @@ export type PinMessageRequest = Message<"megatron.v1.PinMessageRequest"> & {
  * Use `create(PinMessageRequestSchema)` to create a new message.
  */
 export const PinMessageRequestSchema: GenMessage<PinMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 11);
+  messageDesc(file_megatron_v1_slack_connection_service, 12);
 
 /**
  * @generated from message megatron.v1.PinMessageResponse
@@ -323,7 +361,7 @@ export type PinMessageResponse = Message<"megatron.v1.PinMessageResponse"> & {
  * Use `create(PinMessageResponseSchema)` to create a new message.
  */
 export const PinMessageResponseSchema: GenMessage<PinMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 12);
+  messageDesc(file_megatron_v1_slack_connection_service, 13);
 
 /**
  * @generated from message megatron.v1.AddReactionRequest
@@ -352,7 +390,7 @@ export type AddReactionRequest = Message<"megatron.v1.AddReactionRequest"> & {
  * Use `create(AddReactionRequestSchema)` to create a new message.
  */
 export const AddReactionRequestSchema: GenMessage<AddReactionRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 13);
+  messageDesc(file_megatron_v1_slack_connection_service, 14);
 
 /**
  * @generated from message megatron.v1.AddReactionResponse
@@ -365,7 +403,7 @@ export type AddReactionResponse = Message<"megatron.v1.AddReactionResponse"> & {
  * Use `create(AddReactionResponseSchema)` to create a new message.
  */
 export const AddReactionResponseSchema: GenMessage<AddReactionResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 14);
+  messageDesc(file_megatron_v1_slack_connection_service, 15);
 
 /**
  * @generated from message megatron.v1.RemoveReactionRequest
@@ -394,7 +432,7 @@ export type RemoveReactionRequest = Message<"megatron.v1.RemoveReactionRequest">
  * Use `create(RemoveReactionRequestSchema)` to create a new message.
  */
 export const RemoveReactionRequestSchema: GenMessage<RemoveReactionRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 15);
+  messageDesc(file_megatron_v1_slack_connection_service, 16);
 
 /**
  * @generated from message megatron.v1.RemoveReactionResponse
@@ -407,7 +445,7 @@ export type RemoveReactionResponse = Message<"megatron.v1.RemoveReactionResponse
  * Use `create(RemoveReactionResponseSchema)` to create a new message.
  */
 export const RemoveReactionResponseSchema: GenMessage<RemoveReactionResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 16);
+  messageDesc(file_megatron_v1_slack_connection_service, 17);
 
 /**
  * @generated from message megatron.v1.OpenDirectMessageRequest
@@ -424,7 +462,7 @@ export type OpenDirectMessageRequest = Message<"megatron.v1.OpenDirectMessageReq
  * Use `create(OpenDirectMessageRequestSchema)` to create a new message.
  */
 export const OpenDirectMessageRequestSchema: GenMessage<OpenDirectMessageRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 17);
+  messageDesc(file_megatron_v1_slack_connection_service, 18);
 
 /**
  * @generated from message megatron.v1.OpenDirectMessageResponse
@@ -441,7 +479,7 @@ export type OpenDirectMessageResponse = Message<"megatron.v1.OpenDirectMessageRe
  * Use `create(OpenDirectMessageResponseSchema)` to create a new message.
  */
 export const OpenDirectMessageResponseSchema: GenMessage<OpenDirectMessageResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 18);
+  messageDesc(file_megatron_v1_slack_connection_service, 19);
 
 /**
  * @generated from message megatron.v1.HistoryMessage
@@ -495,7 +533,7 @@ export type HistoryMessage = Message<"megatron.v1.HistoryMessage"> & {
  * Use `create(HistoryMessageSchema)` to create a new message.
  */
 export const HistoryMessageSchema: GenMessage<HistoryMessage> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 19);
+  messageDesc(file_megatron_v1_slack_connection_service, 20);
 
 /**
  * @generated from message megatron.v1.GetHistoryRequest
@@ -524,7 +562,7 @@ export type GetHistoryRequest = Message<"megatron.v1.GetHistoryRequest"> & {
  * Use `create(GetHistoryRequestSchema)` to create a new message.
  */
 export const GetHistoryRequestSchema: GenMessage<GetHistoryRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 20);
+  messageDesc(file_megatron_v1_slack_connection_service, 21);
 
 /**
  * @generated from message megatron.v1.GetHistoryResponse
@@ -543,7 +581,7 @@ export type GetHistoryResponse = Message<"megatron.v1.GetHistoryResponse"> & {
  * Use `create(GetHistoryResponseSchema)` to create a new message.
  */
 export const GetHistoryResponseSchema: GenMessage<GetHistoryResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 21);
+  messageDesc(file_megatron_v1_slack_connection_service, 22);
 
 /**
  * @generated from message megatron.v1.Channel
@@ -570,7 +608,7 @@ export type Channel = Message<"megatron.v1.Channel"> & {
  * Use `create(ChannelSchema)` to create a new message.
  */
 export const ChannelSchema: GenMessage<Channel> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 22);
+  messageDesc(file_megatron_v1_slack_connection_service, 23);
 
 /**
  * @generated from message megatron.v1.CreateChannelRequest
@@ -587,7 +625,7 @@ export type CreateChannelRequest = Message<"megatron.v1.CreateChannelRequest"> &
  * Use `create(CreateChannelRequestSchema)` to create a new message.
  */
 export const CreateChannelRequestSchema: GenMessage<CreateChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 23);
+  messageDesc(file_megatron_v1_slack_connection_service, 24);
 
 /**
  * @generated from message megatron.v1.CreateChannelResponse
@@ -604,7 +642,7 @@ export type CreateChannelResponse = Message<"megatron.v1.CreateChannelResponse">
  * Use `create(CreateChannelResponseSchema)` to create a new message.
  */
 export const CreateChannelResponseSchema: GenMessage<CreateChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 24);
+  messageDesc(file_megatron_v1_slack_connection_service, 25);
 
 /**
  * @generated from message megatron.v1.FindChannelRequest
@@ -621,7 +659,7 @@ export type FindChannelRequest = Message<"megatron.v1.FindChannelRequest"> & {
  * Use `create(FindChannelRequestSchema)` to create a new message.
  */
 export const FindChannelRequestSchema: GenMessage<FindChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 25);
+  messageDesc(file_megatron_v1_slack_connection_service, 26);
 
 /**
  * @generated from message megatron.v1.FindChannelResponse
@@ -640,7 +678,7 @@ export type FindChannelResponse = Message<"megatron.v1.FindChannelResponse"> & {
  * Use `create(FindChannelResponseSchema)` to create a new message.
  */
 export const FindChannelResponseSchema: GenMessage<FindChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 26);
+  messageDesc(file_megatron_v1_slack_connection_service, 27);
 
 /**
  * @generated from message megatron.v1.ArchiveChannelRequest
@@ -657,7 +695,7 @@ export type ArchiveChannelRequest = Message<"megatron.v1.ArchiveChannelRequest">
  * Use `create(ArchiveChannelRequestSchema)` to create a new message.
  */
 export const ArchiveChannelRequestSchema: GenMessage<ArchiveChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 27);
+  messageDesc(file_megatron_v1_slack_connection_service, 28);
 
 /**
  * @generated from message megatron.v1.ArchiveChannelResponse
@@ -676,7 +714,7 @@ export type ArchiveChannelResponse = Message<"megatron.v1.ArchiveChannelResponse
  * Use `create(ArchiveChannelResponseSchema)` to create a new message.
  */
 export const ArchiveChannelResponseSchema: GenMessage<ArchiveChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 28);
+  messageDesc(file_megatron_v1_slack_connection_service, 29);
 
 /**
  * @generated from message megatron.v1.UnarchiveChannelRequest
@@ -693,7 +731,7 @@ export type UnarchiveChannelRequest = Message<"megatron.v1.UnarchiveChannelReque
  * Use `create(UnarchiveChannelRequestSchema)` to create a new message.
  */
 export const UnarchiveChannelRequestSchema: GenMessage<UnarchiveChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 29);
+  messageDesc(file_megatron_v1_slack_connection_service, 30);
 
 /**
  * @generated from message megatron.v1.UnarchiveChannelResponse
@@ -710,7 +748,7 @@ export type UnarchiveChannelResponse = Message<"megatron.v1.UnarchiveChannelResp
  * Use `create(UnarchiveChannelResponseSchema)` to create a new message.
  */
 export const UnarchiveChannelResponseSchema: GenMessage<UnarchiveChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 30);
+  messageDesc(file_megatron_v1_slack_connection_service, 31);
 
 /**
  * @generated from message megatron.v1.InviteToChannelRequest
@@ -732,7 +770,7 @@ export type InviteToChannelRequest = Message<"megatron.v1.InviteToChannelRequest
  * Use `create(InviteToChannelRequestSchema)` to create a new message.
  */
 export const InviteToChannelRequestSchema: GenMessage<InviteToChannelRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 31);
+  messageDesc(file_megatron_v1_slack_connection_service, 32);
 
 /**
  * @generated from message megatron.v1.InviteToChannelResponse
@@ -745,7 +783,7 @@ export type InviteToChannelResponse = Message<"megatron.v1.InviteToChannelRespon
  * Use `create(InviteToChannelResponseSchema)` to create a new message.
  */
 export const InviteToChannelResponseSchema: GenMessage<InviteToChannelResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 32);
+  messageDesc(file_megatron_v1_slack_connection_service, 33);
 
 /**
  * @generated from message megatron.v1.SlackUser
@@ -809,7 +847,7 @@ export type SlackUser = Message<"megatron.v1.SlackUser"> & {
  * Use `create(SlackUserSchema)` to create a new message.
  */
 export const SlackUserSchema: GenMessage<SlackUser> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 33);
+  messageDesc(file_megatron_v1_slack_connection_service, 34);
 
 /**
  * @generated from message megatron.v1.GetUserInfoRequest
@@ -826,7 +864,7 @@ export type GetUserInfoRequest = Message<"megatron.v1.GetUserInfoRequest"> & {
  * Use `create(GetUserInfoRequestSchema)` to create a new message.
  */
 export const GetUserInfoRequestSchema: GenMessage<GetUserInfoRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 34);
+  messageDesc(file_megatron_v1_slack_connection_service, 35);
 
 /**
  * @generated from message megatron.v1.GetUserInfoResponse
@@ -843,7 +881,7 @@ export type GetUserInfoResponse = Message<"megatron.v1.GetUserInfoResponse"> & {
  * Use `create(GetUserInfoResponseSchema)` to create a new message.
  */
 export const GetUserInfoResponseSchema: GenMessage<GetUserInfoResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 35);
+  messageDesc(file_megatron_v1_slack_connection_service, 36);
 
 /**
  * No token needed: the response_url authorizes itself.
@@ -882,7 +920,7 @@ export type RespondToUrlRequest = Message<"megatron.v1.RespondToUrlRequest"> & {
  * Use `create(RespondToUrlRequestSchema)` to create a new message.
  */
 export const RespondToUrlRequestSchema: GenMessage<RespondToUrlRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 36);
+  messageDesc(file_megatron_v1_slack_connection_service, 37);
 
 /**
  * @generated from message megatron.v1.RespondToUrlResponse
@@ -895,7 +933,7 @@ export type RespondToUrlResponse = Message<"megatron.v1.RespondToUrlResponse"> &
  * Use `create(RespondToUrlResponseSchema)` to create a new message.
  */
 export const RespondToUrlResponseSchema: GenMessage<RespondToUrlResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 37);
+  messageDesc(file_megatron_v1_slack_connection_service, 38);
 
 /**
  * @generated from message megatron.v1.RelayFileRequest
@@ -929,7 +967,7 @@ export type RelayFileRequest = Message<"megatron.v1.RelayFileRequest"> & {
  * Use `create(RelayFileRequestSchema)` to create a new message.
  */
 export const RelayFileRequestSchema: GenMessage<RelayFileRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 38);
+  messageDesc(file_megatron_v1_slack_connection_service, 39);
 
 /**
  * @generated from message megatron.v1.RelayFileResponse
@@ -970,7 +1008,7 @@ export type RelayFileResponse = Message<"megatron.v1.RelayFileResponse"> & {
  * Use `create(RelayFileResponseSchema)` to create a new message.
  */
 export const RelayFileResponseSchema: GenMessage<RelayFileResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 39);
+  messageDesc(file_megatron_v1_slack_connection_service, 40);
 
 /**
  * @generated from message megatron.v1.BroadcastMessagesRequest
@@ -1004,7 +1042,7 @@ export type BroadcastMessagesRequest = Message<"megatron.v1.BroadcastMessagesReq
  * Use `create(BroadcastMessagesRequestSchema)` to create a new message.
  */
 export const BroadcastMessagesRequestSchema: GenMessage<BroadcastMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 40);
+  messageDesc(file_megatron_v1_slack_connection_service, 41);
 
 /**
  * @generated from message megatron.v1.BroadcastMessageResult
@@ -1041,7 +1079,7 @@ export type BroadcastMessageResult = Message<"megatron.v1.BroadcastMessageResult
  * Use `create(BroadcastMessageResultSchema)` to create a new message.
  */
 export const BroadcastMessageResultSchema: GenMessage<BroadcastMessageResult> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 41);
+  messageDesc(file_megatron_v1_slack_connection_service, 42);
 
 /**
  * @generated from message megatron.v1.BroadcastMessagesResponse
@@ -1058,7 +1096,7 @@ export type BroadcastMessagesResponse = Message<"megatron.v1.BroadcastMessagesRe
  * Use `create(BroadcastMessagesResponseSchema)` to create a new message.
  */
 export const BroadcastMessagesResponseSchema: GenMessage<BroadcastMessagesResponse> = /*@__PURE__*/
-  messageDesc(file_megatron_v1_slack_connection_service, 42);
+  messageDesc(file_megatron_v1_slack_connection_service, 43);
 
 /**
  * @generated from enum megatron.v1.ResponseType
