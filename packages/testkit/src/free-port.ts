@@ -7,11 +7,18 @@ import { createServer } from 'node:net';
 const FIRST = 20_000;
 const LAST = 32_767;
 const ATTEMPTS = 100;
+/** A port handed out is not handed out again by this process for this long: a sandbox picks a dozen before binding any. */
+const HANDED_OUT_MS = 10 * 60_000;
+const handedOut = new Map<number, number>();
 
 /** A TCP port nobody listens on right now (on any address, as the services bind), chosen at random. */
 export async function freePort(): Promise<number> {
+  const now = Date.now();
+  for (const [port, at] of handedOut) if (now - at > HANDED_OUT_MS) handedOut.delete(port);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const port = FIRST + Math.floor(Math.random() * (LAST - FIRST + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.set(port, now);
     if (await bindable(port)) return port;
   }
   throw new Error(`freePort: no free port between ${FIRST} and ${LAST} after ${ATTEMPTS} tries`);
