@@ -183,7 +183,14 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
     expect(options).not.toContain(`(${customers.team.id})`);
 
     await world.sim.control.chooseOption({ teamId: integration.team.id, userId: integration.alice.id, channel: integration.notifications, style: 'block', actionId: 'user_select', value: `open|${customers.team.id}:${customers.sam.id}` });
-    const samChannel = await waitFor(() => world.sim.control.findChannelByName(integration.team.id, 'mt-sam_globex'), { timeoutMs: 15_000 });
+    // The channel exists before Megatron invites alice into it; she writes once she is in.
+    const samChannel = await waitFor(
+      async () => {
+        const found = await world.sim.control.findChannelByName(integration.team.id, 'mt-sam_globex');
+        return found?.members.includes(integration.alice.id) ? found : undefined;
+      },
+      { what: 'alice in the channel of sam', timeoutMs: 15_000 },
+    );
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: samChannel.id, text: 'first' });
     await world.sim.control.postAsUser({ teamId: integration.team.id, userId: integration.alice.id, channel: samChannel.id, text: 'second' });
     // The DM exists once the first message went (the open imports sam's empty history in the background).
