@@ -14,7 +14,7 @@ import {
   type UnaryRequest,
   type UnaryResponse,
 } from '@connectrpc/connect';
-import { contentTypeProto, contentTypeRegExp, parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
+import { contentTypeProto, parseContentType, parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { ENVELOPE_HEADER_BYTES, envelope, singleMessage } from './grpc-envelope.js';
 import type { Logger } from './logger.js';
 import { headersFromNode } from './node-headers.js';
@@ -60,11 +60,12 @@ export function leanGrpcServer(options: LeanGrpcServerOptions): http2.Http2Serve
     // Writes after the caller reset the stream fail here; the call's outcome is already decided.
     stream.on('error', () => undefined);
     if (headers[':method'] !== 'POST') return plainAnswer(stream, 405);
-    if (!contentTypeRegExp.test(headers['content-type'] ?? '') || /json/i.test(headers['content-type'] ?? '')) return plainAnswer(stream, 415);
+    if (!parseContentType(headers['content-type'] ?? null)?.binary) return plainAnswer(stream, 415);
     const path = headers[':path'] ?? '';
     const spec = methods.get(path);
-    if (!spec) return new Call(stream, headers, undefined).fail(new ConnectError(`${path} is not implemented`, Code.Unimplemented));
-    new Call(stream, headers, spec).run(options);
+    const call = new Call(stream, headers, options.logger);
+    if (spec) call.run(spec, options);
+    else call.fail(new ConnectError(`${path} is not implemented`, Code.Unimplemented));
   });
   return server;
 }
@@ -88,7 +89,7 @@ class Call {
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
     private readonly headers: http2.IncomingHttpHeaders,
-    private readonly spec: MethodImplSpec | undefined,
+    private readonly logger: Logger,
   ) {}
 
   /** Made on first use: most calls finish without anyone asking for it, and never abort it. */
@@ -106,8 +107,7 @@ class Call {
     this.controller?.abort(reason);
   }
 
-  run(options: LeanGrpcServerOptions): void {
-    const spec = this.spec as MethodImplSpec;
+  run(spec: MethodImplSpec, options: LeanGrpcServerOptions): void {
     const encoding = this.headers['grpc-encoding'];
     if (encoding !== undefined && encoding !== 'identity' && encoding !== 'gzip') {
       return this.fail(new ConnectError(`server does not support ${String(encoding)}`, Code.Unimplemented));
@@ -147,10 +147,7 @@ class Call {
     this.stream.on('data', onData);
     this.stream.once('end', () => {
       if (this.answered || tooLarge) return;
-      this.invoke(spec, options, Buffer.concat(chunks, received)).catch((error: unknown) => {
-        if (!(error instanceof ConnectError)) options.logger.error({ err: error, method: `${spec.method.parent.typeName}/${spec.method.name}` }, 'internal call failed');
-        this.fail(error instanceof ConnectError ? error : new ConnectError('internal error', Code.Internal, undefined, undefined, error));
-      });
+      this.invoke(spec, options, Buffer.concat(chunks, received)).catch((error: unknown) => this.fail(this.statusOf(error, spec.method)));
     });
   }
 
@@ -231,7 +228,7 @@ class Call {
         next = await outputs.next();
       }
     } catch (error) {
-      failure = error instanceof ConnectError ? error : new ConnectError('internal error', Code.Internal, undefined, undefined, error);
+      failure = this.statusOf(error, method);
     } finally {
       clearTimeout(this.timer);
       if (!next.done) await outputs.return?.();
@@ -242,6 +239,13 @@ class Call {
     if (this.stream.closed) return;
     this.stream.once('wantTrailers', () => this.stream.sendTrailers(nodeHeaders(this.responseTrailer)));
     this.stream.end();
+  }
+
+  /** A ConnectError is the status it names; anything else is a bug, logged here and answered `internal error`. */
+  private statusOf(error: unknown, method: DescMethod): ConnectError {
+    if (error instanceof ConnectError) return error;
+    this.logger.error({ err: error, method: `${method.parent.typeName}/${method.name}` }, 'internal call failed');
+    return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
   }
 
   /** A trailers-only answer: the status and the error's metadata in the one HEADERS frame. */
