@@ -1,20 +1,16 @@
 import { ENGAGEMENT_SELECT, type EngagementRow } from './engagements.js';
-import type { HeadState } from './parked-commands.js';
+import { headStateOf, LANE_STATE_COLUMNS, type HeadState } from './parked-commands.js';
 import type { Db } from './tenants.js';
 
-/** What a forward needs before its post, read (and its posting step written) with its lane's state. */
-export interface ForwardPrefetch {
+/** A lane's state with what a forward needs before its post, read (and its posting step written) in one round trip. */
+export interface ForwardLaneState {
+  head: HeadState;
+  processed: boolean;
   engagement: EngagementRow | undefined;
   /** The posting step an earlier attempt left: that post may have landed. */
   priorPosting: unknown;
   /** This attempt wrote the posting step (no earlier one, the channel free, the engagement open). */
   postingWritten: boolean;
-}
-
-export interface ForwardLaneState {
-  head: HeadState;
-  processed: boolean;
-  forward: ForwardPrefetch;
 }
 
 interface Row extends Partial<EngagementRow> {
@@ -36,8 +32,7 @@ export async function forwardLaneState(
 ): Promise<ForwardLaneState> {
   const { rows } = await db.query<Row>(
     `with lane as (
-       select (select held from parked_commands where channel_key = $1 and dead_at is null order by id limit 1) as held,
-              exists (select 1 from processed_commands where command_id = $2) as processed
+       select ${LANE_STATE_COLUMNS}
      ), prior as (
        select result from command_steps where command_id = $2 and step = $5
      ), engagement as (
@@ -58,9 +53,5 @@ export async function forwardLaneState(
   const row = rows[0];
   if (!row) throw new Error('forwardLaneState: no row');
   const { held, processed, prior_posting: priorPosting, posting_written: postingWritten, ...engagement } = row;
-  return {
-    head: held === null ? 'none' : held ? 'held' : 'failing',
-    processed,
-    forward: { engagement: engagement.id ? (engagement as EngagementRow) : undefined, priorPosting: priorPosting ?? undefined, postingWritten },
-  };
+  return { head: headStateOf(held), processed, engagement: engagement.id ? (engagement as EngagementRow) : undefined, priorPosting: priorPosting ?? undefined, postingWritten };
 }

@@ -27,10 +27,10 @@ export async function insertLink(
   );
 }
 
-/** Records a forwarded message and moves the engagement's last activity in one round trip. */
 /**
- * Stores a link and moves the channel's last message time. With `processedCommandId`, the Command is recorded as
- * processed in the same statement: for a forward whose link is the last thing it must make durable.
+ * Records a forwarded message and moves the engagement's last activity in one round trip. With `processedCommandId`,
+ * the Command is recorded as processed in the same statement: for a forward whose link is the last thing it must
+ * make durable.
  */
 export async function insertLinkAndTouch(db: Db, link: Omit<MessageLinkRow, 'id'>, at: Date, processedCommandId?: string): Promise<void> {
   const values = [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key, at, link.carried_attachments_json ?? ''];

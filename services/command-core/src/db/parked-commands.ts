@@ -15,18 +15,22 @@ export interface ParkedCommand {
 
 export type HeadState = 'none' | 'held' | 'failing';
 
+/** The lane's head (`held`: null when none) and whether Command `$2` was processed, for channel key `$1`. */
+export const LANE_STATE_COLUMNS = `(select held from parked_commands where channel_key = $1 and dead_at is null order by id limit 1) as held,
+            exists (select 1 from processed_commands where command_id = $2) as processed`;
+
+export function headStateOf(held: boolean | null): HeadState {
+  return held === null ? 'none' : held ? 'held' : 'failing';
+}
+
 /**
  * Whether the channel's head is failing (everything waits), held for the agent's choice (agents' messages wait), or
  * absent; and whether the Command was processed already. One round trip: every message on a lane asks both.
  */
 export async function laneState(db: Db, channelKey: string, commandId: string): Promise<{ head: HeadState; processed: boolean }> {
-  const { rows } = await db.query<{ held: boolean | null; processed: boolean }>(
-    `select (select held from parked_commands where channel_key = $1 and dead_at is null order by id limit 1) as held,
-            exists (select 1 from processed_commands where command_id = $2) as processed`,
-    [channelKey, commandId],
-  );
+  const { rows } = await db.query<{ held: boolean | null; processed: boolean }>(`select ${LANE_STATE_COLUMNS}`, [channelKey, commandId]);
   const { held, processed } = rows[0] ?? { held: null, processed: false };
-  return { head: held === null ? 'none' : held ? 'held' : 'failing', processed };
+  return { head: headStateOf(held), processed };
 }
 
 /** Holds a message until the agent chooses (its row made or marked held); nothing re-drives it meanwhile. */

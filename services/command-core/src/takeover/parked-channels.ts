@@ -101,9 +101,14 @@ export class ParkedChannels {
   private async stateOf(command: Command, key: string): Promise<{ head: HeadState; processed: boolean; forward?: ForwardAhead }> {
     const query = await forwardQueryOf(this.ctx, command);
     if (!query) return laneState(this.ctx.pool, key, command.id);
-    const state = await forwardLaneState(this.ctx.pool, { channelKey: key, commandId: command.id, ...query, step: POSTING_STEP, stepResult: postingStepNow() });
-    const { engagement, priorPosting, postingWritten } = state.forward;
-    return { ...state, forward: { engagement, posting: { prior: priorPosting as PostingStep | undefined, written: postingWritten, started: false } } };
+    const { head, processed, engagement, priorPosting, postingWritten } = await forwardLaneState(this.ctx.pool, {
+      channelKey: key,
+      commandId: command.id,
+      ...query,
+      step: POSTING_STEP,
+      stepResult: postingStepNow(),
+    });
+    return { head, processed, forward: { engagement, posting: { prior: priorPosting as PostingStep | undefined, written: postingWritten, started: false } } };
   }
 
   start(): void {
