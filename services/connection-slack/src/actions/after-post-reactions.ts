@@ -2,11 +2,21 @@ import type { Logger } from '@megatron/runtime';
 import { CallDeadline } from '../rpc/call-deadline.js';
 import { isSlackError } from '../slack/errors.js';
 import type { SlackCaller } from '../slack/slack-caller.js';
+import type { CallSlack } from './action-deps.js';
 
 export interface Reaction {
   channel: string;
   ts: string;
   name: string;
+}
+
+/** reactions.add, where a reaction already there counts as done. */
+export async function addReaction(callSlack: CallSlack, reaction: Reaction): Promise<void> {
+  try {
+    await callSlack('reactions.add', { channel: reaction.channel, timestamp: reaction.ts, name: reaction.name });
+  } catch (error) {
+    if (!isSlackError(error, 'already_reacted')) throw error;
+  }
 }
 
 /** reactions.add sits in Slack's tier 3 (50 a minute): a receipt may wait out a Retry-After or two. */
@@ -33,12 +43,9 @@ export class AfterPostReactions {
       return;
     }
     this.inFlight += 1;
-    const args = { channel: reaction.channel, timestamp: reaction.ts, name: reaction.name };
-    this.slack
-      .call({ token, method: 'reactions.add', args, deadline: CallDeadline.in(RECEIPT_DEADLINE_MS) })
-      .catch((error: unknown) => {
-        if (!isSlackError(error, 'already_reacted')) this.logger.warn({ err: error, channel: reaction.channel, ts: reaction.ts }, 'receipt not added');
-      })
+    const deadline = CallDeadline.in(RECEIPT_DEADLINE_MS);
+    addReaction((method, args) => this.slack.call({ token, method, args, deadline }), reaction)
+      .catch((error: unknown) => this.logger.warn({ err: error, channel: reaction.channel, ts: reaction.ts }, 'receipt not added'))
       .finally(() => {
         this.inFlight -= 1;
       });

@@ -27,6 +27,7 @@ import { slackFileFromJson } from '@megatron/runtime';
 import { isSlackError } from '../slack/errors.js';
 import { sourceToken } from '../rpc/context-keys.js';
 import { slackFor, type ActionDeps } from './action-deps.js';
+import { addReaction } from './after-post-reactions.js';
 import { invalid, messageArgs, required } from './input.js';
 
 type MessageActions = Pick<
@@ -95,11 +96,7 @@ export function messageActions(deps: ActionDeps): MessageActions {
 
     async addReaction(req, context) {
       const channel = required(req.channel, 'channel');
-      try {
-        await slackFor(deps, context)('reactions.add', { channel, timestamp: required(req.ts, 'ts'), name: required(req.name, 'name') });
-      } catch (error) {
-        if (!isSlackError(error, 'already_reacted')) throw error;
-      }
+      await addReaction(slackFor(deps, context), { channel, ts: required(req.ts, 'ts'), name: required(req.name, 'name') });
       return create(AddReactionResponseSchema, {});
     },
 
