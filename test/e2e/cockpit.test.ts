@@ -116,7 +116,10 @@ describe("the engagement channel as the agent's cockpit", () => {
   it('the engagement log shows who opened, paused, claimed and closed it', async () => {
     await story.agentRuns(story.alice, channel, 'close');
     await waitFor(async () => shown(await card()).includes('Closed by'), { what: 'the closed card' });
-    const { entries } = await world.sandbox.api.megatron.getEngagementLog({ key: { case: 'customer', value: { teamId: phil.home.workspace.id, userId: phil.user.id } } });
+    // The log entry is appended once the close's effects are done, the card's refresh among the first of them.
+    const log = () => world.sandbox.api.megatron.getEngagementLog({ key: { case: 'customer', value: { teamId: phil.home.workspace.id, userId: phil.user.id } } });
+    await waitFor(async () => (await log()).entries.some((entry) => entry.event === 'close'), { what: 'the close in the engagement log' });
+    const { entries } = await log();
     expect(entries.map((entry) => [entry.event, entry.outcome, entry.actorName])).toEqual([
       ['open', 'opened', 'Alice Agent'],
       ['pause', 'paused', 'Alice Agent'],

@@ -57,6 +57,8 @@ describe('scheduled jobs on a controlled clock', () => {
     await story.agentRuns(story.alice, channel, 'pause');
     await story.waitForText(philDm, "I've been paused");
     await waitFor(async () => sandbox.bot.state.isPaused(phil.home.workspace.id, phil.user.id), { what: 'the bot to be paused' });
+    // The pause is recorded once its effects are done (the customer is told before): the jobs read the record.
+    await waitFor(async () => (await engagement()).paused, { what: 'the engagement recorded as paused' });
   }, 90_000);
 
   afterAll(() => world?.close(), 30_000);

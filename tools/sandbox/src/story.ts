@@ -6,6 +6,7 @@ export interface Customer {
 }
 
 const POLL_MS = 100;
+const OPEN_TIMEOUT_MS = 30_000;
 
 /** Everything the written text of a message shows a person: text, blocks and attachments. */
 export function visibleText(message: { text?: string; blocks?: unknown[]; attachments?: unknown[] }): string {
@@ -110,8 +111,12 @@ export class Story {
     return (await this.control.findChannelByName(this.seed.integration.workspace.id, name))?.id;
   }
 
-  /** `/megatron open <name>` by an agent; resolves with the channel once the agent is in it. */
-  async openEngagement(agent: SimUser, customer: Customer, timeoutMs = 15_000): Promise<string> {
+  /**
+   * `/megatron open <name>` by an agent; resolves with the channel once the agent is in it. The wait is
+   * generous: the name goes through the organization's app (5 s deadline, retried with backoff when it
+   * does not answer in time), which a loaded machine can make slow.
+   */
+  async openEngagement(agent: SimUser, customer: Customer, timeoutMs = OPEN_TIMEOUT_MS): Promise<string> {
     await this.agentRuns(agent, this.notificationChannelId, `open ${customer.user.name}`);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -126,7 +131,7 @@ export class Story {
    * What an agent does before writing to a customer: `/megatron open <name>`, then `/megatron pause` in the
    * channel (an unpaused bot holds agents' messages). Resolves with the channel once the customer was told.
    */
-  async takeOver(agent: SimUser, customer: Customer, timeoutMs = 15_000): Promise<string> {
+  async takeOver(agent: SimUser, customer: Customer, timeoutMs = OPEN_TIMEOUT_MS): Promise<string> {
     const channel = await this.openEngagement(agent, customer, timeoutMs);
     const dm = await this.dmOf(customer);
     const notices = async () => (await this.control.messages(dm)).filter((message) => message.text.includes("I've been paused")).length;
