@@ -1,3 +1,4 @@
+import type { SimChange } from './change-feed.js';
 import type { ConversationView } from './control/conversation-view.js';
 import type { RateLimitConfig } from './rate-limits.js';
 import type { DisconnectReason, SocketConnectionInfo } from './socket-mode/hub.js';
@@ -262,6 +263,35 @@ export class SimControl {
   /** Where `GET /_sim/stream` (server-sent events of SimChange) is served, for an EventSource. */
   get streamUrl(): string {
     return `${this.baseUrl}/_sim/stream`;
+  }
+
+  /**
+   * Calls `onChange` for every change the simulator publishes from now on, read from `GET /_sim/stream`, until
+   * the returned function is called; `onEnd` hears when the stream ends on its own (the simulator closed, or
+   * the connection failed). Resolves once the stream is open, so no later change is missed.
+   */
+  async watchChanges(onChange: (change: SimChange) => void, onEnd?: (error?: unknown) => void): Promise<() => void> {
+    const abort = new AbortController();
+    const res = await fetch(this.streamUrl, { signal: abort.signal });
+    const body = res.body;
+    if (res.status !== 200 || !body) throw new Error(`slack-sim control stream: HTTP ${res.status}`);
+    const pump = async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) if (line.startsWith('data: ')) onChange(JSON.parse(line.slice(6)) as SimChange);
+      }
+    };
+    pump().then(
+      () => onEnd?.(),
+      (error: unknown) => {
+        if (!abort.signal.aborted) onEnd?.(error);
+      },
+    );
+    return () => abort.abort();
   }
 
   async reset(): Promise<void> {

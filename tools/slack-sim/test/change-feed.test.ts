@@ -85,6 +85,32 @@ describe('the change feed and the workspaces overview', () => {
     }
   });
 
+  test('watchChanges hands each change to its listener until stopped, and says when the simulator ends the stream', async () => {
+    const own = await startSlackSim();
+    const seen: SimChange[] = [];
+    let ended = false;
+    const stop = await own.control.watchChanges((change) => seen.push(change), () => {
+      ended = true;
+    });
+    const acme = await own.control.createWorkspace({ name: 'Acme', domain: 'acme-watch' });
+    for (let i = 0; i < 100 && !seen.some((c) => c.kind === 'workspace'); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual([expect.objectContaining({ kind: 'workspace', teamId: acme.id })]);
+
+    stop();
+    await own.control.createUser({ teamId: acme.id, name: 'late' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen.map((c) => c.kind)).toEqual(['workspace']);
+    expect(ended).toBe(false);
+
+    const second = await own.control.watchChanges(() => undefined, () => {
+      ended = true;
+    });
+    await own.close();
+    for (let i = 0; i < 100 && !ended; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ended).toBe(true);
+    second();
+  });
+
   test('the workspaces overview lists channels, DMs with their user and bot, users and apps', async () => {
     const globex = await sim.control.createWorkspace({ name: 'Globex', domain: 'globex' });
     const bot = await sim.control.createApp({ teamId: globex.id, name: 'Support Bot', historyLimited: true });
