@@ -1,19 +1,31 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 
-/** The time a call may still spend, shared by every Slack/S3 request and wait made on its behalf. */
+/**
+ * The time a call may still spend, shared by every Slack/S3 request and wait made on its behalf. Waits are
+ * bounded with a plain timer and the caller's signal; an AbortSignal of the deadline itself (AbortSignal.timeout
+ * and .any, each costly on the relay's hot path) is made only for the requests that take one (S3, fetch).
+ */
 export class CallDeadline {
-  readonly signal: AbortSignal;
+  private combined: AbortSignal | undefined;
+  /** Set when a wait's timer saw the budget run out: a timer may fire a millisecond before the clock says so. */
+  private timedOut = false;
 
   constructor(
     readonly expiresAt: number,
-    callerSignal?: AbortSignal,
-  ) {
-    const timeout = AbortSignal.timeout(Math.max(0, expiresAt - Date.now()));
-    this.signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-  }
+    private readonly callerSignal?: AbortSignal,
+  ) {}
 
   static in(ms: number, callerSignal?: AbortSignal): CallDeadline {
     return new CallDeadline(Date.now() + ms, callerSignal);
+  }
+
+  /** Aborts when the budget is gone or the caller gave up. */
+  get signal(): AbortSignal {
+    if (!this.combined) {
+      const timeout = AbortSignal.timeout(this.remainingMs());
+      this.combined = this.callerSignal ? AbortSignal.any([this.callerSignal, timeout]) : timeout;
+    }
+    return this.combined;
   }
 
   remainingMs(): number {
@@ -21,12 +33,12 @@ export class CallDeadline {
   }
 
   get expired(): boolean {
-    return this.signal.aborted || this.remainingMs() === 0;
+    return this.timedOut || this.callerSignal?.aborted === true || this.remainingMs() === 0;
   }
 
   /** The error a call ends with once its budget is gone (or its caller gave up). */
   error(doing: string): ConnectError {
-    if (this.remainingMs() > 0) return new ConnectError(`${doing}: cancelled by the caller`, Code.Canceled);
+    if (!this.timedOut && this.remainingMs() > 0) return new ConnectError(`${doing}: cancelled by the caller`, Code.Canceled);
     return new ConnectError(`${doing}: deadline exceeded`, Code.DeadlineExceeded);
   }
 
@@ -34,15 +46,14 @@ export class CallDeadline {
   sleep(ms: number, doing: string): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.expired) return reject(this.error(doing));
-      const onAbort = () => {
+      const stop = this.whenOver(doing, (error) => {
         clearTimeout(timer);
-        reject(this.error(doing));
-      };
+        reject(error);
+      });
       const timer = setTimeout(() => {
-        this.signal.removeEventListener('abort', onAbort);
+        stop();
         resolve();
       }, ms);
-      this.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -53,18 +64,36 @@ export class CallDeadline {
       return Promise.reject(this.error(doing));
     }
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(this.error(doing));
-      this.signal.addEventListener('abort', onAbort, { once: true });
+      const stop = this.whenOver(doing, reject);
       work.then(
         (value) => {
-          this.signal.removeEventListener('abort', onAbort);
+          stop();
           resolve(value);
         },
         (error: unknown) => {
-          this.signal.removeEventListener('abort', onAbort);
+          stop();
           reject(error);
         },
       );
     });
+  }
+
+  /** Calls `over` with the call's error when the budget runs out or the caller gives up; returns how to stop listening. */
+  private whenOver(doing: string, over: (error: ConnectError) => void): () => void {
+    const caller = this.callerSignal;
+    const cancelled = () => {
+      clearTimeout(timer);
+      over(this.error(doing));
+    };
+    const timer = setTimeout(() => {
+      caller?.removeEventListener('abort', cancelled);
+      this.timedOut = true;
+      over(this.error(doing));
+    }, this.remainingMs());
+    caller?.addEventListener('abort', cancelled, { once: true });
+    return () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', cancelled);
+    };
   }
 }

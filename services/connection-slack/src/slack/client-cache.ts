@@ -2,9 +2,20 @@ import { createHash } from 'node:crypto';
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '@megatron/runtime';
 
+/** Tokens whose fingerprint is kept: a relayed message asks for its token's two or three times. */
+const FINGERPRINTS_KEPT = 1_000;
+const fingerprints = new Map<string, string>();
+
 /** A short, stable stand-in for a token in logs, metrics and map keys; the token itself never leaves the request. */
 export function tokenFingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+  let fingerprint = fingerprints.get(token);
+  if (fingerprint === undefined) {
+    fingerprint = createHash('sha256').update(token).digest('hex').slice(0, 16);
+    // Bounded the simple way: a full map starts over (a hash is cheap; growing without bound is not).
+    if (fingerprints.size >= FINGERPRINTS_KEPT) fingerprints.clear();
+    fingerprints.set(token, fingerprint);
+  }
+  return fingerprint;
 }
 
 export interface SlackClientOptions {

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import type { WebAPICallResult } from '@slack/web-api';
 import { RETRY_AFTER_HEADER } from '@megatron/contracts';
@@ -27,15 +28,26 @@ export class LeanWebApi {
   }
 
   async call(token: string, method: string, args: Record<string, unknown>): Promise<WebAPICallResult> {
-    const { statusCode, headers, body } = await this.pool.request({
-      method: 'POST',
-      path: `${this.basePath}${method}`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(args),
-      // A whole-attempt timeout like the WebClient's: undici's own headers/body timeouts are coarse (≈0.5 s ticks) above 1 s.
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-    });
-    const text = await body.text();
+    // A whole-attempt timeout like the WebClient's: undici's own headers/body timeouts are coarse (≈0.5 s ticks)
+    // above 1 s. A controller and a timer, not AbortSignal.timeout, which costs several times more per call.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.options.requestTimeoutMs);
+    let statusCode: number;
+    let headers: IncomingHttpHeaders;
+    let text: string;
+    try {
+      const answer = await this.pool.request({
+        method: 'POST',
+        path: `${this.basePath}${method}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(args),
+        signal: abort.signal,
+      });
+      ({ statusCode, headers } = answer);
+      text = await answer.body.text();
+    } finally {
+      clearTimeout(timer);
+    }
     if (statusCode < 200 || statusCode >= 300) {
       const retryAfter = Number.parseInt(String(headers[RETRY_AFTER_HEADER] ?? ''), 10);
       throw new SlackHttpError(statusCode, text, Number.isFinite(retryAfter) ? retryAfter : undefined, method);
