@@ -111,13 +111,14 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
   it("records a plain forward's Command as processed in the statement that stores its link", async () => {
     const { customers, integration } = world;
     const dm = await dmOf(customers.phil.id);
-    const statements: { text: string; values: unknown[] }[] = [];
+    const statements: { text: string; values: unknown[]; name?: string }[] = [];
     const pool = world.pool as unknown as { query: (...args: unknown[]) => unknown };
     const query = pool.query;
     pool.query = (...args: unknown[]) => {
       const [config, values] = args;
-      const text = typeof config === 'string' ? config : String((config as { text?: string }).text);
-      statements.push({ text, values: Array.isArray(values) ? values : [] });
+      // A statement comes as (text, values) or as a config (the prepared ones carry a name).
+      const given = typeof config === 'string' ? { text: config, values } : (config as { text: string; values?: unknown; name?: string });
+      statements.push({ text: given.text, values: Array.isArray(given.values) ? given.values : [], ...(given.name ? { name: given.name } : {}) });
       return query.apply(world.pool, args);
     };
     try {
@@ -132,6 +133,8 @@ describe('the takeover verbs, from slash command to Slack and the app', () => {
       expect(laneRead.text).toContain('insert into command_steps');
       expect(laneRead.text).toContain('from engagement_channels');
       expect(statements.filter((statement) => statement.values.includes(commandId))).toEqual([laneRead, linkStatement]);
+      // Both are prepared once per connection, not parsed and planned for every message.
+      expect([laneRead.name, linkStatement.name]).toEqual(['forward-lane-state', 'insert-link-touch-and-process']);
       const { rows } = await world.pool.query('select 1 from processed_commands where command_id = $1', [commandId]);
       expect(rows).toHaveLength(1);
       expect(statements.filter((statement) => statement.values.includes(commandId) && statement.text.startsWith('insert into processed_commands'))).toEqual([]);

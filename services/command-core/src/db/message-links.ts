@@ -34,15 +34,24 @@ export async function insertLink(
  */
 export async function insertLinkAndTouch(db: Db, link: Omit<MessageLinkRow, 'id'>, at: Date, processedCommandId?: string): Promise<void> {
   const values = [link.engagement_channel_id, link.direction, link.integration_ts, link.customer_channel_id, link.customer_ts, link.idempotency_key, at, link.carried_attachments_json ?? ''];
+  // Prepared once per connection (one statement a relayed message): see forwardLaneState.
   await db.query(
-    `with link as (
-       insert into message_links (engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key, carried_attachments_json)
-       values ($1, $2, $3, $4, $5, $6, $8) on conflict do nothing
-     )${processedCommandId === undefined ? '' : ', processed as (insert into processed_commands (command_id) values ($9) on conflict do nothing)'}
-     update engagement_channels set last_message_at = greatest(last_message_at, $7) where id = $1`,
-    processedCommandId === undefined ? values : [...values, processedCommandId],
+    processedCommandId === undefined
+      ? { name: 'insert-link-and-touch', text: INSERT_LINK_AND_TOUCH, values }
+      : { name: 'insert-link-touch-and-process', text: INSERT_LINK_TOUCH_AND_PROCESS, values: [...values, processedCommandId] },
   );
 }
+
+function insertLinkAndTouchSql(processed: string): string {
+  return `with link as (
+       insert into message_links (engagement_channel_id, direction, integration_ts, customer_channel_id, customer_ts, idempotency_key, carried_attachments_json)
+       values ($1, $2, $3, $4, $5, $6, $8) on conflict do nothing
+     )${processed}
+     update engagement_channels set last_message_at = greatest(last_message_at, $7) where id = $1`;
+}
+
+const INSERT_LINK_AND_TOUCH = insertLinkAndTouchSql('');
+const INSERT_LINK_TOUCH_AND_PROCESS = insertLinkAndTouchSql(', processed as (insert into processed_commands (command_id) values ($9) on conflict do nothing)');
 
 export async function selectLinkByKey(db: Db, key: string): Promise<MessageLinkRow | undefined> {
   const { rows } = await db.query<MessageLinkRow>(`select ${LINK} from message_links where idempotency_key = $1`, [key]);
