@@ -17,6 +17,20 @@ export function cpuMs(pid: number): number | null {
 
 export type CpuByProcess = Record<string, number | null>;
 
+/** The bench's own process in a CpuByProcess: the simulator, the load and the example support bot. */
+export const BENCH_PROCESS = 'bench (simulator + load)';
+
+/** CPU of every measured process but the bench's own, added up; null when one of them was not measured. */
+export function servicesCpu(cpu: CpuByProcess): number | null {
+  let total = 0;
+  for (const [name, value] of Object.entries(cpu)) {
+    if (name === BENCH_PROCESS) continue;
+    if (value === null) return null;
+    total += value;
+  }
+  return total;
+}
+
 /** Starts counting CPU time of each process (and this one, as `bench`); `stop` returns ms used since. */
 export function cpuMeter(pids: Readonly<Record<string, number>>): { stop(): CpuByProcess } {
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
@@ -30,7 +44,7 @@ export function cpuMeter(pids: Readonly<Record<string, number>>): { stop(): CpuB
         used[name] = start === null || start === undefined || end === null ? null : end - start;
       }
       const own = process.cpuUsage(ownBefore);
-      used['bench (simulator + load)'] = Math.round((own.user + own.system) / 1000);
+      used[BENCH_PROCESS] = Math.round((own.user + own.system) / 1000);
       return used;
     },
   };

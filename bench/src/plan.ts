@@ -28,7 +28,7 @@ export interface BenchPlan {
 export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
   quick: {
     mode: 'quick',
-    relay: { channels: 10, messagesPerChannel: 10, concurrency: 16 },
+    relay: { channels: 10, messagesPerChannel: 10, concurrency: 16, rounds: 1 },
     broadcast: { work: { users: 1000, channels: 20, messagesPerChannel: 18 }, limits: { perMinute: { 3: 800 } } },
     scaling: { replicas: [1, 2], channels: [10], partitions: [], totalMessages: 100, concurrency: 16 },
     abuse: { requestsPerDoor: 200, concurrency: 20 },
@@ -37,7 +37,7 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
   },
   full: {
     mode: 'full',
-    relay: { channels: 50, messagesPerChannel: 20, concurrency: 32 },
+    relay: { channels: 50, messagesPerChannel: 20, concurrency: 32, rounds: 3 },
     broadcast: { work: { users: 2000, channels: 50, messagesPerChannel: 63 }, limits: { perMinute: { 3: 1000 } } },
     scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], partitions: [{ channels: 100, partitions: 128 }], totalMessages: 2000, concurrency: 32 },
     abuse: { requestsPerDoor: 1000, concurrency: 50 },

@@ -31,3 +31,10 @@ export function ratio(value: number | null | undefined, base: number | null | un
   if (value === null || value === undefined || base === null || base === undefined || base === 0) return null;
   return value / base;
 }
+
+/** The middle value (the lower of the two middle ones for an even count); null without values. */
+export function median(values: readonly (number | null)[]): number | null {
+  const known = values.filter((value): value is number => value !== null).sort((a, b) => a - b);
+  if (known.length === 0) return null;
+  return known[Math.floor((known.length - 1) / 2)] as number;
+}

@@ -1,6 +1,7 @@
 import { parseBenchArgs } from '../src/cli-args.js';
 import { deliveryFaults, markerText, parseMarker } from '../src/delivery-check.js';
-import { percentile, ratio, summarize } from '../src/stats.js';
+import { BENCH_PROCESS, servicesCpu } from '../src/cpu.js';
+import { median, percentile, ratio, summarize } from '../src/stats.js';
 import { broadcastMinimumMs, bucketMinimumMs } from '../src/theoretical-minimum.js';
 
 describe('percentiles', () => {
@@ -27,6 +28,22 @@ describe('percentiles', () => {
     expect(ratio(3, 2)).toBe(1.5);
     expect(ratio(null, 2)).toBeNull();
     expect(ratio(3, 0)).toBeNull();
+  });
+});
+
+describe('pairs of runs', () => {
+  test('the median of the pairs ignores unmeasured ones and takes the lower middle of an even count', () => {
+    expect(median([0.44, 0.3, 0.41])).toBe(0.41);
+    expect(median([2, null, 1])).toBe(1);
+    expect(median([3, 1, 4, 2])).toBe(2);
+    expect(median([null])).toBeNull();
+    expect(median([])).toBeNull();
+  });
+
+  test("service CPU adds up every process but the bench's own, and is unknown if one is", () => {
+    expect(servicesCpu({ 'command-core': 3.5, 'connection-slack': 2.5, [BENCH_PROCESS]: 9 })).toBe(6);
+    expect(servicesCpu({ baseline: 3.7, [BENCH_PROCESS]: 5 })).toBe(3.7);
+    expect(servicesCpu({ 'command-core': 3.5, 'interpreter-slack': null })).toBeNull();
   });
 });
 
