@@ -49,4 +49,3 @@ export function measureChild(script: string, kind: string, env: Record<string, s
   });
 }
 
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;

@@ -16,7 +16,8 @@ import { createClient, type Transport } from '@connectrpc/connect';
 import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
 import { Health, HealthCheckResponse_ServingStatus as Status } from '@megatron/contracts';
 import { createLeanGrpcTransport, createLogger, leanGrpcServer, type ServiceRegistry } from '@megatron/runtime';
-import { clientCpuSettings, measureChild, median, timeCalls, WARM_UP_CALLS, type ClientRun } from './client-cpu.js';
+import { median } from './stats.js';
+import { clientCpuSettings, measureChild, timeCalls, WARM_UP_CALLS, type ClientRun } from './client-cpu.js';
 import { describeMachine } from './machine.js';
 import { Semaphore } from './relay/semaphore.js';
 
@@ -90,9 +91,9 @@ async function main(argv: readonly string[]): Promise<void> {
       const cells = [
         pair.server.kind,
         pair.client,
-        `${median(cpu).toFixed(3)} (${cpu.map((value) => value.toFixed(3)).join(', ')})`,
-        median(pairRuns.map((run) => run.callsPerSecond)).toFixed(0),
-        `${median(serverCpu).toFixed(3)} (${serverCpu.map((value) => value.toFixed(3)).join(', ')})`,
+        `${(median(cpu) ?? NaN).toFixed(3)} (${cpu.map((value) => value.toFixed(3)).join(', ')})`,
+        (median(pairRuns.map((run) => run.callsPerSecond)) ?? NaN).toFixed(0),
+        `${(median(serverCpu) ?? NaN).toFixed(3)} (${serverCpu.map((value) => value.toFixed(3)).join(', ')})`,
       ];
       console.log(`| ${cells.join(' | ')} |`);
     }

@@ -11,7 +11,8 @@
 import { fileURLToPath } from 'node:url';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { startSlackSim } from '@megatron/slack-sim';
-import { clientCpuSettings, measureChild, median, timeCalls, WARM_UP_CALLS, type ClientRun } from './client-cpu.js';
+import { median } from './stats.js';
+import { clientCpuSettings, measureChild, timeCalls, WARM_UP_CALLS, type ClientRun } from './client-cpu.js';
 import { describeMachine } from './machine.js';
 import { Semaphore } from './relay/semaphore.js';
 
@@ -102,9 +103,9 @@ async function main(argv: readonly string[]): Promise<void> {
       const cpu = runs[kind].map((run) => run.cpuMsPerCall);
       const rows = [
         kind,
-        `${median(cpu).toFixed(3)} (${cpu.map((value) => value.toFixed(3)).join(', ')})`,
-        median(runs[kind].map((run) => run.callsPerSecond)).toFixed(0),
-        median(runs[kind].map((run) => run.simCpuMsPerCall)).toFixed(3),
+        `${(median(cpu) ?? NaN).toFixed(3)} (${cpu.map((value) => value.toFixed(3)).join(', ')})`,
+        (median(runs[kind].map((run) => run.callsPerSecond)) ?? NaN).toFixed(0),
+        (median(runs[kind].map((run) => run.simCpuMsPerCall)) ?? NaN).toFixed(3),
       ];
       console.log(`| ${rows.join(' | ')} |`);
     }
