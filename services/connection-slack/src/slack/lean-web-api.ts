@@ -28,26 +28,7 @@ export class LeanWebApi {
   }
 
   async call(token: string, method: string, args: Record<string, unknown>): Promise<WebAPICallResult> {
-    // A whole-attempt timeout like the WebClient's: undici's own headers/body timeouts are coarse (≈0.5 s ticks)
-    // above 1 s. A controller and a timer, not AbortSignal.timeout, which costs several times more per call.
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.options.requestTimeoutMs);
-    let statusCode: number;
-    let headers: IncomingHttpHeaders;
-    let text: string;
-    try {
-      const answer = await this.pool.request({
-        method: 'POST',
-        path: `${this.basePath}${method}`,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(args),
-        signal: abort.signal,
-      });
-      ({ statusCode, headers } = answer);
-      text = await answer.body.text();
-    } finally {
-      clearTimeout(timer);
-    }
+    const { statusCode, headers, text } = await this.post(token, method, args);
     if (statusCode < 200 || statusCode >= 300) {
       const retryAfter = Number.parseInt(String(headers[RETRY_AFTER_HEADER] ?? ''), 10);
       throw new SlackHttpError(statusCode, text, Number.isFinite(retryAfter) ? retryAfter : undefined, method);
@@ -55,6 +36,28 @@ export class LeanWebApi {
     const result = parseResult(text, method);
     if (!result.ok) throw new SlackPlatformError(result.error ?? 'unknown_error', result.response_metadata?.messages ?? [], method);
     return result;
+  }
+
+  /**
+   * One attempt, answer read whole, under a whole-attempt timeout like the WebClient's (undici's own headers/body
+   * timeouts are coarse, ≈0.5 s ticks, above 1 s): a controller and a timer, as AbortSignal.timeout costs several
+   * times more per call.
+   */
+  private async post(token: string, method: string, args: Record<string, unknown>): Promise<{ statusCode: number; headers: IncomingHttpHeaders; text: string }> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.options.requestTimeoutMs);
+    try {
+      const { statusCode, headers, body } = await this.pool.request({
+        method: 'POST',
+        path: `${this.basePath}${method}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(args),
+        signal: abort.signal,
+      });
+      return { statusCode, headers, text: await body.text() };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): Promise<void> {
