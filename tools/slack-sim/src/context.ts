@@ -6,7 +6,7 @@ import type { SimState } from './state.js';
 
 /**
  * What every handler needs: the state, the outbound deliverer, Socket Mode connections, the rate limiter,
- * cancellable waits and the public base URL.
+ * cancellable waits, the public base URL and whether events are awaited.
  */
 export interface SimContext {
   state: SimState;
@@ -15,4 +15,9 @@ export interface SimContext {
   limiter: RateLimiter;
   sleeps: Sleeps;
   baseUrl: string;
+  /**
+   * Whether a call that causes events waits for each app's first attempt. Control calls do (tests and load
+   * generators pace on it); the Web API and response_url answer at once and deliver in the background, as Slack does.
+   */
+  awaitEvents: boolean;
 }

@@ -26,13 +26,17 @@ Record<string, unknown> {
   };
 }
 
-/** Sends an event to one app over its transport (HTTP or Socket Mode), if it subscribed to the event's type. */
+/**
+ * Sends an event to one app over its transport (HTTP or Socket Mode), if it subscribed to the event's type. Resolves
+ * with the first attempt when `ctx.awaitEvents`, else at once (the attempt goes on; it is recorded all the same).
+ */
 export async function deliverEvent(ctx: SimContext, app: AppRecord, event: Record<string, unknown>, eventId: string,
   retryNum = 0): Promise<SimDelivery | undefined> {
   if (!subscribes(app, event) || (!app.socketMode && !app.eventsUrl)) return undefined;
   const body = eventEnvelope(ctx, app, event, eventId);
-  return ctx.deliverer.sendEvent({ kind: 'event', app, url: app.eventsUrl, rawBody: JSON.stringify(body),
+  const sent = ctx.deliverer.sendEvent({ kind: 'event', app, url: app.eventsUrl, rawBody: JSON.stringify(body),
     contentType: 'application/json', body, eventId }, retryNum);
+  return ctx.awaitEvents ? sent : undefined;
 }
 
 export function memberApps(ctx: SimContext, conv: ConversationRecord): AppRecord[] {

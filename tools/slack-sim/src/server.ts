@@ -43,7 +43,7 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
   const streams = new ChangeStreams(state.feed);
   // Looked up on first use, so a UI built after the simulator started is still found.
   let uiBundle: string | undefined;
-  const ctx: SimContext = { state, deliverer, sockets, limiter, sleeps, baseUrl: '' };
+  const ctx: SimContext = { state, deliverer, sockets, limiter, sleeps, baseUrl: '', awaitEvents: true };
   const routes = controlRoutes(() => {
     deliverer.cancelRetries();
     sockets.closeAll();
@@ -60,13 +60,13 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
     const url = new URL(req.url ?? '/', ctx.baseUrl);
     const path = url.pathname;
     const [, first, second] = path.split('/');
-    if (first === 'api' && second) return handleWebApi(ctx, req, res, second, url);
+    if (first === 'api' && second) return handleWebApi({ ...ctx, awaitEvents: false }, req, res, second, url);
     if (req.method === 'GET' && path.replace(/\/$/, '') === '/_sim/stream') return streams.serve(req, res);
     if (req.method === 'GET' && path.startsWith('/_sim/file-content/')) return handleFileContent(ctx, res, path.slice(19));
     if (first === '_sim') return handleControl(ctx, routes, req, res, url);
     if (first === 'upload' && path.startsWith('/upload/v1/')) return handleUpload(ctx, req, res, path.slice(11));
     if (first === 'files-pri' && second) return handleDownload(ctx, req, res, second);
-    if (path.startsWith('/hooks/commands/')) return handleResponseUrl(ctx, req, res, path.slice(16));
+    if (path.startsWith('/hooks/commands/')) return handleResponseUrl({ ...ctx, awaitEvents: false }, req, res, path.slice(16));
     if (first === 'signin') return handleSignin(res);
     if (req.method === 'GET' && (path === '/' || first === 'assets')) {
       uiBundle ??= findUiBundle(opts.uiDir);

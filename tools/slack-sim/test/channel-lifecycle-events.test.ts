@@ -11,6 +11,10 @@ function ofType(receiver: AppReceiver, type: string): Record<string, unknown>[] 
   return events(receiver).filter((e) => e.type === type);
 }
 
+function joinsIn(receiver: AppReceiver, channel: string): number {
+  return events(receiver).filter((e) => e.subtype === 'channel_join' && e.channel === channel).length;
+}
+
 describe('channel lifecycle events', () => {
   let sim: SlackSim;
   let megatronApp: AppReceiver;
@@ -45,6 +49,10 @@ describe('channel lifecycle events', () => {
     const web = slackClient(sim, megatron.botToken);
     const channel = (await web.conversations.create({ name, is_private: isPrivate })).channel?.id ?? '';
     await web.conversations.invite({ channel, users: `${alice.id},${notes.botUserId}` });
+    // The Web API answers before the channel_join events reach the apps: let them land before the test starts.
+    await waitFor(() => (joinsIn(megatronApp, channel) === 2 && joinsIn(notesApp, channel) === 1 ? true : undefined));
+    megatronApp.received.length = 0;
+    notesApp.received.length = 0;
     return channel;
   }
 
@@ -63,6 +71,7 @@ describe('channel lifecycle events', () => {
   test('an app archiving through the Web API hears about it too, named as the actor', async () => {
     const channel = await channelWithBoth('lifecycle-api');
     await slackClient(sim, megatron.botToken).conversations.archive({ channel });
+    await waitFor(() => (ofType(megatronApp, 'channel_archive').length && ofType(notesApp, 'channel_archive').length ? true : undefined));
     expect(ofType(megatronApp, 'channel_archive')).toEqual([expect.objectContaining({ channel, user: megatron.botUserId })]);
     expect(ofType(notesApp, 'channel_archive')).toHaveLength(1);
   });
@@ -99,6 +108,7 @@ describe('channel lifecycle events', () => {
     const renamed = await rawCall(sim, 'conversations.rename', megatron.botToken, { channel, name: 'lifecycle-renamed' });
     expect(openApiValidator()('conversations.rename', renamed.body)).toEqual([]);
     expect(renamed.body.channel).toMatchObject({ id: channel, name: 'lifecycle-renamed' });
+    await waitFor(() => (ofType(notesApp, 'channel_rename').length ? true : undefined));
     expect(ofType(notesApp, 'channel_rename')).toEqual([expect.objectContaining({
       channel: expect.objectContaining({ id: channel, name: 'lifecycle-renamed' }) })]);
     expect((await rawCall(sim, 'conversations.rename', megatron.botToken, { channel, name: 'Bad Name' })).body)

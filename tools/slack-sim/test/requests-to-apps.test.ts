@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { type SimApp, type SimUser, type SimWorkspace, type SlackSim, startSlackSim } from '../src/index.js';
+import { type SimApp, type SimDelivery, type SimUser, type SimWorkspace, type SlackSim, startSlackSim } from '../src/index.js';
 import { AppReceiver, type ReceivedRequest, waitFor } from './app-receiver.js';
 
 /** Slack's published verification, written independently of the simulator's signer. */
@@ -72,8 +72,11 @@ describe('requests the simulator sends to apps', () => {
   test('a bot\'s own post comes back to it as a message event with bot_id, bot_message when renamed', async () => {
     const web = new WebClient(megatron.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
     const channel = (await web.conversations.create({ name: 'echo-test' })).channel?.id ?? '';
+    // The Web API answers before Slack delivers the events it causes: each is awaited, so they arrive in order.
     await web.chat.postMessage({ channel, text: 'plain' });
+    await waitFor(() => (interpreter.received.length === 1 ? true : undefined));
     await web.chat.postMessage({ channel, text: 'as phil', username: 'phil' });
+    await waitFor(() => (interpreter.received.length === 2 ? true : undefined));
     const events = interpreter.received.map((r) => envelope(r).event);
     expect(events).toEqual([
       expect.objectContaining({ text: 'plain', bot_id: megatron.botId, user: megatron.botUserId }),
@@ -81,10 +84,31 @@ describe('requests the simulator sends to apps', () => {
     ]);
   });
 
+  test('a Web API call answers before Slack delivers the events it causes, as on Slack', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    interpreter.respond = (_req, res) => void held.then(() => res.writeHead(200).end());
+    const web = new WebClient(megatron.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+    const channel = (await web.conversations.create({ name: 'answer-first' })).channel?.id ?? '';
+    // The app holds its answer until the post has returned: had the post waited for it, the attempt would time out.
+    expect((await web.chat.postMessage({ channel, text: 'answered first' })).ok).toBe(true);
+    const arrived = await waitFor(() => interpreter.received.find((r) => envelope(r).event.text === 'answered first'));
+    release();
+    const eventId = envelope(arrived).event_id;
+    let first: SimDelivery | undefined;
+    for (const deadline = Date.now() + 5000; !first && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      first = (await sim.control.deliveries({ appId: megatron.appId, kind: 'event' })).find((d) => d.eventId === eventId && d.retryNum === 0);
+    }
+    expect(first).toMatchObject({ status: 200 });
+  });
+
   test('agents\' posts, edits, deletes and file shares arrive with Slack\'s subtypes', async () => {
     const web = new WebClient(megatron.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
     const channel = (await web.conversations.create({ name: 'subtypes-test' })).channel?.id ?? '';
     await web.conversations.invite({ channel, users: alice.id });
+    await waitFor(() => (interpreter.received.length === 1 ? true : undefined));
     const post = await sim.control.postAsUser({ teamId: acme.id, userId: alice.id, channel, text: 'hello phil' });
     await sim.control.editAsUser({ teamId: acme.id, userId: alice.id, channel, ts: post.ts, text: 'hello Phil' });
     await sim.control.deleteAsUser({ teamId: acme.id, userId: alice.id, channel, ts: post.ts });
