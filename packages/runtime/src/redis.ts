@@ -13,6 +13,8 @@ export function createRedis(url: string, logger: Logger, keyPrefix = ''): Redis 
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    // Commands issued in the same tick (concurrent requests' checks and marks) go out in one write.
+    enableAutoPipelining: true,
   });
   let down = false;
   redis.on('error', (error: Error) => {

@@ -50,7 +50,8 @@ export function eventHandler(deps: EventDeps): SlackHandler {
     if (retryNum > 0 && (await deps.dedup.seen(decision.eventId))) return { status: 200, outcome: 'duplicate' };
     try {
       const outcome = await publishCounted(deps, decision.command);
-      await deps.dedup.remember(decision.eventId);
+      // Not awaited: Slack has its answer sooner, and a retry close enough to race the mark is JetStream's duplicate.
+      void deps.dedup.remember(decision.eventId);
       return { status: 200, outcome };
     } catch (error) {
       if (!(error instanceof PublishFailed)) throw error;
