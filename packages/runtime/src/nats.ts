@@ -203,6 +203,8 @@ export interface ConsumeOptions<D extends DescMessage> {
   heartbeatMs?: number;
   /** How often the server confirms an idle pull is alive (see resilient-pull.ts); 2 s unless given. */
   idleHeartbeatMs?: number;
+  /** Messages one pull asks for; only for a consumer with max_ack_pending 1 (see resilient-pull.ts). */
+  pullBatch?: number;
 }
 
 export interface RunningConsumer {
@@ -228,6 +230,7 @@ export async function consumeProto<D extends DescMessage>(options: ConsumeOption
     durable: options.durable,
     logger,
     ...(options.idleHeartbeatMs ? { idleHeartbeatMs: options.idleHeartbeatMs } : {}),
+    ...(options.pullBatch ? { pullBatch: options.pullBatch } : {}),
   });
   let stopping = false;
 

@@ -10,6 +10,11 @@ export interface PullOptions {
   logger: Logger;
   /** How often the server says it is still there while no message comes; IDLE_HEARTBEAT_MS unless given. */
   idleHeartbeatMs?: number;
+  /**
+   * How many messages one pull asks for (1 unless given). More is only for a consumer with max_ack_pending 1: the
+   * server then hands out one at a time anyway, and a standing pull spares a pull request per message.
+   */
+  pullBatch?: number;
 }
 
 /** A durable consumer's messages, one at a time, for as long as it is not closed. */
@@ -52,7 +57,7 @@ export async function pullMessages(options: PullOptions): Promise<MessagePull> {
   const log = logger.child({ stream: options.stream, durable: options.durable });
   const open = async (): Promise<ConsumerMessages> => {
     const consumer = await options.js.consumers.get(options.stream, options.durable);
-    return consumer.consume({ max_messages: 1, idle_heartbeat: options.idleHeartbeatMs ?? IDLE_HEARTBEAT_MS });
+    return consumer.consume({ max_messages: options.pullBatch ?? 1, idle_heartbeat: options.idleHeartbeatMs ?? IDLE_HEARTBEAT_MS });
   };
   let current = await open();
   let closed = false;

@@ -3,6 +3,9 @@ import { commandConsumer, commandStream, consumeProto, ensureConsumer, ensureStr
 import type { TakeoverContext } from './context.js';
 import type { ParkedChannels } from './parked-channels.js';
 
+/** A standing pull for this many: max_ack_pending 1 still hands out one Command at a time (see resilient-pull.ts). */
+const PARTITION_PULL_BATCH = 64;
+
 /**
  * One durable consumer per command partition, every replica pulling from all of them: with
  * max_ack_pending 1 a partition (and so an engagement channel) has one Command in flight, which
@@ -31,6 +34,7 @@ export async function startCommandConsumers(
         schema: CommandSchema,
         logger: ctx.logger,
         heartbeatMs: Math.max(1_000, Math.floor(ackWaitMs / 3)),
+        pullBatch: PARTITION_PULL_BATCH,
         handle: async ({ message, msg, attempt }) => {
           const log = ctx.logger.child({ commandId: message.id, kind: message.kind.case, channel: message.context?.channelId, partition, attempt });
           try {
