@@ -34,7 +34,7 @@ const startedAt = new Date().toISOString();
 
 log(`${plan.mode} run ${runId}`);
 const relay: BenchResults['relay'] = runs('relay')
-  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await compareRelays(relaySandbox, plan.relay, `${runId}r`) })).catch(failed)
+  ? await withRelaySandbox({}, async (relaySandbox) => ({ measured: true as const, value: await compareRelays(relaySandbox, plan.relay, `${runId}r`) })).catch(failed)
   : skipped;
 if (runs('relay')) log('relay vs baseline done');
 
@@ -69,17 +69,17 @@ for (const [index, point] of points.entries()) {
 }
 
 const abuse: BenchResults['abuse'] = runs('abuse')
-  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await abuseRun(relaySandbox, plan.abuse) })).catch(failed)
+  ? await withRelaySandbox({}, async (relaySandbox) => ({ measured: true as const, value: await abuseRun(relaySandbox, plan.abuse) })).catch(failed)
   : skipped;
 if (runs('abuse')) log('oversized-request flood done');
 
 const holb: BenchResults['holb'] = runs('holb')
-  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await holbRun(relaySandbox, plan.holb, `${runId}h`) })).catch(failed)
+  ? await withRelaySandbox({}, async (relaySandbox) => ({ measured: true as const, value: await holbRun(relaySandbox, plan.holb, `${runId}h`) })).catch(failed)
   : skipped;
 if (runs('holb')) log('head-of-line blocking across organizations done');
 
 const memory: BenchResults['memory'] = runs('memory')
-  ? await withRelaySandbox(1, async (relaySandbox) => ({ measured: true as const, value: await memoryPoint(relaySandbox, plan.memory, `${runId}m`, log) })).catch(failed)
+  ? await withRelaySandbox({}, async (relaySandbox) => ({ measured: true as const, value: await memoryPoint(relaySandbox, plan.memory, `${runId}m`, log) })).catch(failed)
   : skipped;
 if (runs('memory')) log('memory with open channels done');
 

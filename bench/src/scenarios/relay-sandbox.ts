@@ -9,15 +9,25 @@ export interface RelaySandbox {
   jetstream: { natsUrl: string; namespace: string };
 }
 
-/**
- * The whole suite with Slack's limits off, its own database and NATS namespace, and `replicas` processes of
- * command-core and connection-slack; command-core reaches connection-slack through a per-connection
- * round-robin balancer, as it would through a Kubernetes Service. `partitions` overrides COMMAND_PARTITIONS
- * (interpreter and command-core must agree).
- */
-export async function withRelaySandbox<T>(replicas: number, work: (relay: RelaySandbox) => Promise<T>, partitions?: number): Promise<T> {
+export interface RelaySandboxOptions {
+  /** Processes of command-core and connection-slack (1 unless given). */
+  replicas?: number;
+  /** COMMAND_PARTITIONS for interpreter-slack and command-core (they must agree). */
+  partitions?: number;
+  /**
+   * command-core reaches connection-slack through a per-connection round-robin balancer in the bench process, the
+   * way a Kubernetes Service spreads long-lived gRPC connections over replicas. Without it command-core connects
+   * directly, as through a Service's in-kernel routing: a proxy in the bench process would put its event loop, shared
+   * with the simulator and the load, in the middle of every internal call.
+   */
+  balanced?: boolean;
+}
+
+/** The whole suite with Slack's limits off, its own database and NATS namespace (see RelaySandboxOptions). */
+export async function withRelaySandbox<T>(options: RelaySandboxOptions, work: (relay: RelaySandbox) => Promise<T>): Promise<T> {
+  const { replicas = 1, partitions, balanced = false } = options;
   const database = await createTestDatabase();
-  const balancer = await startTcpBalancer();
+  const balancer = balanced ? await startTcpBalancer() : undefined;
   let sandbox: Sandbox | undefined;
   const jetstream = { natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', namespace: natsNamespace() };
   try {
@@ -31,7 +41,7 @@ export async function withRelaySandbox<T>(replicas: number, work: (relay: RelayS
       // BENCH_SERVICE_LOGS=1 shows the services' warnings and errors, to see why a point failed.
       ...(process.env.BENCH_SERVICE_LOGS === '1' ? { onOutput: (service: string, chunk: string) => process.stderr.write(`[${service}] ${chunk}`) } : {}),
       extraEnv: {
-        'command-core': { CONNECTION_SLACK_URL: balancer.url, ...(partitions ? { COMMAND_PARTITIONS: String(partitions) } : {}) },
+        'command-core': { ...(balancer ? { CONNECTION_SLACK_URL: balancer.url } : {}), ...(partitions ? { COMMAND_PARTITIONS: String(partitions) } : {}) },
         ...(partitions ? { 'interpreter-slack': { COMMAND_PARTITIONS: String(partitions) } } : {}),
       },
     });
@@ -39,20 +49,22 @@ export async function withRelaySandbox<T>(replicas: number, work: (relay: RelayS
       await sandbox.startReplica('connection-slack');
       await sandbox.startReplica('command-core');
     }
-    const connectionSlack = [sandbox.services.get('connection-slack'), ...(sandbox.replicas.get('connection-slack') ?? [])];
-    balancer.setBackends(
-      connectionSlack.map((service) => {
-        if (!service?.grpcUrl) throw new Error('a connection-slack process of the sandbox has no gRPC URL');
-        return service.grpcUrl;
-      }),
-    );
+    if (balancer) {
+      const connectionSlack = [sandbox.services.get('connection-slack'), ...(sandbox.replicas.get('connection-slack') ?? [])];
+      balancer.setBackends(
+        connectionSlack.map((service) => {
+          if (!service?.grpcUrl) throw new Error('a connection-slack process of the sandbox has no gRPC URL');
+          return service.grpcUrl;
+        }),
+      );
+    }
     const pids: Record<string, number> = {};
     for (const [name, service] of sandbox.services) pids[name] = service.pid;
     for (const [name, list] of sandbox.replicas) list.forEach((service, index) => (pids[`${name}#${index + 2}`] = service.pid));
     return await work({ sandbox, pids, jetstream });
   } finally {
     await sandbox?.close();
-    await balancer.close();
+    await balancer?.close();
     await database.drop();
   }
 }

@@ -25,7 +25,9 @@ export async function scalingPoint(
 ): Promise<ScalingPoint> {
   const { replicas, channels, partitions } = point;
   const messagesPerChannel = Math.max(2, Math.ceil(totalMessages / channels));
-  const result = await withRelaySandbox(replicas, async ({ sandbox, pids }) => {
+  // Every point through the balancer, one replica too, so that the points differ only in what they vary.
+  const options = { replicas, balanced: true, ...(partitions === DEFAULT_PARTITIONS ? {} : { partitions }) };
+  const result = await withRelaySandbox(options, async ({ sandbox, pids }) => {
     try {
       const lanes = await megatronLanes(sandbox, channels, runId);
       const run = await relayRun({
@@ -51,6 +53,6 @@ export async function scalingPoint(
     } catch (error) {
       return notMeasured(error);
     }
-  }, partitions === DEFAULT_PARTITIONS ? undefined : partitions);
+  });
   return { replicas, partitions, channels, messagesPerChannel, result };
 }
