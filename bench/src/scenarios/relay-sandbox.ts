@@ -18,14 +18,15 @@ export interface RelaySandboxOptions {
    * command-core reaches connection-slack through a per-connection round-robin balancer in the bench process, the
    * way a Kubernetes Service spreads long-lived gRPC connections over replicas. Without it command-core connects
    * directly, as through a Service's in-kernel routing: a proxy in the bench process would put its event loop, shared
-   * with the simulator and the load, in the middle of every internal call.
+   * with the simulator and the load, in the middle of every internal call. Unless given, only with more than one
+   * replica, which need it to share the calls.
    */
   balanced?: boolean;
 }
 
 /** The whole suite with Slack's limits off, its own database and NATS namespace (see RelaySandboxOptions). */
 export async function withRelaySandbox<T>(options: RelaySandboxOptions, work: (relay: RelaySandbox) => Promise<T>): Promise<T> {
-  const { replicas = 1, partitions, balanced = false } = options;
+  const { replicas = 1, partitions, balanced = replicas > 1 } = options;
   const database = await createTestDatabase();
   const balancer = balanced ? await startTcpBalancer() : undefined;
   let sandbox: Sandbox | undefined;

@@ -56,17 +56,19 @@ export async function startSlackSim(opts: SlackSimOptions = {}): Promise<SlackSi
     state.feed.publish('reset');
   });
 
+  // Apps' own calls (Web API, response_url) answer before the events they cause go out, as Slack does.
+  const forApps = (): SimContext => ({ ...ctx, awaitEvents: false });
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', ctx.baseUrl);
     const path = url.pathname;
     const [, first, second] = path.split('/');
-    if (first === 'api' && second) return handleWebApi({ ...ctx, awaitEvents: false }, req, res, second, url);
+    if (first === 'api' && second) return handleWebApi(forApps(), req, res, second, url);
     if (req.method === 'GET' && path.replace(/\/$/, '') === '/_sim/stream') return streams.serve(req, res);
     if (req.method === 'GET' && path.startsWith('/_sim/file-content/')) return handleFileContent(ctx, res, path.slice(19));
     if (first === '_sim') return handleControl(ctx, routes, req, res, url);
     if (first === 'upload' && path.startsWith('/upload/v1/')) return handleUpload(ctx, req, res, path.slice(11));
     if (first === 'files-pri' && second) return handleDownload(ctx, req, res, second);
-    if (path.startsWith('/hooks/commands/')) return handleResponseUrl({ ...ctx, awaitEvents: false }, req, res, path.slice(16));
+    if (path.startsWith('/hooks/commands/')) return handleResponseUrl(forApps(), req, res, path.slice(16));
     if (first === 'signin') return handleSignin(res);
     if (req.method === 'GET' && (path === '/' || first === 'assets')) {
       uiBundle ??= findUiBundle(opts.uiDir);
