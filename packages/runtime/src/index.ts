@@ -7,6 +7,7 @@ export * from './servers.js';
 export * from './shutdown.js';
 export * from './nats.js';
 export * from './streams.js';
+export * from './command-layout.js';
 export * from './postgres.js';
 export * from './redis.js';
 export * from './rpc-client.js';

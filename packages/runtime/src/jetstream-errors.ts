@@ -3,8 +3,16 @@ import { errors } from '@nats-io/nats-core';
 
 export { JetStreamApiCodes };
 
+/** Codes nats.js does not name. */
+export const MoreJetStreamApiCodes = {
+  /** A stream of that name exists with a different configuration (a concurrent add that lost). */
+  StreamNameInUse: 10058,
+} as const;
+
+type ApiCode = JetStreamApiCodes | (typeof MoreJetStreamApiCodes)[keyof typeof MoreJetStreamApiCodes];
+
 /** The server's JetStream error code (`err_code`), not its wording: messages change between server versions. */
-export function isJetStreamApiError(error: unknown, code: JetStreamApiCodes): boolean {
+export function isJetStreamApiError(error: unknown, code: ApiCode): boolean {
   return error instanceof JetStreamApiError && error.code === code;
 }
 

@@ -84,6 +84,7 @@ export interface StreamSpec {
   maxAgeMs: number;
   /** Copies on as many JetStream servers (NATS_STREAM_REPLICAS); the durable consumers follow. */
   replicas: number;
+  description?: string;
 }
 
 /**
@@ -91,21 +92,30 @@ export interface StreamSpec {
  * stream between 1 and 3 replicas in place). Safe to call from every replica.
  */
 export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  let exists = true;
+  try {
+    await jsm.streams.info(spec.name);
+  } catch (error) {
+    if (!isJetStreamApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
+    exists = false;
+  }
+  await declareStream(jsm, spec, exists);
+}
+
+/**
+ * Updates the stream, or adds it when `exists` is false; an add fails when another process added the stream in
+ * the meantime with a different configuration (MoreJetStreamApiCodes.StreamNameInUse).
+ */
+export async function declareStream(jsm: JetStreamManager, spec: StreamSpec, exists: boolean): Promise<void> {
   const config = {
     name: spec.name,
     subjects: spec.subjects,
     duplicate_window: nanos(spec.duplicateWindowMs),
     max_age: nanos(spec.maxAgeMs),
     num_replicas: spec.replicas,
+    ...(spec.description ? { description: spec.description } : {}),
   };
-  let info: StreamInfo;
-  try {
-    await jsm.streams.info(spec.name);
-    info = await declared(spec.name, spec.replicas, jsm.streams.update(spec.name, config));
-  } catch (error) {
-    if (!isJetStreamApiError(error, JetStreamApiCodes.StreamNotFound)) throw error;
-    info = await declared(spec.name, spec.replicas, jsm.streams.add(config));
-  }
+  const info: StreamInfo = await declared(spec.name, spec.replicas, exists ? jsm.streams.update(spec.name, config) : jsm.streams.add(config));
   requireReplicas(info, spec.replicas);
 }
 

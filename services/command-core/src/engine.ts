@@ -95,7 +95,7 @@ export function createTakeover(deps: TakeoverDeps): Takeover {
       consumers = await startCommandConsumers(ctx, nats, parked, (kind, outcome) => handled.inc({ kind, outcome }));
       parked.start();
       scheduler.start();
-      logger.info({ partitions: config.COMMAND_PARTITIONS }, 'takeover engine started');
+      logger.info({ partitions: consumers.length }, 'takeover engine started');
     },
     async stop() {
       await ctx.receipts.drained();

@@ -1,4 +1,4 @@
-import { commandStream, EngagementDirectory, ensureStream, type HttpHandler, type Logger, type Metrics, type NatsLink, type Redis } from '@megatron/runtime';
+import { EngagementDirectory, ensureCommandStream, type HttpHandler, type Logger, type Metrics, type NatsLink, type Redis } from '@megatron/runtime';
 import { publicBaseUrl, type Config } from './config.js';
 import { EventDeduplicator } from './events/dedup.js';
 import { eventHandler } from './events/handle.js';
@@ -10,7 +10,7 @@ import { createInterpreterMetrics } from './metrics.js';
 import { HeldDrainer } from './hold/drain.js';
 import { HeldCommands } from './hold/held-commands.js';
 import { HoldingPublisher } from './hold/holding-publisher.js';
-import { createCommandPublisher } from './publish.js';
+import { createCommandPublisher, type CommandLayout } from './publish.js';
 import { slashCommandHandler } from './slash/handle.js';
 import { envelopeDispatcher, type SlackHandlers } from './socket-mode/dispatch.js';
 import { SocketModeReceiver } from './socket-mode/receiver.js';
@@ -48,14 +48,19 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
   let directory: EngagementDirectory | undefined;
   let closed = false;
   const pending = new Set<Promise<void>>();
+  let layoutKnown: (layout: CommandLayout) => void = () => undefined;
+  const layout = new Promise<CommandLayout>((resolve) => {
+    layoutKnown = resolve;
+  });
 
   // Publishing can start the moment NATS answers; the stream is ensured here too so the first
   // Command after a fresh install is not lost to "no stream" while command-core is still starting.
   const ready = (async () => {
     for (;;) {
       try {
-        const { nc, jsm } = await deps.nats.ready;
-        await ensureStream(jsm, commandStream(config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS));
+        const { nc, js, jsm } = await deps.nats.ready;
+        const partitions = await ensureCommandStream(jsm, config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS, config.COMMAND_PARTITIONS, logger);
+        layoutKnown({ js, partitions });
         const opened = await EngagementDirectory.open(nc, config.NATS_NAMESPACE, config.NATS_STREAM_REPLICAS);
         await opened.watch();
         if (closed) opened.close();
@@ -70,9 +75,8 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
   })();
 
   const direct = createCommandPublisher({
-    clients: deps.nats.ready,
+    layout,
     namespace: config.NATS_NAMESPACE,
-    partitions: config.COMMAND_PARTITIONS,
     timeoutMs: config.PUBLISH_TIMEOUT_MS,
   });
   const held = new HeldCommands(deps.redis, config.HOLD_MAX_COMMANDS);

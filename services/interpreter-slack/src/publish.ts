@@ -1,5 +1,5 @@
 import { COMMAND_KIND_HEADER, CommandSchema, type Command } from '@megatron/contracts';
-import { partitionOf, publishProto, streamNames, withTimeout, type NatsClients } from '@megatron/runtime';
+import { partitionOf, publishProto, streamNames, withTimeout, type JetStreamClient } from '@megatron/runtime';
 
 /** NATS did not confirm storing the Command in time: nothing may be acknowledged to Slack. */
 export class PublishFailed extends Error {
@@ -13,11 +13,16 @@ export interface PublishResult {
   held?: boolean;
 }
 
-export interface CommandPublisherOptions {
-  /** Resolves once NATS is connected; may stay pending for as long as NATS is away. */
-  clients: Promise<NatsClients>;
-  namespace: string;
+/** Where Commands go: the stream's partition count is its own (ensureCommandStream), not necessarily COMMAND_PARTITIONS. */
+export interface CommandLayout {
+  js: JetStreamClient;
   partitions: number;
+}
+
+export interface CommandPublisherOptions {
+  /** Resolves once NATS answered and the command stream is ensured; may stay pending for as long as NATS is away. */
+  layout: Promise<CommandLayout>;
+  namespace: string;
   timeoutMs: number;
 }
 
@@ -34,9 +39,9 @@ export function createCommandPublisher(options: CommandPublisherOptions): Publis
   return async (command) => {
     const started = Date.now();
     try {
-      const { js } = await withTimeout(options.clients, options.timeoutMs, () => new PublishFailed(`no NATS connection within ${options.timeoutMs}ms`));
+      const { js, partitions } = await withTimeout(options.layout, options.timeoutMs, () => new PublishFailed(`no command stream within ${options.timeoutMs}ms`));
       const remainingMs = Math.max(1, options.timeoutMs - (Date.now() - started));
-      const subject = names.subject(partitionOf(command.context?.channelId ?? '', options.partitions));
+      const subject = names.subject(partitionOf(command.context?.channelId ?? '', partitions));
       const ack = await publishProto(js, subject, CommandSchema, command, {
         msgId: command.id,
         headers: { [COMMAND_KIND_HEADER]: command.kind.case ?? 'none' },
