@@ -12,7 +12,7 @@ export interface BenchPlan {
   scaling: {
     replicas: number[];
     channels: number[];
-    /** Extra points at one replica with more command partitions than the default 32. */
+    /** Extra points at one replica with another command partition count than the default (128): 32, the earlier default. */
     partitions: { channels: number; partitions: number }[];
     totalMessages: number;
     concurrency: number;
@@ -39,7 +39,7 @@ export const PLANS: Record<BenchPlan['mode'], BenchPlan> = {
     mode: 'full',
     relay: { channels: 50, messagesPerChannel: 20, concurrency: 32, rounds: 3 },
     broadcast: { work: { users: 2000, channels: 50, messagesPerChannel: 63 }, limits: { perMinute: { 3: 1000 } } },
-    scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], partitions: [{ channels: 100, partitions: 128 }], totalMessages: 2000, concurrency: 32 },
+    scaling: { replicas: [1, 2, 3], channels: [10, 100, 1000], partitions: [{ channels: 100, partitions: 32 }], totalMessages: 2000, concurrency: 32 },
     abuse: { requestsPerDoor: 1000, concurrency: 50 },
     holb: { channels: 20, messagesPerChannel: 30, ratePerSecond: 20, searchDelayMs: 4_000, opensInFlight: 8 },
     // 10,000 channels would be the point, but opening them takes about 21 minutes here (7.8 opens/s measured,

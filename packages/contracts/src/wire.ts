@@ -26,7 +26,7 @@ export const APP_COMMAND_KIND_HEADER = 'megatron-app-command-kind';
 /** Deliveries of one Command before command-core gives up on it and tells the agent. */
 export const MAX_COMMAND_DELIVERIES = 20;
 /** Ordered partitions of the Command stream; interpreters and command-core must use the same number. */
-export const DEFAULT_COMMAND_PARTITIONS = 32;
+export const DEFAULT_COMMAND_PARTITIONS = 128;
 
 export interface CustomerRef {
   teamId: string;
