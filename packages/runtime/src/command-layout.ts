@@ -58,11 +58,10 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamIn
 /** One durable per partition (commandConsumer): the highest one's number tells the count. */
 async function consumedPartitions(jsm: JetStreamManager, namespace: string): Promise<number | undefined> {
   const names = streamNames(namespace).commands;
-  const prefix = names.durable(0).slice(0, -1);
   let highest = -1;
   for await (const consumer of jsm.consumers.list(names.stream)) {
     const name = consumer.config.durable_name ?? consumer.name;
-    const number = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+    const number = name.startsWith(names.durablePrefix) ? name.slice(names.durablePrefix.length) : '';
     if (/^\d+$/.test(number)) highest = Math.max(highest, Number(number));
   }
   return highest >= 0 ? highest + 1 : undefined;

@@ -17,6 +17,7 @@ export * from './service.js';
 export * from './engagement-directory.js';
 export * from './read-body.js';
 export * from './timeout.js';
+export * from './concurrency.js';
 export * from './secrets.js';
 export * from './slack-json.js';
 export * from './service-token.js';

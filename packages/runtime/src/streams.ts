@@ -7,13 +7,16 @@ import type { ConsumerSpec, StreamSpec } from './nats.js';
  */
 export function streamNames(namespace: string) {
   const upper = namespace.toUpperCase();
+  const commandDurablePrefix = `${namespace}_command_core_p`;
   return {
     commands: {
       stream: `${upper}_COMMANDS`,
       subjectPrefix: `${namespace}.commands`,
       /** Per-partition subject: all Commands of one engagement channel share a partition. */
       subject: (partition: number) => `${namespace}.commands.p${partition}`,
-      durable: (partition: number) => `${namespace}_command_core_p${partition}`,
+      /** command-core's durable consumers are this prefix and the partition's number. */
+      durablePrefix: commandDurablePrefix,
+      durable: (partition: number) => `${commandDurablePrefix}${partition}`,
     },
     appCommands: {
       stream: `${upper}_APP_COMMANDS`,

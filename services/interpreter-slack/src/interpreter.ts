@@ -48,7 +48,8 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
   let directory: EngagementDirectory | undefined;
   let closed = false;
   const pending = new Set<Promise<void>>();
-  let layoutKnown: (layout: CommandLayout) => void = () => undefined;
+  // Resolved by the setup loop below once the stream is ensured: the publisher waits on it, bounded by its timeout.
+  let layoutKnown!: (layout: CommandLayout) => void;
   const layout = new Promise<CommandLayout>((resolve) => {
     layoutKnown = resolve;
   });

@@ -1,5 +1,5 @@
 import { CommandSchema } from '@megatron/contracts';
-import { commandConsumer, consumeProto, ensureCommandStream, ensureConsumer, streamNames, type NatsClients, type RunningConsumer } from '@megatron/runtime';
+import { commandConsumer, consumeProto, ensureCommandStream, ensureConsumer, mapConcurrently, streamNames, type NatsClients, type RunningConsumer } from '@megatron/runtime';
 import type { TakeoverContext } from './context.js';
 import type { ParkedChannels } from './parked-channels.js';
 
@@ -50,11 +50,5 @@ export async function startCommandConsumers(
       },
     });
   };
-  const running: RunningConsumer[] = [];
-  let next = 0;
-  const setUp = async () => {
-    for (let partition = next++; partition < partitions; partition = next++) running[partition] = await start(partition);
-  };
-  await Promise.all(Array.from({ length: Math.min(SETUP_CONCURRENCY, partitions) }, setUp));
-  return running;
+  return mapConcurrently(Array.from({ length: partitions }, (_, partition) => partition), SETUP_CONCURRENCY, start);
 }

@@ -10,6 +10,7 @@ import {
   type FeedbackVote,
   type SlackConnectionService,
 } from '@megatron/contracts';
+import { mapConcurrently } from '@megatron/runtime';
 import type { ChatPostMessageResponse, ConversationsOpenResponse } from '@slack/web-api';
 import { slackFor, type ActionDeps, type CallSlack } from './action-deps.js';
 import { invalid, messageArgs, type SlackMessageArgs } from './input.js';
@@ -64,15 +65,7 @@ export function broadcastActions(deps: ActionDeps, concurrency: number): Broadca
       const base = messageArgs(req.content);
       const args = req.captureFeedback ? withFeedback(base, req.broadcastId.trim()) : base;
       const slack = slackFor(deps, context);
-      const results: BroadcastMessageResult[] = new Array(users.length);
-      let next = 0;
-      const worker = async () => {
-        for (let index = next++; index < users.length; index = next++) {
-          const user = users[index] as string;
-          results[index] = await sendOne(slack, user, args);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, users.length) }, worker));
+      const results = await mapConcurrently(users, concurrency, (user) => sendOne(slack, user, args));
       const failed = results.filter((result) => !result.ok).length;
       deps.logger.info({ users: users.length, failed, broadcastId: req.broadcastId }, 'broadcast done');
       return create(BroadcastMessagesResponseSchema, { results });
