@@ -13,8 +13,24 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-function zoneName(tz: string, atMs: number, style: 'long' | 'longOffset'): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style }).formatToParts(atMs);
+type ZoneStyle = 'long' | 'longOffset';
+
+// Building a formatter costs far more than formatting with one, and users.list asks for two per member. Kept for
+// each zone name people were given (checked by isTimeZone when set), so as many as the workspaces' zones.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string, style: ZoneStyle): Intl.DateTimeFormat {
+  const key = `${style} ${tz}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+function zoneName(tz: string, atMs: number, style: ZoneStyle): string {
+  const parts = formatter(tz, style).formatToParts(atMs);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
