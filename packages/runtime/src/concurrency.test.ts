@@ -22,4 +22,19 @@ describe('mapConcurrently', () => {
   test('a failure rejects the whole', async () => {
     await expect(mapConcurrently([1, 2, 3], 2, async (n) => (n === 2 ? Promise.reject(new Error('two failed')) : n))).rejects.toThrow('two failed');
   });
+
+  test('after a failure no item starts, and it rejects only once the items in flight have settled', async () => {
+    const started: number[] = [];
+    const settled: number[] = [];
+    const outcome = mapConcurrently([0, 1, 2, 3, 4, 5], 2, async (n) => {
+      started.push(n);
+      if (n === 1) throw new Error('one failed');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      settled.push(n);
+      return n;
+    });
+    await expect(outcome).rejects.toThrow('one failed');
+    expect(started).toEqual([0, 1]);
+    expect(settled).toEqual([0]);
+  });
 });
