@@ -32,12 +32,19 @@ export function streamNames(namespace: string) {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How long the command stream remembers a Nats-Msg-Id. Slack retries an event right away, after a minute and after
+ * five more (each try waiting up to 3 s), so ten minutes spans every retry of an event, whose Command id is
+ * `event:<event_id>`: the retry is stored once without interpreter-slack keeping its own record. It costs nats-server
+ * about 100 bytes of memory per Command of the last ten minutes, on each of the stream's replicas.
+ */
+export const COMMAND_DUPLICATE_WINDOW_MS = 10 * 60_000;
+
 // `replicas` below is NATS_STREAM_REPLICAS: 1 on a single server, 3 on a three-node cluster.
 
 export function commandStream(namespace: string, replicas: number): StreamSpec {
   const names = streamNames(namespace).commands;
-  // Two minutes of de-duplication covers Slack's retries (3 within about a minute).
-  return { name: names.stream, subjects: [`${names.subjectPrefix}.>`], duplicateWindowMs: 120_000, maxAgeMs: 7 * DAY_MS, replicas };
+  return { name: names.stream, subjects: [`${names.subjectPrefix}.>`], duplicateWindowMs: COMMAND_DUPLICATE_WINDOW_MS, maxAgeMs: 7 * DAY_MS, replicas };
 }
 
 export function appCommandStream(namespace: string, replicas: number): StreamSpec {

@@ -23,7 +23,7 @@ describe('interpreter-slack configuration', () => {
 
   it('serves Slack on the original port 8002 with /megatron as the slash command', () => {
     const config = loadConfig(configSchema, base);
-    expect(config).toMatchObject({ HTTP_PORT: 8002, SLASH_COMMAND: '/megatron', SLACK_MAX_BODY_BYTES: 1024 * 1024, EVENT_DEDUP_TTL_SECONDS: 3600, PUBLISH_TIMEOUT_MS: 2000 });
+    expect(config).toMatchObject({ HTTP_PORT: 8002, SLASH_COMMAND: '/megatron', SLACK_MAX_BODY_BYTES: 1024 * 1024, PUBLISH_TIMEOUT_MS: 2000 });
     expect(config.MEGATRON_VERIFICATION_TOKEN).toBeUndefined();
   });
 

@@ -29,8 +29,6 @@ export const configSchema = baseEnvSchema.extend({
     .regex(/^\/[a-z0-9_-]{1,31}$/, { message: 'expected a slash command such as /megatron' })
     .default('/megatron'),
   SLACK_MAX_BODY_BYTES: env.positiveInt(MIB),
-  /** Redis de-duplication of event ids, beyond JetStream's two-minute window. */
-  EVENT_DEDUP_TTL_SECONDS: env.positiveInt(3_600),
   /** Bounds the wait for JetStream's ack so Slack's 3 s deadline is never missed. */
   PUBLISH_TIMEOUT_MS: env.durationMs(2_000),
   /** Commands held in Redis (all channels) while NATS is away; past it, Slack is answered 503 and retries. */

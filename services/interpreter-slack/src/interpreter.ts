@@ -1,6 +1,5 @@
 import { EngagementDirectory, ensureCommandStream, type HttpHandler, type Logger, type Metrics, type NatsLink, type Redis } from '@megatron/runtime';
 import { publicBaseUrl, type Config } from './config.js';
-import { EventDeduplicator } from './events/dedup.js';
 import { eventHandler } from './events/handle.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { createHttpApp } from './http/app.js';
@@ -105,11 +104,7 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
   const handlers: SlackHandlers = {
     slash_command: slashCommandHandler(handlerDeps),
     interactive_message: interactiveMessageHandler({ ...handlerDeps, afterAck }),
-    event: eventHandler({
-      ...handlerDeps,
-      dedup: new EventDeduplicator(deps.redis, config.EVENT_DEDUP_TTL_SECONDS, logger),
-      isEngagementChannel,
-    }),
+    event: eventHandler({ ...handlerDeps, isEngagementChannel }),
   };
   const app = createHttpApp({
     signingSecret: config.SLACK_SIGNING_SECRET,

@@ -6,11 +6,9 @@ import { stringAt } from '@megatron/runtime';
 import { PublishFailed } from '../publish.js';
 import { RequestError } from '../request-error.js';
 import { legacyTokenMatches } from '../verify/legacy-token.js';
-import type { EventDeduplicator } from './dedup.js';
 import { eventToDecision } from './to-command.js';
 
 export interface EventDeps extends HandlerDeps {
-  dedup: EventDeduplicator;
   /** From the in-memory engagement directory: undefined while it is not loaded yet. */
   isEngagementChannel: (channelId: string) => boolean | undefined;
 }
@@ -19,13 +17,12 @@ export interface EventDeps extends HandlerDeps {
 class DirectoryNotLoaded extends Error {}
 
 /**
- * Events API: every event_id acts once. A duplicate is answered 200 so Slack stops; a failed publish is answered
- * 503 so Slack retries. Slack marks its retries (X-Slack-Retry-Num), and only those are looked up in Redis, which
- * remembers events for longer than JetStream's two-minute Nats-Msg-Id window: a first delivery costs no Redis read,
- * and an unmarked repeat (which Slack sends only within seconds, if ever) is still caught by that window.
+ * Events API: every event_id acts once. Its Command id `event:<event_id>` is the Nats-Msg-Id, and the command
+ * stream remembers ids for longer than Slack keeps retrying (COMMAND_DUPLICATE_WINDOW_MS), so a retry of a stored
+ * event is answered 200 as a duplicate and Slack stops; a failed publish is answered 503 so Slack retries.
  */
 export function eventHandler(deps: EventDeps): SlackHandler {
-  return async ({ rawBody, contentType, retryNum }) => {
+  return async ({ rawBody, contentType }) => {
     const receivedAtMs = deps.now();
     requireMediaType(contentType, JSON_TYPE);
     const body = parseJsonBody(rawBody);
@@ -47,12 +44,8 @@ export function eventHandler(deps: EventDeps): SlackHandler {
       deps.logger.debug({ reason: decision.reason, eventId: stringAt(body, 'event_id') }, 'event ignored');
       return { status: 200, outcome: 'ignored' };
     }
-    if (retryNum > 0 && (await deps.dedup.seen(decision.eventId))) return { status: 200, outcome: 'duplicate' };
     try {
-      const outcome = await publishCounted(deps, decision.command);
-      // Not awaited: Slack has its answer sooner, and a retry close enough to race the mark is JetStream's duplicate.
-      void deps.dedup.remember(decision.eventId);
-      return { status: 200, outcome };
+      return { status: 200, outcome: await publishCounted(deps, decision.command) };
     } catch (error) {
       if (!(error instanceof PublishFailed)) throw error;
       deps.logger.error({ err: error, eventId: decision.eventId }, 'event not stored; Slack will retry');

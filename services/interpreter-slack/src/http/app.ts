@@ -8,18 +8,10 @@ import { RequestError } from '../request-error.js';
 import { tracedRoute } from './traced-route.js';
 import { verifySlackSignature } from '@megatron/slack-signature';
 
-/** A Slack request whose signature checked out: the exact bytes, the declared content type, and which of Slack's tries it is. */
+/** A Slack request whose signature checked out: the exact bytes and the declared content type. */
 export interface VerifiedRequest {
   rawBody: Buffer;
   contentType: string | undefined;
-  /** 0 for a first delivery; Slack's retries count up (X-Slack-Retry-Num, Socket Mode's retry_attempt). */
-  retryNum: number;
-}
-
-/** Slack's retry count as a header gives it; anything that is not a count is a first delivery. */
-export function retryNumOf(header: string | undefined): number {
-  const count = Number(header);
-  return Number.isInteger(count) && count > 0 ? count : 0;
 }
 
 export interface SlackReply {
@@ -84,7 +76,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
           options.now(),
         );
         if (!check.ok) throw new RequestError(401, check.reason);
-        reply = await handler({ rawBody, contentType: ctx.get('content-type') || undefined, retryNum: retryNumOf(ctx.get('x-slack-retry-num') || undefined) });
+        reply = await handler({ rawBody, contentType: ctx.get('content-type') || undefined });
       } catch (error) {
         reply = failureReply(route, error, logger);
         // The rest of an oversized or refused upload is not worth reading.

@@ -33,7 +33,7 @@ export function envelopeDispatcher(deps: DispatchDeps): (envelope: Envelope) => 
       const started = performance.now();
       let reply: SlackReply;
       try {
-        reply = await deps.handlers[route](requestOf(route, envelope.payload, envelope.retryAttempt));
+        reply = await deps.handlers[route](requestOf(route, envelope.payload));
       } catch (error) {
         reply = failureReply(route, error, logger);
       }

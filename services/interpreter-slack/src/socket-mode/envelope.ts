@@ -80,14 +80,14 @@ function slashForm(payload: unknown): URLSearchParams {
  * The request the HTTP route would have received for this payload, so one handler (parsing, legacy token,
  * mapping, publishing) serves both receivers. The socket itself authenticated Slack: there is no signature.
  */
-export function requestOf(route: SlackRoute, payload: unknown, retryNum = 0): VerifiedRequest {
+export function requestOf(route: SlackRoute, payload: unknown): VerifiedRequest {
   switch (route) {
     case 'event':
-      return { rawBody: Buffer.from(JSON.stringify(payload ?? null)), contentType: JSON_TYPE, retryNum };
+      return { rawBody: Buffer.from(JSON.stringify(payload ?? null)), contentType: JSON_TYPE };
     case 'slash_command':
-      return { rawBody: Buffer.from(slashForm(payload).toString()), contentType: FORM, retryNum };
+      return { rawBody: Buffer.from(slashForm(payload).toString()), contentType: FORM };
     case 'interactive_message':
-      return { rawBody: Buffer.from(new URLSearchParams({ payload: JSON.stringify(payload ?? null) }).toString()), contentType: FORM, retryNum };
+      return { rawBody: Buffer.from(new URLSearchParams({ payload: JSON.stringify(payload ?? null) }).toString()), contentType: FORM };
   }
 }
 
