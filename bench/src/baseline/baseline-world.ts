@@ -12,16 +12,24 @@ export interface BaselineWorld {
   routes: Map<string, string>;
 }
 
+/** Where the customer workspace's bot hears its DMs, as a support bot that customers write to must. */
+export interface CustomerBotListener {
+  eventsUrl: string;
+  signingSecret: string;
+}
+
 /**
  * The same shape of work as Megatron's lanes, in workspaces of its own: an agent channel the relay app's
- * bot is in, and a customer with a DM open with the customer workspace's bot.
+ * bot is in, and a customer with a DM open with the customer workspace's bot. That bot listens as Megatron's
+ * customers' support bot does (every event type, at `listener`), so Slack echoes each relayed post to it on both
+ * sides alike.
  */
-export async function buildBaselineWorld(sim: SlackSim, channels: number, runId: string): Promise<BaselineWorld> {
+export async function buildBaselineWorld(sim: SlackSim, channels: number, runId: string, listener: CustomerBotListener): Promise<BaselineWorld> {
   const { control } = sim;
   const agents = await control.createWorkspace({ name: `Baseline Agents ${runId}`, domain: `bl-agents-${runId}` });
   const customers = await control.createWorkspace({ name: `Baseline Customers ${runId}`, domain: `bl-customers-${runId}` });
   const relayApp = await control.createApp({ teamId: agents.id, name: 'Baseline Relay' });
-  const customerBot = await control.createApp({ teamId: customers.id, name: 'Baseline Bot' });
+  const customerBot = await control.createApp({ teamId: customers.id, name: 'Baseline Bot', eventsUrl: listener.eventsUrl, signingSecret: listener.signingSecret });
   const agent = await control.createUser({ teamId: agents.id, name: 'agent' });
   const agentsSlack = new WebClient(relayApp.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } });
   const customersSlack = new WebClient(customerBot.botToken, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } });

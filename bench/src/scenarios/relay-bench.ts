@@ -86,7 +86,8 @@ function medianPair<T>(pairs: readonly T[], value: (pair: T) => number | null): 
 export async function compareRelays({ sandbox, pids, jetstream }: RelaySandbox, size: RelaySize, runId: string): Promise<RelayComparison> {
   const sim = sandbox.sim;
   const database = await createTestDatabase();
-  const world = await buildBaselineWorld(sim, size.channels, runId);
+  // The example support bot hears the baseline's customer DMs too, under the secret of Megatron's customers' install.
+  const world = await buildBaselineWorld(sim, size.channels, runId, { eventsUrl: `${sandbox.urls.bot}/slack/events`, signingSecret: sandbox.seed.globex.supportBot.signingSecret });
   const relay = await startBaselineRelay({
     databaseUrl: database.url,
     slackApiUrl: sim.apiUrl,
