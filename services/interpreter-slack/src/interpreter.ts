@@ -7,6 +7,7 @@ import { interactiveMessageHandler } from './interactive/handle.js';
 import { slackAppManifestYaml } from './manifest.js';
 import { createInterpreterMetrics } from './metrics.js';
 import { HeldDrainer } from './hold/drain.js';
+import { HeldChannelsView } from './hold/held-channels-view.js';
 import { HeldCommands } from './hold/held-commands.js';
 import { HoldingPublisher } from './hold/holding-publisher.js';
 import { createCommandPublisher, type CommandLayout } from './publish.js';
@@ -80,7 +81,8 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     timeoutMs: config.PUBLISH_TIMEOUT_MS,
   });
   const held = new HeldCommands(deps.redis, config.HOLD_MAX_COMMANDS);
-  const holding = new HoldingPublisher({ publish: direct, held, logger, now, onHeld: (kind) => metrics.held.inc({ kind }) });
+  const view = new HeldChannelsView({ redis: deps.redis, noticeChannel: held.noticeChannel, registry: () => held.channels(), logger });
+  const holding = new HoldingPublisher({ publish: direct, held, view, logger, now, onHeld: (kind) => metrics.held.inc({ kind }) });
   const drainer = new HeldDrainer({
     held,
     publish: direct,
@@ -148,6 +150,7 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
       closed = true;
       await socketMode?.close();
       await Promise.all([...pending, drainer.stop()]);
+      view.stop();
       directory?.close();
     },
   };

@@ -1,11 +1,15 @@
+import type { Command } from '@megatron/contracts';
 import type { Logger } from '@megatron/runtime';
 import { PublishFailed, type PublishCommand } from '../publish.js';
+import type { HeldChannelsView } from './held-channels-view.js';
 import { HoldFailed, type HeldCommands } from './held-commands.js';
 
 export interface HoldingPublisherOptions {
   /** Straight to JetStream (createCommandPublisher). */
   publish: PublishCommand;
   held: HeldCommands;
+  /** Which channels are held, in memory; Redis is asked only while it is not in step. */
+  view: HeldChannelsView;
   logger: Logger;
   now: () => number;
   /** Counts Commands held instead of published. */
@@ -29,7 +33,7 @@ export class HoldingPublisher {
     if (!channel) return this.options.publish(command);
     if (this.natsDown || (await this.channelIsHeld(channel))) {
       try {
-        await this.options.held.append(channel, command, this.options.now());
+        await this.hold(channel, command);
         this.options.onHeld(command.kind.case ?? 'none');
         return { duplicate: false, held: true };
       } catch (error) {
@@ -44,7 +48,7 @@ export class HoldingPublisher {
     } catch (error) {
       if (!(error instanceof PublishFailed)) throw error;
       try {
-        await this.options.held.append(channel, command, this.options.now());
+        await this.hold(channel, command);
       } catch (holdError) {
         throw new PublishFailed(`${error.message}; holding it failed too: ${holdError instanceof Error ? holdError.message : String(holdError)}`, { cause: error });
       }
@@ -60,8 +64,15 @@ export class HoldingPublisher {
     this.natsDown = false;
   }
 
+  private async hold(channel: string, command: Command): Promise<void> {
+    await this.options.held.append(channel, command, this.options.now());
+    this.options.view.markHeld(channel);
+  }
+
   /** Redis away: the order of a held channel cannot be known, so the Command goes straight to JetStream. */
   private async channelIsHeld(channel: string): Promise<boolean> {
+    const known = this.options.view.isHeld(channel);
+    if (known !== undefined) return known;
     try {
       return await this.options.held.has(channel);
     } catch (error) {
