@@ -237,8 +237,8 @@ describe('the megatron Helm chart', () => {
         return command.slice(1, -1);
       });
     for (const flags of [...flagsOf(defaults), ...flagsOf(sandbox)]) expect(flags).toEqual([...SERVICE_NODE_FLAGS]);
-    const raised = flagsOf(renderChart({ values: { nodeHeap: { maxOldSpaceMiB: 384, maxSemiSpaceMiB: 8 } } }));
-    for (const flags of raised) expect(flags).toEqual(['--enable-source-maps', '--max-old-space-size=384', '--max-semi-space-size=8']);
+    const raised = flagsOf(renderChart({ values: { nodeHeap: { maxOldSpaceMiB: 384, maxSemiSpaceMiB: 16 } } }));
+    for (const flags of raised) expect(flags).toEqual(['--enable-source-maps', '--max-old-space-size=384', '--max-semi-space-size=16']);
     const tiny = templateChart({ values: { nodeHeap: { maxOldSpaceMiB: 16 } } });
     expect(tiny.status).not.toBe(0);
     expect(tiny.stderr).toContain('/nodeHeap/maxOldSpaceMiB');

@@ -9,7 +9,7 @@ import { waitFor } from './wait-for.js';
  * The node flags a service runs with: source maps, and V8's heap bounds as the chart's `nodeHeap` defaults and the
  * Dockerfile's CMD set them (deploy/verify checks all three agree), so tests and the bench measure what ships.
  */
-export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=4'] as const;
+export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=8'] as const;
 
 export const SERVICE_NAMES = ['interpreter-slack', 'command-core', 'connection-slack', 'app-notifier'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
