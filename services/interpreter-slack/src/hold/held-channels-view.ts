@@ -8,7 +8,7 @@ export interface HeldChannelsViewOptions {
   redis: Redis;
   /** Where HeldCommands announces changes (HeldCommands.noticeChannel). */
   noticeChannel: string;
-  /** Every channel with held Commands now (HeldCommands.heldChannels). */
+  /** Every channel with held Commands now (HeldCommands.channels()). */
   registry: () => Promise<string[]>;
   logger: Logger;
 }
