@@ -81,7 +81,7 @@ export function createInterpreter(config: Config, deps: InterpreterDeps): Interp
     timeoutMs: config.PUBLISH_TIMEOUT_MS,
   });
   const held = new HeldCommands(deps.redis, config.HOLD_MAX_COMMANDS);
-  const view = new HeldChannelsView({ redis: deps.redis, noticeChannel: held.noticeChannel, registry: () => held.channels(), logger });
+  const view = new HeldChannelsView({ redis: deps.redis, held, logger });
   const holding = new HoldingPublisher({ publish: direct, held, view, logger, now, onHeld: (kind) => metrics.held.inc({ kind }) });
   const drainer = new HeldDrainer({
     held,

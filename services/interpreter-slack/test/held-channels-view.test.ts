@@ -30,7 +30,7 @@ function replica(reconnectAfter?: () => number): Replica {
   redis.options.connectionName = subscriberName;
   if (reconnectAfter) redis.options.retryStrategy = reconnectAfter;
   const held = new HeldCommands(redis, 1_000);
-  const view = new HeldChannelsView({ redis, noticeChannel: held.noticeChannel, registry: () => held.channels(), logger });
+  const view = new HeldChannelsView({ redis, held, logger });
   const made = { redis, held, view, subscriberName };
   replicas.push(made);
   return made;

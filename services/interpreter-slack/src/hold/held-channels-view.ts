@@ -1,4 +1,5 @@
 import type { Logger, Redis } from '@megatron/runtime';
+import type { HeldCommands } from './held-commands.js';
 
 /** A registry read that failed is tried again after this long (the subscription itself reconnects on its own). */
 const RESYNC_DELAY_MS = 1_000;
@@ -6,10 +7,8 @@ const RESYNC_DELAY_MS = 1_000;
 export interface HeldChannelsViewOptions {
   /** The client HeldCommands uses; the view listens on a duplicate of it, since a subscribed connection does nothing else. */
   redis: Redis;
-  /** Where HeldCommands announces changes (HeldCommands.noticeChannel). */
-  noticeChannel: string;
-  /** Every channel with held Commands now (HeldCommands.channels()). */
-  registry: () => Promise<string[]>;
+  /** Whose notices the view hears and whose registry it reads. */
+  held: HeldCommands;
   logger: Logger;
 }
 
@@ -31,9 +30,10 @@ export class HeldChannelsView {
 
   constructor(private readonly options: HeldChannelsViewOptions) {
     this.subscriber = options.redis.duplicate({ enableAutoPipelining: false });
+    // The same Redis as HeldCommands' client, which logs its errors once; a second log line would say nothing new.
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, notice: string) => {
-      if (channel !== options.noticeChannel) return;
+      if (channel !== options.held.noticeChannel) return;
       if (this.heardDuringSync) this.heardDuringSync.push(notice);
       else if (this.held) apply(this.held, notice);
     });
@@ -72,8 +72,8 @@ export class HeldChannelsView {
     const heard: string[] = [];
     this.heardDuringSync = heard;
     try {
-      await this.subscriber.subscribe(this.options.noticeChannel);
-      const held = new Set(await this.options.registry());
+      await this.subscriber.subscribe(this.options.held.noticeChannel);
+      const held = new Set(await this.options.held.channels());
       if (generation !== this.generation) return;
       for (const notice of heard) apply(held, notice);
       this.heardDuringSync = undefined;
