@@ -1,3 +1,4 @@
+import { watchChannelChanges } from '../holb/channel-changes.js';
 import { openOnce, startOpenLoad, type OpenLoadResult } from '../holb/open-load.js';
 import { startSecondOrganization } from '../holb/second-organization.js';
 import type { Lane } from '../relay/lane.js';
@@ -43,11 +44,12 @@ const OPEN_ANSWER_TIMEOUT_MS = 60_000;
 export async function holbRun({ sandbox, pids, jetstream }: RelaySandbox, size: HolbSize, runId: string): Promise<HolbRun> {
   const lanes: Lane[] = await megatronLanes(sandbox, size.channels, runId, OPEN_CONCURRENCY);
   const a = await startSecondOrganization(sandbox, runId, { desks: size.opensInFlight, searchDelayMs: size.searchDelayMs });
+  const changes = await watchChannelChanges(sandbox.sim.control);
   try {
     // One open alone first: A's pipeline works end to end (and is warm) before anything is measured.
     const firstDesk = a.desks[0];
     if (!firstDesk) throw new Error('organization A has no agents');
-    if ((await openOnce(sandbox.sim.control, a.integrationTeamId, firstDesk, OPEN_ANSWER_TIMEOUT_MS)) === undefined) {
+    if ((await openOnce(sandbox.sim.control, changes, a.integrationTeamId, firstDesk, OPEN_ANSWER_TIMEOUT_MS)) === undefined) {
       throw new Error(`organization A's first /megatron open got no answer within ${OPEN_ANSWER_TIMEOUT_MS} ms`);
     }
     const paced = (id: string, messagesPerLane: number) => {
@@ -68,7 +70,7 @@ export async function holbRun({ sandbox, pids, jetstream }: RelaySandbox, size: 
     // A short unreported round, so neither measured run pays for warming B's lanes.
     await paced(`${runId}w`, 2);
     const alone = await paced(`${runId}a`, size.messagesPerChannel);
-    const load = startOpenLoad(sandbox.sim.control, a.integrationTeamId, a.desks, OPEN_ANSWER_TIMEOUT_MS);
+    const load = startOpenLoad(sandbox.sim.control, changes, a.integrationTeamId, a.desks, OPEN_ANSWER_TIMEOUT_MS);
     // Let the first searches reach the slow app, so B is measured against opens already waiting on it.
     await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, size.searchDelayMs / 2)));
     let contended: RelayRun;
@@ -86,6 +88,7 @@ export async function holbRun({ sandbox, pids, jetstream }: RelaySandbox, size: 
       opens: { ...opens, searchesAnswered: a.proxy.searches() },
     };
   } finally {
+    changes.stop();
     await a.close();
   }
 }
