@@ -11,7 +11,7 @@ import { readStartedServers, stopStartedServers } from './started-infra.js';
 // `npm run dev -- --socket`: the same with Slack's requests over Socket Mode.
 const socketMode = process.argv.includes('--socket');
 const startedFile = process.env.INFRA_STARTED_FILE;
-let sandbox: Sandbox | undefined;
+let starting: Promise<Sandbox> | undefined;
 let stopping = false;
 // Registered before anything starts, so a Ctrl-C during start-up also stops what scripts/infra.sh started.
 const stop = (): void => {
@@ -19,7 +19,9 @@ const stop = (): void => {
   stopping = true;
   process.stdout.write('\nstopping the sandbox…\n');
   void (async () => {
-    await sandbox?.close();
+    // Stopped while the services start: wait for the ones already spawned, then stop them all, rather than
+    // exit and leave them running without their parent.
+    await (await starting?.catch(() => undefined))?.close();
     await stopStartedServers(await readStartedServers(startedFile), startedFile, (line) => process.stdout.write(`${line}\n`));
     process.exit(0);
   })();
@@ -30,8 +32,12 @@ process.on('SIGTERM', stop);
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const databaseUrl = await freshDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'megatron_sandbox');
 await freshNamespace(natsUrl, 'sandbox');
+// stop() exits the process once it is done: nothing may start after it began, and what follows start-up
+// would only fail against services it is closing.
+const untilStopped = () => new Promise<never>(() => undefined);
+if (stopping) await untilStopped();
 const quiet = process.env.LOG_LEVEL === undefined;
-sandbox = await startSandbox({
+starting = startSandbox({
   ports: 'default',
   rateLimits: process.env.SLACK_SIM_RATE_LIMITS !== 'off',
   socketMode,
@@ -43,6 +49,8 @@ sandbox = await startSandbox({
     for (const line of chunk.split('\n').filter(Boolean)) process.stdout.write(`${service.padEnd(18)}| ${line}\n`);
   },
 });
+const sandbox = await starting;
+if (stopping) await untilStopped();
 
 const local = path.join(repoRoot(), '.local');
 const stateFile = path.join(local, 'sandbox.json');
