@@ -36,7 +36,8 @@ describe('npm run dev stopped while its services start', () => {
     const spawned = new Map<number, string>();
     let signalled = false;
     const watcher = setInterval(() => {
-      for (const [child, command] of childrenOf(pid)) spawned.set(child, command);
+      // A service's command line, once seen, is kept: a child that ended and is not reaped yet reads as empty.
+      for (const [child, command] of childrenOf(pid)) if (!spawned.get(child)?.includes('/services/')) spawned.set(child, command);
       // SIGTERM as soon as the first service runs: the others are still to come.
       if (!signalled && [...spawned.values()].some((command) => command.includes('/services/'))) {
         signalled = true;
