@@ -1,5 +1,5 @@
 import { startSlackSim, type SimApp, type SimUser, type SimWorkspace, type SlackSim } from '@megatron/slack-sim';
-import { watchChannelChanges, type ChannelChanges } from '../src/holb/channel-changes.js';
+import { watchChannelChanges, type ChannelChanges } from '../src/channel-changes.js';
 
 describe("the open load's wait for a channel to change", () => {
   let sim: SlackSim;
@@ -57,5 +57,13 @@ describe("the open load's wait for a channel to change", () => {
     const waiting = changes.after(channel, seen, 300);
     await write(bob);
     await expect(waiting).resolves.toBe(seen);
+  });
+
+  // Last: a reset empties the simulator for every test after it.
+  it('says it may have missed changes once the simulator was reset', async () => {
+    expect(changes.blind()).toBe(false);
+    await sim.control.reset();
+    while (!changes.blind()) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(changes.blind()).toBe(true);
   });
 });

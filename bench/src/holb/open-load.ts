@@ -1,6 +1,6 @@
 import type { SimControl } from '@megatron/slack-sim';
 import { summarize, type Summary } from '../stats.js';
-import type { ChannelChanges } from './channel-changes.js';
+import type { ChannelChanges } from '../channel-changes.js';
 import type { Desk } from './second-organization.js';
 
 export interface OpenLoadResult {

@@ -1,4 +1,5 @@
 import type { SimControl, SimMessage } from '@megatron/slack-sim';
+import { watchChannelChanges, type ChannelChanges } from '../channel-changes.js';
 import { deliveryFaults, parseMarker, type DeliveryFaults } from '../delivery-check.js';
 import { summarize, type Summary } from '../stats.js';
 import type { Lane } from './lane.js';
@@ -50,34 +51,14 @@ async function readAll(control: SimControl, lanes: readonly Lane[], indexes: num
   await Promise.all(indexes.map((index) => semaphore.run(async () => into.set(index, await arrivalsOf(control, lanes[index] as Lane, index, runId)))));
 }
 
-interface ChangedConversations {
-  /** Whether the conversation may hold something not read yet; a yes is used up until the next change. */
-  take(channel: string): boolean;
-  stop(): void;
-}
-
-/** Every conversation counts as changed at first, and always once the simulator's change stream ended. */
-async function watchChangedConversations(control: SimControl): Promise<ChangedConversations> {
-  const clean = new Set<string>();
-  let blind = false;
-  const stop = await control.watchChanges(
-    (change) => {
-      if (change.kind === 'reset') blind = true;
-      else if (change.kind === 'message' && change.channel) clean.delete(change.channel);
-    },
-    () => {
-      blind = true;
-    },
-  );
-  return {
-    take(channel) {
-      if (blind || !clean.has(channel)) {
-        clean.add(channel);
-        return true;
-      }
-      return false;
-    },
-    stop,
+/** Whether `channel` may hold something not read yet; a yes is used up until its next change. */
+function unreadTracker(changes: ChannelChanges): (channel: string) => boolean {
+  const readAt = new Map<string, number>();
+  return (channel) => {
+    const version = changes.version(channel);
+    if (!changes.blind() && readAt.get(channel) === version) return false;
+    readAt.set(channel, version);
+    return true;
   };
 }
 
@@ -101,19 +82,20 @@ export async function measureRelay(options: {
   let pending = lanes.map((_, index) => index);
   // A DM is read again only once the simulator says it changed: reading every pending DM four times a second
   // took CPU from the relay it measures, most of all while a queue behind a saturated run drains.
-  const changed = await watchChangedConversations(control);
+  const changes = await watchChannelChanges(control);
+  const unread = unreadTracker(changes);
   try {
     let lastProgressMs = Date.now();
     while (pending.length > 0 && Date.now() - lastProgressMs < options.stallMs) {
       const before = [...arrivals.values()].reduce((sum, list) => sum + list.length, 0);
-      await readAll(control, lanes, pending.filter((index) => changed.take((lanes[index] as Lane).dm)), runId, arrivals);
+      await readAll(control, lanes, pending.filter((index) => unread((lanes[index] as Lane).dm)), runId, arrivals);
       const after = [...arrivals.values()].reduce((sum, list) => sum + list.length, 0);
       if (after > before) lastProgressMs = Date.now();
       pending = pending.filter((index) => !complete(index));
       if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {
-    changed.stop();
+    changes.stop();
   }
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   await readAll(control, lanes, lanes.map((_, index) => index), runId, arrivals);

@@ -1,4 +1,4 @@
-import { watchChannelChanges } from '../holb/channel-changes.js';
+import { watchChannelChanges } from '../channel-changes.js';
 import { openOnce, startOpenLoad, type OpenLoadResult } from '../holb/open-load.js';
 import { startSecondOrganization } from '../holb/second-organization.js';
 import type { Lane } from '../relay/lane.js';
