@@ -230,7 +230,7 @@ describe('the megatron Helm chart', () => {
     expect(replicasOf(production)).toEqual({ 'interpreter-slack': '3', 'command-core': '3', 'app-notifier': '3', 'connection-slack': undefined });
   });
 
-  it("starts every container's node with the heap bounds of nodeHeap, by default the flags the tests and the bench run services with", () => {
+  it("starts every container's node with the heap bounds and garbage collector threads of nodeHeap, by default the flags the tests and the bench run services with", () => {
     const flagsOf = (objects: K8sObject[]) =>
       objectsOfKind(objects, 'Deployment').map((deployment) => {
         const command = podOf(deployment)!.spec.containers[0]!.command!;
@@ -238,7 +238,12 @@ describe('the megatron Helm chart', () => {
       });
     for (const flags of [...flagsOf(defaults), ...flagsOf(sandbox)]) expect(flags).toEqual([...SERVICE_NODE_FLAGS]);
     const raised = flagsOf(renderChart({ values: { nodeHeap: { maxOldSpaceMiB: 384, maxSemiSpaceMiB: 16 } } }));
-    for (const flags of raised) expect(flags).toEqual(['--enable-source-maps', '--max-old-space-size=384', '--max-semi-space-size=16']);
+    for (const flags of raised) expect(flags).toEqual(['--enable-source-maps', '--max-old-space-size=384', '--max-semi-space-size=16', '--single-threaded-gc']);
+    const threaded = flagsOf(renderChart({ values: { nodeHeap: { singleThreadedGc: false } } }));
+    for (const flags of threaded) expect(flags).toEqual(['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=8']);
+    const notBoolean = templateChart({ values: { nodeHeap: { singleThreadedGc: 'yes' } } });
+    expect(notBoolean.status).not.toBe(0);
+    expect(notBoolean.stderr).toContain('/nodeHeap/singleThreadedGc');
     const tiny = templateChart({ values: { nodeHeap: { maxOldSpaceMiB: 16 } } });
     expect(tiny.status).not.toBe(0);
     expect(tiny.stderr).toContain('/nodeHeap/maxOldSpaceMiB');

@@ -6,10 +6,10 @@ import { repoRoot } from './repo-root.js';
 import { waitFor } from './wait-for.js';
 
 /**
- * The node flags a service runs with: source maps, and V8's heap bounds as the chart's `nodeHeap` defaults and the
+ * The node flags a service runs with: source maps, and V8's heap bounds and main-thread-only garbage collection as the chart's `nodeHeap` defaults and the
  * Dockerfile's CMD set them (deploy/verify checks all three agree), so tests and the bench measure what ships.
  */
-export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=8'] as const;
+export const SERVICE_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=8', '--single-threaded-gc'] as const;
 
 export const SERVICE_NAMES = ['interpreter-slack', 'command-core', 'connection-slack', 'app-notifier'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];

@@ -40,10 +40,10 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 app.kubernetes.io/part-of: megatron
 {{- end }}
 
-{{/* The command of a Node container, with V8's heap bounds from .Values.nodeHeap (the Dockerfile's CMD has the defaults):
+{{/* The command of a Node container, with V8's heap bounds and garbage collector threads from .Values.nodeHeap (the Dockerfile's CMD has the defaults):
 (dict "root" $ "entry" "services/command-core/dist/main.js"). */}}
 {{- define "megatron.nodeCommand" -}}
-["node", "--enable-source-maps", "--max-old-space-size={{ .root.Values.nodeHeap.maxOldSpaceMiB }}", "--max-semi-space-size={{ .root.Values.nodeHeap.maxSemiSpaceMiB }}", {{ .entry | quote }}]
+["node", "--enable-source-maps", "--max-old-space-size={{ .root.Values.nodeHeap.maxOldSpaceMiB }}", "--max-semi-space-size={{ .root.Values.nodeHeap.maxSemiSpaceMiB }}",{{ if .root.Values.nodeHeap.singleThreadedGc }} "--single-threaded-gc",{{ end }} {{ .entry | quote }}]
 {{- end }}
 
 {{/* The image of a component: (dict "root" $ "image" .Values.commandCore.image). */}}
