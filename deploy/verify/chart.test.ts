@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, SERVICE_NODE_FLAGS } from '@megatron/testkit';
 import { SERVICES } from './images.js';
@@ -230,7 +231,7 @@ describe('the megatron Helm chart', () => {
     expect(replicasOf(production)).toEqual({ 'interpreter-slack': '3', 'command-core': '3', 'app-notifier': '3', 'connection-slack': undefined });
   });
 
-  it("starts every container's node with the heap bounds and garbage collector threads of nodeHeap, by default the flags the tests and the bench run services with", () => {
+  it("starts every container's node with the heap bounds and garbage collector threads of nodeHeap, by default the flags the tests, the bench and npm start run services with", () => {
     const flagsOf = (objects: K8sObject[]) =>
       objectsOfKind(objects, 'Deployment').map((deployment) => {
         const command = podOf(deployment)!.spec.containers[0]!.command!;
@@ -244,6 +245,11 @@ describe('the megatron Helm chart', () => {
     const notBoolean = templateChart({ values: { nodeHeap: { singleThreadedGc: 'yes' } } });
     expect(notBoolean.status).not.toBe(0);
     expect(notBoolean.stderr).toContain('/nodeHeap/singleThreadedGc');
+    // `npm start` of each service too: the flags are written out in each package.json, where nothing else would see them drift.
+    for (const service of SERVICES) {
+      const manifest = JSON.parse(readFileSync(path.join(repoRoot(), 'services', service, 'package.json'), 'utf8')) as { scripts: { start: string } };
+      expect({ service, start: manifest.scripts.start }).toEqual({ service, start: ['node', ...SERVICE_NODE_FLAGS, 'dist/main.js'].join(' ') });
+    }
     const tiny = templateChart({ values: { nodeHeap: { maxOldSpaceMiB: 16 } } });
     expect(tiny.status).not.toBe(0);
     expect(tiny.stderr).toContain('/nodeHeap/maxOldSpaceMiB');
