@@ -4,8 +4,14 @@ import { createServer } from 'node:net';
  * Ports handed out below Linux's ephemeral range (32768–60999 by default): a port taken from that range could be
  * given to some process's outgoing connection between the choice and the service's listen (EADDRINUSE at start).
  */
-const FIRST = 20_000;
-const LAST = 32_767;
+const RANGE_FIRST = 20_000;
+const RANGE_LAST = 32_767;
+/**
+ * Jest's workers are separate processes that each check a port is free before any service binds it: two of them
+ * could pick the same one (a sandbox picks a dozen; it happened in a CI run). Each worker picks from a slice of its own.
+ */
+const SLICES = 8;
+const [FIRST, LAST] = portSlice(Number(process.env.JEST_WORKER_ID));
 const ATTEMPTS = 100;
 /** A port handed out is not handed out again by this process for this long: a sandbox picks a dozen before binding any. */
 const HANDED_OUT_MS = 10 * 60_000;
@@ -31,4 +37,12 @@ function bindable(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
+}
+
+/** The ports of Jest worker `worker` (1, 2, …), or the whole range outside Jest. */
+export function portSlice(worker: number): [number, number] {
+  if (!Number.isInteger(worker) || worker < 1) return [RANGE_FIRST, RANGE_LAST];
+  const size = Math.floor((RANGE_LAST - RANGE_FIRST + 1) / SLICES);
+  const first = RANGE_FIRST + ((worker - 1) % SLICES) * size;
+  return [first, first + size - 1];
 }
