@@ -177,7 +177,7 @@ describe('the engagement lifecycle under random sequences', () => {
 
   beforeAll(async () => {
     world = await startE2eWorld();
-    pool = createPool(world.database.url, createLogger('lifecycle-model', 'silent'), 2);
+    pool = createPool(world.database.url, createLogger('lifecycle-model', 'silent'), { max: 2 });
   }, 90_000);
 
   afterAll(async () => {

@@ -37,7 +37,7 @@ describe('the engagement lifecycle', () => {
   beforeAll(async () => {
     world = await startE2eWorld();
     ({ sandbox, story } = world);
-    pool = createPool(world.database.url, createLogger('lifecycle-test', 'silent'), 2);
+    pool = createPool(world.database.url, createLogger('lifecycle-test', 'silent'), { max: 2 });
   }, 90_000);
 
   afterAll(async () => {

@@ -33,7 +33,7 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
 
 beforeAll(async () => {
   world = await startE2eWorld();
-  pool = createPool(world.database.url, createLogger('security-test', 'silent'), 2);
+  pool = createPool(world.database.url, createLogger('security-test', 'silent'), { max: 2 });
   phil = world.story.customer('globex', 'phil');
   await world.story.customerSays(phil, 'hello?');
   const { engagement } = await api().openEngagement({ customer: { teamId: phil.home.workspace.id, userId: phil.user.id } });

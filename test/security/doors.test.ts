@@ -29,7 +29,7 @@ async function failure(call: Promise<unknown>): Promise<ConnectError> {
 beforeAll(async () => {
   const readTimeout = { HTTP_READ_TIMEOUT_MS: String(READ_TIMEOUT_MS) };
   world = await startE2eWorld(Object.fromEntries(SERVICE_NAMES.map((name) => [name, readTimeout])));
-  pool = createPool(world.database.url, createLogger('security-test', 'silent'), 2);
+  pool = createPool(world.database.url, createLogger('security-test', 'silent'), { max: 2 });
 }, 90_000);
 
 afterAll(async () => {

@@ -6,10 +6,36 @@ import type { Logger } from './logger.js';
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
+/** Idle time before a kept connection's first TCP keepalive probe; well under the idle timeouts of cloud NATs (350 s and up). */
+const KEEPALIVE_IDLE_MS = 60_000;
+
+export interface PoolOptions {
+  /** Connections open at most. */
+  max?: number;
+  /** How long a caller waits for a free connection (and for a new one to open). */
+  connectionTimeoutMs?: number;
+  /**
+   * Connections kept open however long they idle (none are opened ahead of need); the others close after
+   * `idleTimeoutMs`. A connection opened again costs a Postgres backend, its catalog caches and the plans of
+   * prepared statements, paid by the first requests after a quiet spell.
+   */
+  keepIdle?: number;
+  idleTimeoutMs?: number;
+}
+
 /** A pool whose idle-client errors (a restarted server) are logged instead of crashing the process. */
-/** `connectionTimeoutMs`: how long a caller waits for a free connection (and for a new one to open). */
-export function createPool(url: string, logger: Logger, max = 10, connectionTimeoutMs = 5_000): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: connectionTimeoutMs });
+export function createPool(url: string, logger: Logger, options: PoolOptions = {}): pg.Pool {
+  const { max = 10, connectionTimeoutMs = 5_000, keepIdle = 0, idleTimeoutMs = 10_000 } = options;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    min: Math.min(keepIdle, max),
+    idleTimeoutMillis: idleTimeoutMs,
+    connectionTimeoutMillis: connectionTimeoutMs,
+    // TCP keepalive, so that a firewall or NAT between the pod and Postgres does not drop a kept connection unseen.
+    keepAlive: keepIdle > 0,
+    keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+  });
   pool.on('error', (error) => logger.warn({ err: error }, 'postgres idle client error'));
   return pool;
 }

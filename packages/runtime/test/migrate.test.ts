@@ -13,7 +13,7 @@ describe('migration runner', () => {
 
   beforeEach(async () => {
     database = await createTestDatabase();
-    pool = createPool(database.url, logger, 4);
+    pool = createPool(database.url, logger, { max: 4 });
     directory = await mkdtemp(path.join(tmpdir(), 'migrations-'));
     await writeFile(path.join(directory, '001_create_things.sql'), 'create table things (id serial primary key, name text not null);');
     await writeFile(path.join(directory, '002_seed_things.sql'), "insert into things (name) values ('first');");

@@ -17,7 +17,7 @@ describe('readiness follows Postgres', () => {
 
   beforeAll(async () => {
     postgres = await startThrowawayPostgres();
-    pool = createPool(postgres.url, logger, 2);
+    pool = createPool(postgres.url, logger, { max: 2 });
     readiness = new Readiness(logger, 200).add({ name: 'postgres', probe: postgresCheck(pool) });
     await readiness.start();
     servers = await startServers({ logger, metrics: new Metrics('readiness-test'), readiness, httpPort: 0, grpcPort: 0, host: '127.0.0.1' });

@@ -17,13 +17,20 @@ import { TenantAdmin } from './tenants/tenant-admin.js';
 import { TenantDirectory } from './tenants/tenant-directory.js';
 
 /**
+ * The query pool's size. Its connections stay open while idle: a message after a quiet spell would otherwise wait
+ * for new Postgres backends and their prepared statements' plans (50-100 ms for the first messages after 12 s of
+ * quiet in the bench, against 3-5 ms with the connections kept).
+ */
+const QUERY_CONNECTIONS = 10;
+
+/**
  * Wires command-core: Postgres (migrated in megatron-dev), the tenant bootstrap, the takeover engine
  * once NATS answers, and the public API with the internal tenant settings. Ready only once the engine
  * consumes Commands and serves the API, so no caller meets "starting".
  */
 export async function startCommandCore(config: Config, kit: ServiceKit): Promise<RunningService> {
   const { logger } = kit;
-  const pool = createPool(config.DATABASE_URL, logger);
+  const pool = createPool(config.DATABASE_URL, logger, { max: QUERY_CONNECTIONS, keepIdle: QUERY_CONNECTIONS });
   const locks = new CustomerLocks(config.DATABASE_URL, logger);
   const redis = createRedis(config.REDIS_URL, logger, `${config.NATS_NAMESPACE}:`);
   const nats = new NatsLink(config.NATS_URL, 'command-core', logger);

@@ -24,7 +24,7 @@ describe('command-core process', () => {
     const built = spawnSync(process.execPath, [path.join(repoRoot(), 'node_modules/typescript/bin/tsc'), '-b', 'services/command-core'], { cwd: repoRoot(), encoding: 'utf8' });
     if (built.status !== 0) throw new Error(`building command-core failed:\n${built.stdout}${built.stderr}`);
     database = await createTestDatabase();
-    pool = createPool(database.url, createLogger('test', 'silent'), 2);
+    pool = createPool(database.url, createLogger('test', 'silent'), { max: 2 });
     service = await startService(
       'command-core',
       {

@@ -10,7 +10,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = createPool(database.url, logger, 2);
+    pool = createPool(database.url, logger, { max: 2 });
   });
 
   afterAll(async () => {
@@ -36,8 +36,8 @@ describe('migrations', () => {
 
   test('two replicas migrating at the same moment apply each file once', async () => {
     const other = await createTestDatabase();
-    const poolA = createPool(other.url, logger, 2);
-    const poolB = createPool(other.url, logger, 2);
+    const poolA = createPool(other.url, logger, { max: 2 });
+    const poolB = createPool(other.url, logger, { max: 2 });
     try {
       const [a, b] = await Promise.all([applyMigrations(poolA, logger), applyMigrations(poolB, logger)]);
       expect([...a.applied, ...b.applied].sort()).toEqual([...a.applied, ...a.skipped].sort());

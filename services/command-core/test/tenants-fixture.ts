@@ -23,7 +23,7 @@ export interface TenantsFixture {
 export async function tenantsFixture(): Promise<TenantsFixture> {
   const database = await createTestDatabase();
   const logger = createLogger('command-core-test', 'silent');
-  const pool = createPool(database.url, logger, 4);
+  const pool = createPool(database.url, logger, { max: 4 });
   await applyMigrations(pool, logger);
   const key = newKey();
   const cipher = new TokenCipher(key);

@@ -56,7 +56,7 @@ export async function runAdmin(argv: string[], io: CliIo): Promise<ExitCode> {
   }
 
   const logger = createLogger('megatron-admin', config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_URL, logger, 2);
+  const pool = createPool(config.DATABASE_URL, logger, { max: 2 });
   const cipher = TokenCipher.fromConfig(config);
   try {
     const args = parseCommandArgs(found.rest, found.command.options);

@@ -17,7 +17,7 @@ export class CustomerLocks {
   private readonly sessions: Pool;
 
   constructor(databaseUrl: string, logger: Logger) {
-    this.sessions = createPool(databaseUrl, logger, LOCK_SESSIONS, SESSION_WAIT_MS);
+    this.sessions = createPool(databaseUrl, logger, { max: LOCK_SESSIONS, connectionTimeoutMs: SESSION_WAIT_MS });
   }
 
   async hold<T>(key: string, run: () => Promise<T>): Promise<T> {
