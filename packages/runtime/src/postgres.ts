@@ -20,6 +20,7 @@ export interface PoolOptions {
    * prepared statements, paid by the first requests after a quiet spell.
    */
   keepIdle?: number;
+  /** How long a connection beyond the kept ones stays open idle (pg's default, 10 s). */
   idleTimeoutMs?: number;
 }
 

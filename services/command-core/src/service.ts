@@ -18,8 +18,8 @@ import { TenantDirectory } from './tenants/tenant-directory.js';
 
 /**
  * The query pool's size. Its connections stay open while idle: a message after a quiet spell would otherwise wait
- * for new Postgres backends and their prepared statements' plans (50-100 ms for the first messages after 12 s of
- * quiet in the bench, against 3-5 ms with the connections kept).
+ * for new Postgres backends and their prepared statements' plans (43-116 ms for the first messages after 12 s of
+ * quiet in the bench, against 3-20 ms with the connections kept; bench/README).
  */
 const QUERY_CONNECTIONS = 10;
 
